@@ -1,0 +1,153 @@
+"""The rule catalogue: each rule is a small function with an id, a severity and a title.
+
+A rule receives a Context and yields Findings; it never raises on bad data and never stops
+the others. Register one with the `@rule(...)` decorator in the module named for its sheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from sopxl import spec
+from sopxl.config import Settings
+from sopxl.findings import Finding, Severity
+from sopxl.reader import Row, Table, WorkbookData
+
+Check = Callable[["Context"], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    title: str  # what the rule checks, in Indonesian (shown in docs and Catatan Koreksi)
+    check: Check
+
+
+CATALOGUE: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, severity: Severity, title: str) -> Callable[[Check], Check]:
+    """Register a check function in the catalogue under `rule_id`."""
+
+    def register(func: Check) -> Check:
+        if rule_id in CATALOGUE:
+            raise ValueError(f"rule {rule_id} registered twice")
+        CATALOGUE[rule_id] = Rule(rule_id, severity, title, func)
+        return func
+
+    return register
+
+
+class Context:
+    """What every rule may look at, computed once per run."""
+
+    def __init__(self, data: WorkbookData, settings: Settings, rule_id: str = "") -> None:
+        self.data = data
+        self.settings = settings
+        self.rule_id = rule_id  # set by the engine before each rule runs
+
+    @cached_property
+    def today(self) -> dt.date:
+        if self.settings.today:
+            return dt.date.fromisoformat(self.settings.today)
+        return dt.date.today()
+
+    def finding(
+        self,
+        sheet: str,
+        cell: str,
+        message: str,
+        *,
+        ro: str | None = None,
+        value: Any = None,
+        suggestion: str | None = None,
+        rule_id: str | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
+        """A finding of the running rule, with the severity the settings give it."""
+        rid = rule_id or self.rule_id
+        default = severity or CATALOGUE[rid].severity
+        return Finding(
+            rule=rid,
+            severity=self.settings.severity_of(rid, default),
+            sheet=sheet,
+            cell=cell,
+            ro=ro,
+            value=value,
+            message=message,
+            suggestion=suggestion,
+        )
+
+    # ---- derived facts shared by several rules -------------------------------------------
+
+    def month_table(self, month: int) -> Table | None:
+        """A month's table when its sheet exists and has all required columns' header row."""
+        return self.data.months.get(month)
+
+    @cached_property
+    def reported_months(self) -> list[int]:
+        """Months with any value in Realisasi Volume Bulan Ini, Progres Capaian or Tanggal Entri."""
+        result = []
+        for month, table in self.data.months.items():
+            if table is None:
+                continue
+            if any(
+                row.get(col) is not None for row in table.rows for col in spec.MONTH_REPORTED_COLUMNS
+            ):
+                result.append(month)
+        return sorted(result)
+
+    @cached_property
+    def reporting_month(self) -> int:
+        """Bulan Pelaporan of Identitas, else the last reported month; 0 when nothing is reported."""
+        declared = spec.month_number(self.data.identity_value(spec.ID_BULAN))
+        if declared is not None:
+            return declared
+        return self.reported_months[-1] if self.reported_months else 0
+
+    @property
+    def months_to_check(self) -> range:
+        return range(1, self.reporting_month + 1)
+
+    @cached_property
+    def year(self) -> int | None:
+        value = self.data.identity_value(spec.ID_TAHUN)
+        try:
+            year = int(float(str(value).strip()))
+        except (TypeError, ValueError):
+            return None
+        return year if 2000 <= year <= 2100 else None
+
+    def rows_by_code(self, table: Table | None) -> dict[str, Row]:
+        """First row of each Kode RO in a table."""
+        result: dict[str, Row] = {}
+        if table is None:
+            return result
+        for row in table.rows:
+            code = row.kode
+            if code is not None and code not in result:
+                result[code] = row
+        return result
+
+    @cached_property
+    def reference(self) -> dict[str, Row]:
+        """Referensi RO rows by code (first occurrence)."""
+        return self.rows_by_code(self.data.referensi)
+
+
+def run_rules(data: WorkbookData, settings: Settings, only: Iterable[str] | None = None) -> Iterator[Finding]:
+    """Run every registered rule (or those in `only`) and yield their findings in catalogue order."""
+    import sopxl.rules  # noqa: F401  (registers the catalogue)
+
+    ctx = Context(data, settings)
+    wanted = set(only) if only is not None else None
+    for rule_id, registered in CATALOGUE.items():
+        if rule_id in settings.disabled_rules or (wanted is not None and rule_id not in wanted):
+            continue
+        ctx.rule_id = rule_id
+        yield from registered.check(ctx)

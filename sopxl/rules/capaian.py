@@ -1,0 +1,1 @@
+"""Rules of the capaian group (see ../shared/spec/rules.md)."""

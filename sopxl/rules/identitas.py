@@ -1,0 +1,1 @@
+"""Rules of the identitas group (see ../shared/spec/rules.md)."""

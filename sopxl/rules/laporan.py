@@ -1,0 +1,1 @@
+"""Rules of the laporan group (see ../shared/spec/rules.md)."""

@@ -1,0 +1,1 @@
+"""Rules of the referensi group (see ../shared/spec/rules.md)."""

@@ -1,0 +1,1 @@
+"""Rules of the rencana group (see ../shared/spec/rules.md)."""

@@ -1,0 +1,62 @@
+"""Validation (SOP step 3 and 5): read a workbook, run every rule, return one result."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sopxl import spec
+from sopxl.config import Settings
+from sopxl.findings import ValidationResult
+from sopxl.reader import WorkbookData, read_workbook
+
+
+def workbook_settings(data: WorkbookData, base: Settings) -> Settings:
+    """Apply the workbook's own `Pengaturan` sheet (Kunci | Nilai) over `base`."""
+    table = data.pengaturan
+    if table is None:
+        return base
+    pairs = {
+        str(row.get("Kunci")).strip(): row.get("Nilai")
+        for row in table.rows
+        if row.get("Kunci") is not None and row.get("Nilai") is not None
+    }
+    return base.with_overrides(pairs) if pairs else base
+
+
+def resolve_settings(
+    data: WorkbookData,
+    file_overrides: Mapping[str, Any] | None = None,
+    run_overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Defaults, then the workbook's settings, then a settings file, then `--set` values."""
+    settings = workbook_settings(data, Settings())
+    if file_overrides:
+        settings = settings.with_overrides(file_overrides)
+    if run_overrides:
+        settings = settings.with_overrides(run_overrides)
+    return settings
+
+
+def check(data: WorkbookData, settings: Settings) -> ValidationResult:
+    """Run the whole catalogue on already-read data."""
+    from sopxl.rules.base import run_rules
+
+    findings = list(run_rules(data, settings))
+    return ValidationResult(file=str(data.path), findings=findings)
+
+
+def validate_path(
+    path: Path | str,
+    file_overrides: Mapping[str, Any] | None = None,
+    run_overrides: Mapping[str, Any] | None = None,
+) -> tuple[ValidationResult, WorkbookData, Settings]:
+    """Read and check one workbook; the library entry point behind `sopxl validate`."""
+    path = Path(path)
+    data = read_workbook(path)
+    settings = resolve_settings(data, file_overrides, run_overrides)
+    return check(data, settings), data, settings
+
+
+__all__ = ["check", "resolve_settings", "spec", "validate_path"]
