@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,6 +124,7 @@ class WorkbookReader:
 
         self.path = path
         self.settings = settings or Settings()
+        self._xml: dict[str, bytes] = {}
         check_readable(path, self.settings)
         try:
             self._zip = zipfile.ZipFile(path)
@@ -171,37 +173,77 @@ class WorkbookReader:
             ) from None
         if len(raw) > self.settings.max_rows_per_sheet:
             raise UnreadableWorkbook(_too_many_rows(sheet, len(raw), self.settings))
-        return [[None if v == "" else v for v in row] for row in raw]
+        return [[None if v == "" else v for v in row] if "" in row else row for row in raw]
+
+    def _part_bytes(self, sheet: str, part: str) -> bytes | None:
+        """The XML of a sheet part, read once and kept for the error-cell scan."""
+        cached = self._xml.get(part)
+        if cached is not None:
+            return cached
+        try:
+            data = self._zip.read(part)
+        except KeyError:
+            return None
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+            raise UnreadableWorkbook(
+                f"Berkas '{self.path.name}' rusak: data lembar '{sheet}' tidak dapat dibuka "
+                "(arsip zip rusak). Ambil salinan yang utuh atau simpan ulang dari Excel."
+            ) from None
+        self._xml[part] = data
+        return data
 
     def _check_size(self, sheet: str, part: str) -> None:
-        """Refuse a sheet whose declared or physical extent is absurd before loading it."""
+        """Refuse a sheet whose declared or physical extent is absurd before loading it.
+
+        Order: the part's uncompressed size (zip directory, free), the declared
+        `<dimension>` (first bytes), then the real last row and last column in the XML, so
+        that neither a lying dimension nor a missing one lets a huge sheet through.
+        """
         try:
             info = self._zip.getinfo(part)
         except KeyError:
             return
-        with self._zip.open(info) as fh:
-            head = fh.read(4096)
-        m = re.search(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
-        rows = int(m.group(1)) if m else 0
-        if rows > self.settings.max_rows_per_sheet:
-            raise UnreadableWorkbook(_too_many_rows(sheet, rows, self.settings))
+        limit = self.settings.max_rows_per_sheet
         # Roughly 25 bytes per cell at the very least: a part this big holds too many rows.
-        if info.file_size > self.settings.max_rows_per_sheet * 30 * 40:
+        if info.file_size > limit * 30 * 40:
             raise UnreadableWorkbook(
-                f"Lembar '{sheet}' terlalu besar ({info.file_size // (1024 * 1024)} MB data). "
-                f"Batasnya {self.settings.max_rows_per_sheet:,} baris per lembar.".replace(",", ".")
+                f"Lembar '{sheet}' terlalu besar ({_dots(info.file_size // (1024 * 1024))} MB "
+                f"data). Batasnya {_dots(limit)} baris per lembar."
             )
+        try:
+            with self._zip.open(info) as fh:
+                head = fh.read(4096)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+            head = b""
+        m = _DIMENSION.search(head)
+        if m:
+            rows = int(m.group(2))
+            cols = _col_number(m.group(1))
+            _refuse_extent(sheet, rows, cols, self.settings)
+        data = self._part_bytes(sheet, part)
+        if data is None:
+            return
+        rows = data.count(b"<row ") + data.count(b"<row>")
+        last = data.rfind(b"<row ")
+        if last >= 0:
+            r = _ROW_NUMBER.match(data, last)
+            if r:
+                rows = max(rows, int(r.group(1)))
+        cols = 0
+        for c in _WIDE_CELL.finditer(data):  # only cells beyond column Z are looked at
+            cols = max(cols, _col_number(c.group(1)))
+        _refuse_extent(sheet, rows, cols, self.settings)
 
     def error_cells(self, sheet: str) -> dict[tuple[int, int], str]:
         """Cells of a sheet whose cached value is an Excel error."""
         part = self._parts.get(sheet)
         if part is None:
             return {}
-        try:
-            data = self._zip.read(part.part)
-        except KeyError:
-            return {}
-        if b't="e"' not in data:
+        data = self._xml.pop(part.part, None)
+        if data is None:
+            data = self._part_bytes(sheet, part.part)
+            self._xml.pop(part.part, None)
+        if data is None or b't="e"' not in data:
             return {}
         found: dict[tuple[int, int], str] = {}
         for m in re.finditer(rb'<c\s([^>]*?\bt="e"[^>]*)>(.*?)</c>', data, re.DOTALL):
@@ -213,11 +255,42 @@ class WorkbookReader:
         return found
 
 
+# A sheet of more cells than this is refused (a dense grid of them costs about 1 GB).
+MAX_CELLS_PER_SHEET = 20_000_000
+_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"')
+_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
+_WIDE_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{2,3})\d+"')
+
+
+def _col_number(letters: bytes) -> int:
+    col = 0
+    for ch in letters:
+        col = col * 26 + (ch - 64)
+    return col
+
+
+def _dots(n: int) -> str:
+    """An integer with Indonesian thousands dots: 1000000 -> 1.000.000."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _refuse_extent(sheet: str, rows: int, cols: int, settings: Settings) -> None:
+    if rows > settings.max_rows_per_sheet:
+        raise UnreadableWorkbook(_too_many_rows(sheet, rows, settings))
+    if rows * cols > MAX_CELLS_PER_SHEET:
+        raise UnreadableWorkbook(
+            f"Lembar '{sheet}' terlalu luas: {_dots(rows)} baris x {_dots(cols)} kolom "
+            f"(sampai kolom {spec.col_letter(cols)}), melebihi batas {_dots(MAX_CELLS_PER_SHEET)} "
+            "sel per lembar. Hapus kolom dan baris kosong berformat di luar tabel, lalu simpan ulang."
+        )
+
+
 def _too_many_rows(sheet: str, rows: int, settings: Settings) -> str:
     return (
-        f"Lembar '{sheet}' memiliki {rows:,} baris, melebihi batas {settings.max_rows_per_sheet:,} "
-        "baris per lembar. Hapus baris kosong berformat di bawah tabel, lalu simpan ulang."
-    ).replace(",", ".")
+        f"Lembar '{sheet}' memiliki {_dots(rows)} baris, melebihi batas "
+        f"{_dots(settings.max_rows_per_sheet)} baris per lembar. Hapus baris kosong berformat di "
+        "bawah tabel, lalu simpan ulang."
+    )
 
 
 def find_table(

@@ -7,8 +7,11 @@ so a good workbook pays almost nothing and a hostile one is refused before it co
 from __future__ import annotations
 
 import os
+import stat
 import zipfile
+import zlib
 from pathlib import Path
+from typing import IO
 
 from sopxl.config import Settings
 from sopxl.errors import UnreadableWorkbook
@@ -22,10 +25,21 @@ def check_readable(path: Path, settings: Settings | None = None) -> None:
     """Raise UnreadableWorkbook with an Indonesian sentence when `path` is not a usable workbook."""
     settings = settings or Settings()
     name = path.name
-    if not path.exists():
-        raise UnreadableWorkbook(f"Berkas '{path}' tidak ditemukan.")
-    if path.is_dir():
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise UnreadableWorkbook(f"Berkas '{path}' tidak ditemukan.") from None
+    except PermissionError:
+        raise UnreadableWorkbook(
+            f"Berkas '{path}' tidak dapat dibaca: tidak ada izin akses ke foldernya. Periksa hak "
+            "akses folder dan berkas."
+        ) from None
+    except OSError as exc:
+        raise UnreadableWorkbook(f"Berkas '{path}' tidak dapat dibuka: {exc.strerror}.") from None
+    if stat.S_ISDIR(st.st_mode):
         raise UnreadableWorkbook(f"'{path}' adalah folder, bukan berkas buku kerja Excel.")
+    if not stat.S_ISREG(st.st_mode):
+        raise UnreadableWorkbook(f"'{path}' bukan berkas biasa, jadi bukan buku kerja Excel.")
     if not os.access(path, os.R_OK):
         raise UnreadableWorkbook(
             f"Berkas '{name}' tidak dapat dibaca: tidak ada izin akses. Periksa hak akses berkas."
@@ -33,6 +47,10 @@ def check_readable(path: Path, settings: Settings | None = None) -> None:
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
+    except PermissionError:
+        raise UnreadableWorkbook(
+            f"Berkas '{name}' tidak dapat dibaca: tidak ada izin akses. Periksa hak akses berkas."
+        ) from None
     except OSError as exc:
         raise UnreadableWorkbook(f"Berkas '{name}' tidak dapat dibuka: {exc.strerror}.") from None
     if not head:
@@ -86,17 +104,65 @@ def check_readable(path: Path, settings: Settings | None = None) -> None:
             if info.filename.endswith((".xml", ".rels", ".vml")):
                 try:
                     with zf.open(info) as part:
-                        start = part.read(2048)
-                except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+                        bad = _prolog_declares_entities(part)
+                except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
                     raise UnreadableWorkbook(
                         f"Berkas '{name}' rusak atau terpotong: bagian '{info.filename}' tidak "
                         "dapat dibaca."
                     ) from None
-                if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
+                if bad:
                     raise UnreadableWorkbook(
                         f"Berkas '{name}' mengandung deklarasi entitas XML pada bagian "
                         f"'{info.filename}' (pola serangan 'XML bomb'). Berkas tidak diproses."
                     )
+
+
+PROLOG_LIMIT = 64 * 1024  # a real part's prolog (declaration, comments) is a few hundred bytes
+
+
+def _prolog_declares_entities(stream: IO[bytes]) -> bool:
+    """True when an XML part has a DOCTYPE/ENTITY before its root element (or an absurd prolog).
+
+    A DOCTYPE may only appear in the prolog, so reading up to the first element start is
+    enough, however many comments or processing instructions come before it.
+    """
+    buf = b""
+    pos = 0
+    while True:
+        if len(buf) - pos < 16:
+            chunk = stream.read(4096)
+            if not chunk:
+                return False
+            buf += chunk
+            if len(buf) > PROLOG_LIMIT:
+                return True
+            continue
+        lt = buf.find(b"<", pos)
+        if lt < 0:
+            pos = len(buf)
+            continue
+        if lt + 9 > len(buf):
+            pos = lt
+            buf += stream.read(4096) or b" " * 16
+            continue
+        if buf.startswith(b"<!DOCTYPE", lt) or buf.startswith(b"<!ENTITY", lt):
+            return True
+        if buf.startswith(b"<?", lt):
+            end = buf.find(b"?>", lt)
+        elif buf.startswith(b"<!--", lt):
+            end = buf.find(b"-->", lt)
+        else:
+            return False  # the root element: the prolog is over
+        if end < 0:
+            chunk = stream.read(4096)
+            if not chunk:
+                return False
+            buf += chunk
+            if len(buf) > PROLOG_LIMIT:
+                return True
+            pos = lt
+            continue
+        pos = end + 2
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:

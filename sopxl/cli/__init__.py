@@ -17,6 +17,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("sopxl.cli.validate_cmd", "validate"),
     "consolidate": ("sopxl.cli.consolidate_cmd", "consolidate"),
     "demo": ("sopxl.cli.demo_cmd", "demo"),
+    "excel-setup": ("sopxl.cli.excel_cmd", "excel_setup"),
+    "lo-install": ("sopxl.cli.lo_cmd", "lo_install"),
 }
 
 

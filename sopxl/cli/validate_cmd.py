@@ -8,7 +8,7 @@ from sopxl.cli.common import collect_overrides, settings_options, user_errors
 
 
 @click.command()
-@click.argument("path", type=click.Path(dir_okay=True, path_type=str))
+@click.argument("path", type=click.Path(dir_okay=True, readable=False, path_type=str))
 @click.option("--no-write", is_flag=True, help="Hanya periksa; jangan tulis tanda ke buku kerja.")
 @click.option(
     "--format",

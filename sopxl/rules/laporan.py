@@ -1,1 +1,241 @@
-"""Rules of the laporan group (see ../shared/spec/rules.md)."""
+"""Rules of the report sheets (rules.md, "Report sheets"; SOP step 5).
+
+They look only at report sheets that exist (`Laporan Semester I`, `Laporan Semester II`,
+`Laporan Tahunan`), found by name with the usual matching.
+
+* **LAP-ANGKA** finds the per-RO table by its header row (the row holding `Kode RO` and
+  `Capaian (%)`), its columns by header text, and compares every figure cell of each RO row
+  and of the `Jumlah / Rata-rata` row with the figures recomputed now (sopxl.figures),
+  rounded half up to 2 decimals (money: to whole rupiah). The finding names the cell and
+  its suggestion states the right value. An RO of the report that is no longer in
+  `Referensi RO` is named at its Kode RO cell; an RO missing from the report at the header.
+* **LAP-USANG** compares the data hash recorded in sopxl's state at consolidation with the
+  hash of the data now; the message names the sheets that changed. A report without a
+  record in the state (made by hand, or the state was removed) is left to LAP-ANGKA.
+* **LAP-NARASI**: a narrative's text is the first non-empty cell right of its label on the
+  same row, else the cell below (sopxl.report_sheet). An empty one is named at the cell
+  where the text goes.
+* **LAP-PENGESAHAN**: one finding per incomplete sign-off, at its first empty cell.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterator
+from typing import Any
+
+from sopxl import spec
+from sopxl.figures import PeriodFigures, compute_figures, data_hashes
+from sopxl.findings import Finding
+from sopxl.parse import as_number, format_number
+from sopxl.rules.base import Context, rule
+from sopxl.scores import round_half_up
+
+_FIGURES: weakref.WeakKeyDictionary[Context, dict[str, PeriodFigures]] = weakref.WeakKeyDictionary()
+
+
+def _reports(ctx: Context) -> Iterator[tuple[str, str, list[list[Any]]]]:
+    """(periode, actual sheet name, grid) of each report sheet present."""
+    for periode, (name, _a, _b) in spec.PERIODS.items():
+        actual = ctx.data.sheet(name)
+        if actual is None:
+            continue
+        grid = ctx.data.grids.get(actual)
+        if grid is not None:
+            yield periode, actual, grid
+
+
+def _figures(ctx: Context, periode: str) -> PeriodFigures:
+    cache = _FIGURES.setdefault(ctx, {})
+    if periode not in cache:
+        cache[periode] = compute_figures(ctx.data, periode, ctx.settings)
+    return cache[periode]
+
+
+def _ref(r0: int, c0: int) -> str:
+    return spec.cell_ref(r0 + 1, c0 + 1)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _same(found: float, expected: float, money: bool) -> bool:
+    if money:
+        return abs(found - expected) < 0.5
+    return round_half_up(found) == round_half_up(expected)
+
+
+def _show(x: float, money: bool) -> str:
+    return format_number(round(x) if money else round_half_up(x), max_decimals=0 if money else 2)
+
+
+@rule("LAP-ANGKA", "error", "Angka pada tabel laporan berbeda dengan hasil lembar bulanan saat ini")
+def lap_angka(ctx: Context) -> Iterator[Finding]:
+    from sopxl.report_sheet import (
+        MONEY_FIELDS,
+        RO_COLUMNS,
+        RO_NUMBER_FIELDS,
+        TOTAL_LABEL,
+        totals_of,
+    )
+
+    by_label = {spec.norm(label): attr for label, attr in RO_COLUMNS if attr}
+    label_of = {attr: label for label, attr in RO_COLUMNS if attr}
+    for periode, sheet, grid in _reports(ctx):
+        header = None
+        for r, row in enumerate(grid):
+            keys = {spec.norm(v) for v in row if isinstance(v, str)}
+            if spec.norm("Kode RO") in keys and spec.norm("Capaian (%)") in keys:
+                header = r
+                break
+        if header is None:
+            continue
+        cols: dict[str, int] = {}
+        for c, v in enumerate(grid[header]):
+            if isinstance(v, str) and spec.norm(v) in by_label:
+                cols.setdefault(by_label[spec.norm(v)], c)
+        if "kode" not in cols:
+            continue
+        fig = _figures(ctx, periode)
+        expected = {ro.kode: ro for ro in fig.ro}
+        seen: set[str] = set()
+        for r in range(header + 1, len(grid)):
+            row = grid[r]
+            kode_cell = row[cols["kode"]] if cols["kode"] < len(row) else None
+            if any(isinstance(v, str) and spec.norm(v) == spec.norm(TOTAL_LABEL) for v in row):
+                totals = totals_of(fig.ro)
+                for attr, value in totals.items():
+                    yield from _compare(ctx, sheet, grid, r, cols.get(attr), value, attr in MONEY_FIELDS,
+                                        f"{label_of[attr]} baris {TOTAL_LABEL}", None)
+                break
+            if _blank(kode_cell):
+                break
+            kode = str(kode_cell).strip()
+            ro = expected.get(kode)
+            if ro is None:
+                yield ctx.finding(
+                    sheet, _ref(r, cols["kode"]),
+                    f"RO {kode} pada laporan tidak ada (lagi) di Referensi RO.",
+                    ro=kode, value=kode,
+                    suggestion=f"konsolidasi ulang: sopxl consolidate --periode {periode}",
+                )
+                continue
+            seen.add(kode)
+            for attr in RO_NUMBER_FIELDS:
+                yield from _compare(ctx, sheet, grid, r, cols.get(attr), float(getattr(ro, attr)),
+                                    attr in MONEY_FIELDS, f"{label_of[attr]} RO {kode}", kode)
+        for kode in expected:
+            if kode not in seen:
+                yield ctx.finding(
+                    sheet, _ref(header, cols["kode"]),
+                    f"RO {kode} dari Referensi RO tidak ada pada tabel laporan.",
+                    ro=kode,
+                    suggestion=f"konsolidasi ulang: sopxl consolidate --periode {periode}",
+                )
+
+
+def _compare(
+    ctx: Context,
+    sheet: str,
+    grid: list[list[Any]],
+    r: int,
+    c: int | None,
+    expected: float,
+    money: bool,
+    what: str,
+    kode: str | None,
+) -> Iterator[Finding]:
+    if c is None:
+        return
+    value = grid[r][c] if c < len(grid[r]) else None
+    number = as_number(value)
+    right = _show(expected, money)
+    if number is None:
+        yield ctx.finding(
+            sheet, _ref(r, c),
+            f"{what} bukan angka; lembar bulanan memberi {right}.",
+            ro=kode, value=value, suggestion=f"tulis {right}",
+        )
+    elif not _same(number, expected, money):
+        yield ctx.finding(
+            sheet, _ref(r, c),
+            f"{what} tertulis {_show(number, money)}, sedangkan lembar bulanan saat ini memberi {right}.",
+            ro=kode, value=value, suggestion=f"tulis {right} (atau konsolidasi ulang)",
+        )
+
+
+@rule("LAP-USANG", "error", "Data bulanan berubah sejak laporan dikonsolidasi")
+def lap_usang(ctx: Context) -> Iterator[Finding]:
+    from sopxl.consolidate import stored_report
+
+    for periode, sheet, _grid in _reports(ctx):
+        stored = stored_report(ctx.data, periode)
+        if stored is None or not isinstance(stored.get("hash"), str):
+            continue
+        parts = data_hashes(ctx.data, periode)
+        fig_hash = _figures(ctx, periode).data_hash
+        if stored["hash"] == fig_hash:
+            continue
+        before = stored.get("hash_bagian")
+        changed: list[str] = []
+        if isinstance(before, dict):
+            changed = [name for name in parts if before.get(name) != parts[name]]
+        where = f" (berubah: {', '.join(changed)})" if changed else ""
+        made = stored.get("dibuat")
+        when = f" pada {str(made)[:16].replace('T', ' ')}" if made else ""
+        yield ctx.finding(
+            sheet, "A1",
+            f"Data bulanan berubah sejak {sheet} dikonsolidasi{when}{where}; angka laporan sudah usang.",
+            suggestion=f"konsolidasi ulang: sopxl consolidate {ctx.data.path.name} --periode {periode}",
+        )
+
+
+@rule("LAP-NARASI", "error", "Analisis Capaian, Kendala Umum atau Rekomendasi belum diisi")
+def lap_narasi(ctx: Context) -> Iterator[Finding]:
+    from sopxl.report_sheet import find_label, narrative_value
+
+    for _periode, sheet, grid in _reports(ctx):
+        for label in spec.REPORT_NARRATIVES:
+            at = find_label(grid, label)
+            if at is None:
+                yield ctx.finding(
+                    sheet, "A1",
+                    f"Isian '{label}' tidak ditemukan pada {sheet}.",
+                    suggestion="konsolidasi ulang agar isian laporan dibuat kembali",
+                )
+                continue
+            value, cell = narrative_value(grid, at)
+            if _blank(value):
+                yield ctx.finding(
+                    sheet, _ref(*cell),
+                    f"{label} pada {sheet} belum diisi.",
+                    suggestion=f"tulis {label.lower()} di sel {_ref(*cell)} (sebelah kanan label)",
+                )
+
+
+@rule("LAP-PENGESAHAN", "warning", "Pengesahan laporan (nama, NIP, tanggal) belum lengkap")
+def lap_pengesahan(ctx: Context) -> Iterator[Finding]:
+    from sopxl.report_sheet import SIGNOFF_FIELDS, find_label, signoff_values
+
+    for _periode, sheet, grid in _reports(ctx):
+        for label in spec.REPORT_SIGNOFFS:
+            at = find_label(grid, label)
+            if at is None:
+                yield ctx.finding(
+                    sheet, "A1",
+                    f"Blok pengesahan '{label}' tidak ditemukan pada {sheet}.",
+                    suggestion="konsolidasi ulang agar blok pengesahan dibuat kembali",
+                )
+                continue
+            found = signoff_values(grid, at)
+            missing = [name for name in SIGNOFF_FIELDS if _blank(found.get(name, (None, None))[0])]
+            if not missing:
+                continue
+            first = found.get(missing[0])
+            cell = _ref(*first[1]) if first is not None else _ref(*at)
+            yield ctx.finding(
+                sheet, cell,
+                f"Pengesahan '{label}' belum lengkap: {', '.join(missing)} belum diisi.",
+                suggestion=f"isi {', '.join(missing)} {label.lower()}",
+            )

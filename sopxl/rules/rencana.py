@@ -1,1 +1,233 @@
-"""Rules of the rencana group (see ../shared/spec/rules.md)."""
+"""Rules of the rencana group (see ../shared/spec/rules.md): the monthly plan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sopxl import spec
+from sopxl.findings import Finding
+from sopxl.reader import CellError, Row, is_blank
+from sopxl.rules.base import Context, rule
+from sopxl.rules.referensi import code_key, num, number_or_text, rupiah, show, typed, usable
+
+
+@dataclass
+class _Plan:
+    """The plan rows of the workbook, by RO key and month."""
+
+    by_ro: dict[str, dict[int, Row]]  # code key -> month -> first row of that month
+    codes: dict[str, str]  # code key -> code as written first
+
+
+def _plan(ctx: Context) -> _Plan | None:
+    table = ctx.data.rencana
+    if not usable(table, spec.COL_KODE_RO, spec.COL_BULAN):
+        return None
+    assert table is not None
+    by_ro: dict[str, dict[int, Row]] = {}
+    codes: dict[str, str] = {}
+    for row in table.rows:
+        code = row.kode
+        month = spec.month_number(row.get(spec.COL_BULAN))
+        if code is None or month is None:
+            continue
+        key = code_key(code)
+        codes.setdefault(key, code)
+        by_ro.setdefault(key, {}).setdefault(month, row)
+    return _Plan(by_ro, codes)
+
+
+def _reference_keys(ctx: Context) -> dict[str, Row] | None:
+    table = ctx.data.referensi
+    if not usable(table, spec.COL_KODE_RO):
+        return None
+    result: dict[str, Row] = {}
+    for code, row in ctx.reference.items():
+        result.setdefault(code_key(code), row)
+    return result
+
+
+def _month_list(months: list[int]) -> str:
+    return ", ".join(spec.MONTHS[m - 1] for m in months)
+
+
+@rule("REN-RO", "error", "Rencana tidak lengkap atau memuat RO asing")
+def rencana_ro(ctx: Context) -> Iterator[Finding]:
+    table = ctx.data.rencana
+    if not usable(table, spec.COL_KODE_RO, spec.COL_BULAN):
+        return
+    assert table is not None
+    reference = _reference_keys(ctx)
+    seen: dict[tuple[str, int], Row] = {}
+    for row in table.rows:
+        code_value = row.get(spec.COL_KODE_RO)
+        month_value = row.get(spec.COL_BULAN)
+        if isinstance(code_value, CellError) or isinstance(month_value, CellError):
+            continue  # STR-FORMULA-ERROR
+        code = row.kode
+        if code is None:
+            yield ctx.finding(
+                table.sheet, row.ref(spec.COL_KODE_RO),
+                f"Baris rencana {row.r} tidak memuat Kode RO.",
+                suggestion="Isi Kode RO yang ada di lembar Referensi RO, atau hapus baris ini.",
+            )
+            continue
+        key = code_key(code)
+        if reference is not None and key not in reference:
+            yield ctx.finding(
+                table.sheet, row.ref(spec.COL_KODE_RO),
+                f"RO {code} pada rencana tidak ada di lembar {spec.SHEET_REFERENSI}.",
+                ro=code, value=code,
+                suggestion=f"Perbaiki Kode RO agar sama dengan {spec.SHEET_REFERENSI}, atau "
+                f"tambahkan RO ini ke {spec.SHEET_REFERENSI}.",
+            )
+        month = spec.month_number(month_value)
+        if month is None:
+            yield ctx.finding(
+                table.sheet, row.ref(spec.COL_BULAN),
+                f"Bulan {show(month_value)} pada rencana RO {code} tidak dikenali.",
+                ro=code, value=month_value,
+                suggestion="Isi nama bulan (Januari … Desember) atau angka 1–12.",
+            )
+            continue
+        earlier = seen.get((key, month))
+        if earlier is not None:
+            yield ctx.finding(
+                table.sheet, row.ref(spec.COL_KODE_RO),
+                f"Rencana RO {code} bulan {spec.MONTHS[month - 1]} ganda: sudah ada di baris "
+                f"{earlier.r}.",
+                ro=code, value=code,
+                suggestion=f"Hapus baris {row.r} atau gabungkan dengan baris {earlier.r}.",
+            )
+        else:
+            seen[(key, month)] = row
+    if reference is None or ctx.data.referensi is None:
+        return
+    ref_sheet = ctx.data.referensi.sheet
+    for key, ref_row in reference.items():
+        have = {m for (k, m) in seen if k == key}
+        missing = [m for m in range(1, 13) if m not in have]
+        if not missing:
+            continue
+        code = ref_row.kode or key
+        what = "sama sekali tidak ada" if len(missing) == 12 else f"tidak ada untuk bulan {_month_list(missing)}"
+        yield ctx.finding(
+            ref_sheet, ref_row.ref(spec.COL_KODE_RO),
+            f"Rencana RO {code} {what} di lembar {table.sheet}.",
+            ro=code, value=code,
+            suggestion=f"Tambahkan baris rencana RO {code} di lembar {table.sheet} untuk bulan "
+            f"{_month_list(missing)} (Target Progres dan Rencana Penarikan Dana).",
+        )
+
+
+@rule("REN-TARGET", "error", "Target Progres rencana tidak sah")
+def rencana_target(ctx: Context) -> Iterator[Finding]:
+    table = ctx.data.rencana
+    plan = _plan(ctx)
+    if plan is None or table is None or spec.COL_TARGET_PROGRES not in table.columns:
+        return
+    for key, months in plan.by_ro.items():
+        code = plan.codes[key]
+        previous: tuple[int, float] | None = None
+        for month in sorted(months):
+            row = months[month]
+            value = row.get(spec.COL_TARGET_PROGRES)
+            if isinstance(value, CellError):
+                continue
+            cell = row.ref(spec.COL_TARGET_PROGRES)
+            name = spec.MONTHS[month - 1]
+            number, meant = number_or_text(value)
+            if number is None:
+                what = "kosong" if is_blank(value) else f"{show(value)} bukan angka"
+                suggestion = (
+                    f"Tulis {typed(meant)} sebagai angka."
+                    if meant is not None and 0 <= meant <= 100
+                    else "Isi target progres kumulatif bulan ini (0–100) sebagai angka."
+                )
+                yield ctx.finding(
+                    table.sheet, cell,
+                    f"Target Progres RO {code} bulan {name} {what}.",
+                    ro=code, value=value, suggestion=suggestion,
+                )
+                continue
+            if not 0 <= number <= 100:
+                yield ctx.finding(
+                    table.sheet, cell,
+                    f"Target Progres RO {code} bulan {name} = {num(number)}, di luar 0–100.",
+                    ro=code, value=value,
+                    suggestion="Isi persen kumulatif antara 0 dan 100 (45 berarti 45 %).",
+                )
+            elif previous is not None and number < previous[1]:
+                yield ctx.finding(
+                    table.sheet, cell,
+                    f"Target Progres RO {code} turun dari {num(previous[1])} "
+                    f"({spec.MONTHS[previous[0] - 1]}) menjadi {num(number)} ({name}); target "
+                    "progres bersifat kumulatif.",
+                    ro=code, value=value,
+                    suggestion=f"Isi paling sedikit {typed(previous[1])} (target kumulatif tidak "
+                    "boleh turun).",
+                )
+            if month == 12 and number != 100:
+                fraction = 0 < number <= 1
+                yield ctx.finding(
+                    table.sheet, cell,
+                    f"Target Progres RO {code} bulan Desember {num(number)}, bukan 100.",
+                    ro=code, value=value,
+                    suggestion="Isi 100 (persen ditulis 0–100, bukan pecahan)."
+                    if fraction
+                    else "Isi 100: pada akhir tahun target progres kumulatif harus 100 %.",
+                )
+            if 0 <= number <= 100:
+                previous = (month, number)
+
+
+@rule("REN-PAGU", "warning", "Jumlah RPD berbeda dengan pagu")
+def rencana_pagu(ctx: Context) -> Iterator[Finding]:
+    table = ctx.data.rencana
+    plan = _plan(ctx)
+    reference = _reference_keys(ctx)
+    referensi = ctx.data.referensi
+    if (
+        plan is None
+        or table is None
+        or reference is None
+        or referensi is None
+        or spec.COL_RPD not in table.columns
+        or spec.COL_PAGU not in referensi.columns
+    ):
+        return
+    for key, ref_row in reference.items():
+        pagu, _ = number_or_text(ref_row.get(spec.COL_PAGU))
+        months = plan.by_ro.get(key)
+        if pagu is None or not months:
+            continue  # REF-NILAI / REN-RO report these
+        total = 0.0
+        unreadable: list[str] = []
+        for month, row in sorted(months.items()):
+            value = row.get(spec.COL_RPD)
+            number, meant = number_or_text(value)
+            if number is not None:
+                total += number
+            elif meant is not None:
+                total += meant
+                unreadable.append(spec.MONTHS[month - 1])
+        difference = total - pagu
+        if abs(difference) < 0.5:
+            continue
+        code = ref_row.kode or key
+        note = (
+            f" (RPD bulan {', '.join(unreadable)} berupa teks dan dihitung sebagai angkanya)"
+            if unreadable
+            else ""
+        )
+        more_less = "lebih" if difference > 0 else "kurang"
+        yield ctx.finding(
+            referensi.sheet, ref_row.ref(spec.COL_PAGU),
+            f"Jumlah Rencana Penarikan Dana RO {code} setahun {rupiah(total)} berbeda dengan "
+            f"pagunya {rupiah(pagu)}{note}.",
+            ro=code, value=ref_row.get(spec.COL_PAGU),
+            suggestion=f"Jumlah RPD {rupiah(total)}, pagu {rupiah(pagu)}: RPD {more_less} "
+            f"{rupiah(abs(difference))}. Sesuaikan RPD di lembar {table.sheet} (halaman III DIPA) "
+            "atau pagu di Referensi RO.",
+        )

@@ -1,1 +1,144 @@
-"""Rules of the structure group (see ../shared/spec/rules.md)."""
+"""Rules of the structure group (see ../shared/spec/rules.md): sheets, columns, error values."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from sopxl import spec
+from sopxl.findings import Finding
+from sopxl.reader import Table
+from sopxl.rules.base import Context, rule
+
+
+def _quote_list(items: list[str]) -> str:
+    return ", ".join(f"'{item}'" for item in items) if items else "(tidak ada)"
+
+
+def data_tables(ctx: Context) -> list[tuple[str, Table]]:
+    """(canonical sheet name, table) of every required sheet that exists, in workbook.md order."""
+    data = ctx.data
+    tables: list[tuple[str, Table | None]] = [
+        (spec.SHEET_IDENTITAS, data.identitas),
+        (spec.SHEET_REFERENSI, data.referensi),
+        (spec.SHEET_RENCANA, data.rencana),
+    ]
+    tables.extend((name, data.months.get(i)) for i, name in enumerate(spec.MONTHS, start=1))
+    return [(name, table) for name, table in tables if table is not None]
+
+
+@rule("STR-SHEET", "error", "Lembar wajib tidak ada")
+def missing_sheet(ctx: Context) -> Iterator[Finding]:
+    data = ctx.data
+    present = [name for name in data.sheet_names if name not in (spec.SHEET_STATE,)]
+    unmatched = [
+        name for name in present if all(spec.norm(name) != spec.norm(req) for req in spec.REQUIRED_SHEETS)
+    ]
+    for required in spec.REQUIRED_SHEETS:
+        if data.sheet(required) is not None:
+            continue
+        suggestion = (
+            f"Tambahkan lembar '{required}' dengan tabel sesuai format buku kerja standar "
+            f"(mis. salin dari templat `sopxl init`)."
+        )
+        close = difflib.get_close_matches(
+            spec.norm(required), [spec.norm(n) for n in unmatched], n=1, cutoff=0.6
+        )
+        if close:
+            actual = next(n for n in unmatched if spec.norm(n) == close[0])
+            suggestion = f"Ganti nama lembar '{actual}' menjadi '{required}'."
+        yield ctx.finding(
+            required,
+            "A1",
+            f"Lembar '{required}' tidak ada di buku kerja.",
+            value=None,
+            suggestion=suggestion,
+        )
+
+
+@rule("STR-COLUMN", "error", "Kolom wajib tidak ada")
+def missing_column(ctx: Context) -> Iterator[Finding]:
+    for canonical, table in data_tables(ctx):
+        if not table.missing:
+            continue
+        key = spec.COL_URAIAN if canonical == spec.SHEET_IDENTITAS else spec.COL_KODE_RO
+        if table.header_row is None:
+            yield ctx.finding(
+                table.sheet,
+                "A1",
+                f"Baris judul kolom tidak ditemukan di lembar '{table.sheet}': tidak ada sel "
+                f"'{key}' pada {spec.HEADER_SCAN_ROWS} baris pertama. Kolom yang diharapkan: "
+                f"{_quote_list(_expected(canonical))}.",
+                suggestion=f"Tulis baris judul kolom yang memuat '{key}' di salah satu dari "
+                f"{spec.HEADER_SCAN_ROWS} baris pertama lembar ini.",
+            )
+            continue
+        yield ctx.finding(
+            table.sheet,
+            table.header_ref,
+            f"Kolom wajib tidak ada di lembar '{table.sheet}': {_quote_list(table.missing)}. "
+            f"Kolom yang diharapkan: {_quote_list(_expected(canonical))}. "
+            f"Kolom yang ditemukan (baris {table.header_row}): {_quote_list(table.found)}.",
+            value=", ".join(table.missing),
+            suggestion=f"Tambahkan kolom {_quote_list(table.missing)} pada baris judul "
+            f"(baris {table.header_row}); urutan kolom bebas, huruf besar/kecil tidak berpengaruh.",
+        )
+
+
+def _expected(canonical: str) -> list[str]:
+    if canonical == spec.SHEET_IDENTITAS:
+        return list(spec.IDENTITAS_COLUMNS)
+    if canonical == spec.SHEET_REFERENSI:
+        return list(spec.REFERENSI_COLUMNS)
+    if canonical == spec.SHEET_RENCANA:
+        return list(spec.RENCANA_COLUMNS)
+    return [c for c in spec.MONTH_COLUMNS if c not in spec.MONTH_OPTIONAL]
+
+
+@rule("STR-FORMULA-ERROR", "error", "Sel berisi nilai galat Excel")
+def formula_error(ctx: Context) -> Iterator[Finding]:
+    data = ctx.data
+    tables = {table.sheet: table for _, table in data_tables(ctx)}
+    for required in spec.REQUIRED_SHEETS:
+        actual = data.sheet(required)
+        if actual is None:
+            continue
+        errors = data.error_cells.get(actual) or {}
+        if not errors:
+            continue
+        table = tables.get(actual)
+        codes_by_row: dict[int, str | None] = {}
+        if table is not None:
+            codes_by_row = {row.r: row.kode for row in table.rows}
+        for (r, c), code in sorted(errors.items()):
+            ref = spec.cell_ref(r, c)
+            ro = codes_by_row.get(r)
+            column = None
+            if table is not None and table.header_row is not None and r > table.header_row:
+                column = next((name for name, col in table.columns.items() if col == c), None)
+            where = f" (kolom '{column}')" if column else ""
+            yield ctx.finding(
+                actual,
+                ref,
+                f"Sel {ref}{where} berisi nilai galat Excel {code}.",
+                ro=ro,
+                value=code,
+                suggestion=_error_hint(code),
+            )
+
+
+_ERROR_HINTS = {
+    "#DIV/0!": "rumus membagi dengan nol atau sel kosong; isi nilai pembaginya atau ganti rumus "
+    "dengan =IFERROR(...;0)",
+    "#REF!": "rumus merujuk sel atau lembar yang sudah dihapus; perbaiki rujukan rumusnya",
+    "#N/A": "pencarian (VLOOKUP/XLOOKUP) tidak menemukan nilainya; periksa Kode RO yang dicari",
+    "#VALUE!": "rumus menghitung teks sebagai angka; pastikan sel yang dirujuk berisi angka",
+    "#NAME?": "nama fungsi atau nama rentang dalam rumus salah ketik; perbaiki rumusnya",
+    "#NUM!": "hasil perhitungan bukan angka yang sah; periksa nilai masukannya",
+    "#NULL!": "rentang dalam rumus tidak bersilangan; periksa pemisah rentang pada rumus",
+}
+
+
+def _error_hint(code: str) -> str:
+    hint = _ERROR_HINTS.get(code.upper(), "perbaiki rumus atau ganti dengan nilai yang benar")
+    return f"Perbaiki sel ini: {hint}."

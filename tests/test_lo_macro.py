@@ -1,0 +1,203 @@
+"""The LibreOffice Calc macro (sopxl/lo_macro/sopxl_lo.py) in a real LibreOffice, headless.
+
+LibreOffice's own Python (/usr/bin/python3 with `uno`) runs a small driver: it starts
+soffice with a private profile, opens a workbook, calls the macro's `validate_document`
+(which exports the open document, runs the `sopxl` command on the copy and marks the
+open document through UNO), saves the result, edits a cell, validates again, saves again.
+The saved files are then checked with openpyxl against `validate_path`'s findings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from wbfactory import standard_book
+
+from sopxl import spec
+from sopxl.validate import validate_path
+
+ROOT = Path(__file__).resolve().parent.parent
+MACRO_DIR = ROOT / "sopxl" / "lo_macro"
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+DRIVER = r'''
+import json, os, subprocess, sys, tempfile, time
+import uno
+from com.sun.star.beans import PropertyValue
+
+args = json.loads(sys.argv[1])
+sys.path.insert(0, args["macro_dir"])
+import sopxl_lo
+
+def prop(n, v):
+    p = PropertyValue(); p.Name = n; p.Value = v; return p
+
+profile = tempfile.mkdtemp(prefix="sopxl-lo-profile-")
+pipe = "sopxltest%d" % os.getpid()
+proc = subprocess.Popen([args["soffice"], "-env:UserInstallation=file://" + profile, "--headless",
+                         "--norestore", "--nologo", "--nolockcheck",
+                         "--accept=pipe,name=%s;urp;" % pipe],
+                        env={**os.environ, "HOME": profile},
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    ctx = None
+    for _ in range(300):
+        try:
+            ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
+            break
+        except Exception:
+            time.sleep(0.1)
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(args["workbook"]), "_blank", 0,
+                                       (prop("Hidden", True),))
+    out = []
+    for i, edits in enumerate(args["rounds"]):
+        for sheet, cell, value in edits:
+            doc.getSheets().getByName(sheet).getCellRangeByName(cell).setString(value)
+        result = sopxl_lo.validate_document(doc, args["command"])
+        target = os.path.join(args["outdir"], "round%d.xlsx" % i)
+        doc.storeToURL(uno.systemPathToFileUrl(target),
+                       (prop("FilterName", "Calc MS Excel 2007 XML"), prop("Overwrite", True)))
+        out.append({"result": result, "saved": target, "modified_location": doc.getLocation()})
+    doc.close(True)
+    print(json.dumps(out))
+finally:
+    try:
+        desktop.terminate()
+    except Exception:
+        pass
+    try:
+        proc.wait(timeout=30)
+    except Exception:
+        proc.kill()
+'''
+
+
+def _system_uno() -> None:
+    if not Path(SYSTEM_PYTHON).exists():
+        pytest.skip("no system python3")
+    probe = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("system python3 has no uno (python3-uno)")
+
+
+def _sopxl_command() -> list[str]:
+    exe = Path(sys.executable).with_name("sopxl")
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which("sopxl")
+    if found:
+        return [found]
+    return [sys.executable, "-c", "from sopxl.cli import main; main()"]
+
+
+def _run_driver(soffice: str, workbook: Path, outdir: Path, rounds: list[list[Any]]) -> list[dict[str, Any]]:
+    script = outdir / "driver.py"
+    script.write_text(DRIVER, encoding="utf-8")
+    args = {
+        "soffice": soffice,
+        "workbook": str(workbook),
+        "outdir": str(outdir),
+        "macro_dir": str(MACRO_DIR),
+        "command": _sopxl_command(),
+        "rounds": rounds,
+    }
+    proc = subprocess.run(
+        [SYSTEM_PYTHON, str(script), json.dumps(args)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")},
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return list(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def _broken_book(tmp_path: Path) -> Path:
+    book = standard_book(months=3)
+    book.identitas[spec.ID_KODE_SATKER] = "4117"
+    book.identitas[spec.ID_NIP_KASI] = "123"
+    book.referensi[0][spec.COL_JENIS_RO] = "Statik"
+    book.referensi[1][spec.COL_TARGET_VOLUME] = -5
+    return Path(book.write(tmp_path / "capaian.xlsx"))
+
+
+def _marks(path: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    """(sheet, cell) -> (fill RGB, comment text) for every filled or commented cell."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for ws in wb.worksheets:
+        if ws.title == spec.SHEET_CATATAN:
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                rgb = cell.fill.fgColor.rgb if cell.fill and cell.fill.fill_type == "solid" else None
+                rgb = rgb[-6:].upper() if isinstance(rgb, str) else ""
+                text = cell.comment.text if cell.comment else ""
+                if rgb or text:
+                    found[(ws.title, cell.coordinate)] = (rgb, text)
+    return found
+
+
+@pytest.mark.libreoffice
+def test_lo_macro_marks_the_open_document_like_the_cli(soffice: str, tmp_path: Path) -> None:
+    _system_uno()
+    workbook = _broken_book(tmp_path)
+    before = workbook.read_bytes()
+    expected, _, _ = validate_path(workbook)
+    assert expected.errors >= 1 and expected.warnings >= 1
+    assert any(f.sheet == spec.SHEET_IDENTITAS and f.cell == "B2" for f in expected.findings)
+
+    fix = [[spec.SHEET_IDENTITAS, "B2", "411724"]]
+    rounds = _run_driver(soffice, workbook, tmp_path, [[], fix])
+
+    # same findings as the library on the same workbook
+    first = rounds[0]["result"]
+    assert [(f["rule"], f["sheet"], f["cell"]) for f in first["findings"]] == [
+        (f.rule, f.sheet, f.cell) for f in expected.findings
+    ]
+    assert workbook.read_bytes() == before  # the user's file is never written
+
+    marks = _marks(Path(rounds[0]["saved"]))
+    want = {(f.sheet, f.cell): f for f in expected.findings}
+    assert set(marks) == set(want)
+    for key, f in want.items():
+        rgb, note = marks[key]
+        assert rgb == ("FFC7CE" if f.severity == "error" else "FFEB9C"), key
+        assert "[sopxl]" in note and f.message in note
+
+    import openpyxl
+
+    ws = openpyxl.load_workbook(rounds[0]["saved"])[spec.SHEET_CATATAN]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:3] == ("No", "Lembar", "Sel")
+    assert [(r[1], r[2]) for r in rows[1:]] == [(f.sheet, f.cell) for f in expected.findings]
+
+    # second round, after fixing Kode Satker in the open document: its mark is gone
+    second = rounds[1]["result"]
+    fixed = sum(1 for f in expected.findings if (f.sheet, f.cell) == (spec.SHEET_IDENTITAS, "B2"))
+    assert second["errors"] == expected.errors - fixed
+    marks2 = _marks(Path(rounds[1]["saved"]))
+    assert (spec.SHEET_IDENTITAS, "B2") not in marks2
+    assert set(marks2) == {(f["sheet"], f["cell"]) for f in second["findings"]}
+
+
+def test_lo_macro_reports_missing_sopxl(tmp_path: Path) -> None:
+    sys.path.insert(0, str(MACRO_DIR))
+    try:
+        import sopxl_lo
+    finally:
+        sys.path.remove(str(MACRO_DIR))
+    with pytest.raises(sopxl_lo.MacroMessage, match="pip install sopxl"):
+        sopxl_lo.run_sopxl(str(tmp_path / "x.xlsx"), [str(tmp_path / "no-such-sopxl")])

@@ -1,0 +1,637 @@
+"""The monthly-sheet rules (CAP-*): each fires at the right cell, and stays silent on good data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from wbfactory import RO_DINAMIS, RO_STATIS, Book, Err, Formula, standard_book
+
+from sopxl import spec
+from sopxl.config import Settings
+from sopxl.findings import Finding
+from sopxl.reader import CellError, WorkbookData, find_table, read_workbook
+from sopxl.rules.base import CATALOGUE, run_rules
+from sopxl.validate import check
+
+TODAY = Settings(today="2026-11-24")
+CAP_RULES = [r for r in CATALOGUE if r.startswith("CAP-")]
+
+
+def run(book: Book, tmp_path: Path, settings: Settings = TODAY, name: str = "b.xlsx") -> list[Finding]:
+    path = book.write(tmp_path / name)
+    return check(read_workbook(path), settings).findings
+
+
+def only(findings: list[Finding], rule_id: str) -> list[Finding]:
+    return [f for f in findings if f.rule == rule_id]
+
+
+def one(findings: list[Finding], rule_id: str) -> Finding:
+    found = only(findings, rule_id)
+    assert len(found) == 1, [(f.rule, f.sheet, f.cell, f.message) for f in found]
+    return found[0]
+
+
+def cap(findings: list[Finding]) -> list[tuple[str, str, str]]:
+    return [(f.rule, f.sheet, f.cell) for f in findings if f.rule.startswith("CAP-")]
+
+
+# ---- catalogue and baseline ----------------------------------------------------------------
+
+
+def test_every_cap_rule_is_registered_in_rules_md_order() -> None:
+    assert CAP_RULES == [
+        "CAP-RO-ASING", "CAP-RO-HILANG", "CAP-DUPLIKAT", "CAP-KOSONG", "CAP-ANGKA", "CAP-NEGATIF",
+        "CAP-SATUAN", "CAP-TARGET", "CAP-PERSEN", "CAP-PERSEN-PECAHAN", "CAP-PROGRES-TURUN",
+        "CAP-KUMULATIF", "CAP-MELEBIHI-TARGET", "CAP-PROGRES-VOLUME", "CAP-KENDALA", "CAP-TANGGAL",
+        "CAP-TERLAMBAT", "CAP-PAGU", "CAP-DEVIASI-RPD", "CAP-MENDAHULUI",
+    ]  # fmt: skip
+    assert CATALOGUE["CAP-TERLAMBAT"].severity == "warning"
+    assert all(CATALOGUE[r].title for r in CAP_RULES)
+
+
+@pytest.mark.parametrize(("months", "today"), [(1, "2026-11-24"), (3, "2026-11-24"), (12, "2027-03-01")])
+def test_consistent_workbook_has_no_cap_findings(tmp_path: Path, months: int, today: str) -> None:
+    assert cap(run(standard_book(months), tmp_path, Settings(today=today))) == []
+
+
+def test_layout_knobs_title_rows_reordered_columns_renamed_sheet(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.titles["Februari"] = ["CAPAIAN OUTPUT BULAN FEBRUARI 2026", ""]
+    book.columns["Februari"] = list(reversed(spec.MONTH_COLUMNS))
+    book.sheet_names["Februari"] = "  februari "
+    i = book.index_of(2, RO_STATIS)
+    book.months[2][i][spec.COL_RVRO_KUM] = 7
+    findings = run(book, tmp_path)
+    f = one(findings, "CAP-KUMULATIF")
+    assert (f.sheet, f.cell, f.ro) == ("  februari ", book.month_ref(2, i, spec.COL_RVRO_KUM), RO_STATIS)
+    assert f.cell == "H4"  # reversed order: Kumulatif is the 8th column; header on row 3
+    assert f.suggestion == "Realisasi Volume Kumulatif seharusnya 2"
+    assert len(cap(findings)) == 1
+
+
+# ---- CAP-RO-ASING ------------------------------------------------------------------------
+
+
+def test_ro_asing_fires_on_unknown_code(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[2][1][spec.COL_KODE_RO] = "013.07.WA.4293.EBA.999"
+    f = one(run(book, tmp_path), "CAP-RO-ASING")
+    assert (f.sheet, f.cell, f.ro, f.value) == ("Februari", book.month_ref(2, 1, spec.COL_KODE_RO),
+                                                "013.07.WA.4293.EBA.999", "013.07.WA.4293.EBA.999")
+    assert f.severity == "error"
+    assert "Referensi RO" in (f.suggestion or "")
+
+
+def test_ro_asing_suggests_the_code_meant_and_flags_blank_code(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[1][0][spec.COL_KODE_RO] = "013.07.wa.4293.eba.962 "
+    book.months[3][1][spec.COL_KODE_RO] = None
+    found = only(run(book, tmp_path), "CAP-RO-ASING")
+    assert [(f.sheet, f.cell) for f in found] == [("Januari", "A2"), ("Maret", "A3")]
+    assert found[0].suggestion == f"tulis Kode RO persis seperti di Referensi RO: {RO_STATIS}"
+    assert found[1].ro is None and "kosong" in found[1].message
+
+
+def test_ro_asing_silent_after_reporting_month_and_without_referensi(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[5][0][spec.COL_KODE_RO] = "013.07.WA.4293.EBA.999"
+    assert only(run(book, tmp_path), "CAP-RO-ASING") == []
+    book = standard_book(3)
+    book.months[2][0][spec.COL_KODE_RO] = "013.07.WA.4293.EBA.999"
+    book.drop.add(spec.SHEET_REFERENSI)
+    assert only(run(book, tmp_path, name="noref.xlsx"), "CAP-RO-ASING") == []
+
+
+# ---- CAP-RO-HILANG -----------------------------------------------------------------------
+
+
+def test_ro_hilang_names_the_header_row_first_cell(tmp_path: Path) -> None:
+    book = standard_book(3)
+    del book.months[2][book.index_of(2, RO_DINAMIS)]
+    book.titles["Maret"] = ["CAPAIAN OUTPUT", "BULAN MARET 2026"]
+    del book.months[3][book.index_of(3, RO_STATIS)]
+    found = only(run(book, tmp_path), "CAP-RO-HILANG")
+    assert [(f.sheet, f.cell, f.ro) for f in found] == [("Februari", "A1", RO_DINAMIS), ("Maret", "A3", RO_STATIS)]
+    assert RO_DINAMIS in found[0].message and RO_DINAMIS in (found[0].suggestion or "")
+
+
+def test_ro_hilang_silent_for_months_after_reporting_month(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[4] = []
+    assert only(run(book, tmp_path), "CAP-RO-HILANG") == []
+
+
+# ---- CAP-DUPLIKAT ------------------------------------------------------------------------
+
+
+def test_duplikat_names_first_cell_of_the_repeated_row(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[1].append(dict(book.months[1][0]))
+    findings = run(book, tmp_path)
+    f = one(findings, "CAP-DUPLIKAT")
+    assert (f.sheet, f.cell, f.ro) == ("Januari", "A4", RO_STATIS)
+    assert "baris 4" in f.message and "baris 2" in f.message
+    # the repeated row is not counted twice in the running sums
+    assert only(findings, "CAP-KUMULATIF") == []
+
+
+def test_duplikat_silent_when_codes_differ(tmp_path: Path) -> None:
+    assert only(run(standard_book(3), tmp_path), "CAP-DUPLIKAT") == []
+
+
+# ---- CAP-KOSONG --------------------------------------------------------------------------
+
+
+def test_kosong_fires_per_empty_required_cell(tmp_path: Path) -> None:
+    book = standard_book(3)
+    row = book.row_of(3, RO_STATIS)
+    row[spec.COL_PROGRES] = None
+    row[spec.COL_ANGGARAN] = None
+    found = only(run(book, tmp_path), "CAP-KOSONG")
+    assert [(f.sheet, f.cell, f.ro) for f in found] == [
+        ("Maret", book.month_ref(3, 0, spec.COL_PROGRES), RO_STATIS),
+        ("Maret", book.month_ref(3, 0, spec.COL_ANGGARAN), RO_STATIS),
+    ]
+    assert found[1].suggestion == "isi realisasi anggaran bulan Maret; tulis 0 bila tidak ada"
+
+
+def test_kosong_silent_for_months_not_yet_reported(tmp_path: Path) -> None:
+    book = standard_book(3)
+    assert only(run(book, tmp_path), "CAP-KOSONG") == []  # April..Desember are empty
+    book.identitas[spec.ID_BULAN] = "April"
+    found = only(run(book, tmp_path, name="april.xlsx"), "CAP-KOSONG")
+    assert {f.sheet for f in found} == {"April"} and len(found) == 8
+
+
+# ---- CAP-ANGKA ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "text", "suggestion"),
+    [
+        (spec.COL_RVRO, "1.234,5", "tulis 1234,5 sebagai angka"),
+        (spec.COL_RVRO, "10 paket", "tulis 10 sebagai angka"),
+        (spec.COL_ANGGARAN, "Rp 5.000.000", "tulis 5000000 sebagai angka"),
+        (spec.COL_PROGRES, "45%", "tulis 45 sebagai angka"),
+        (spec.COL_TARGET_VOLUME, "dua belas", "tulis Target Volume sebagai angka"),
+    ],
+)
+def test_angka_suggests_the_number_meant(tmp_path: Path, column: str, text: str, suggestion: str) -> None:
+    book = standard_book(3)
+    book.months[2][0][column] = text
+    findings = run(book, tmp_path)
+    f = one(findings, "CAP-ANGKA")
+    assert (f.sheet, f.cell, f.ro, f.value) == ("Februari", book.month_ref(2, 0, column), RO_STATIS, text)
+    assert f.suggestion == suggestion
+    # no cascade: arithmetic rules leave the text cell (and running sums through it) alone
+    for other in ("CAP-KUMULATIF", "CAP-NEGATIF", "CAP-TARGET", "CAP-MELEBIHI-TARGET", "CAP-PAGU", "CAP-KOSONG"):
+        assert only(findings, other) == [], other
+
+
+def test_angka_flags_booleans_but_not_numbers_or_error_values(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[1][0][spec.COL_RVRO_KUM] = Formula("=E2", 1)
+    book.months[1][1][spec.COL_ANGGARAN] = Err("#REF!", "=#REF!")
+    book.months[3][1][spec.COL_RVRO] = True
+    findings = run(book, tmp_path)
+    f = one(findings, "CAP-ANGKA")
+    assert (f.sheet, f.cell, f.value) == ("Maret", book.month_ref(3, 1, spec.COL_RVRO), True)
+    assert "nilai logika" in f.message
+    assert only(findings, "CAP-DEVIASI-RPD") == []  # the #REF! cell is not arithmetic material
+
+
+# ---- CAP-NEGATIF -------------------------------------------------------------------------
+
+
+def test_negatif_fires_on_negative_volume_and_amount(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[2][1][spec.COL_ANGGARAN] = -5_000_000
+    book.months[3][0][spec.COL_RVRO] = -1
+    found = only(run(book, tmp_path), "CAP-NEGATIF")
+    assert [(f.sheet, f.cell, f.ro) for f in found] == [
+        ("Februari", book.month_ref(2, 1, spec.COL_ANGGARAN), RO_DINAMIS),
+        ("Maret", book.month_ref(3, 0, spec.COL_RVRO), RO_STATIS),
+    ]
+    assert "Rp -5.000.000" in found[0].message
+    assert found[1].suggestion == "tulis 1 bila tanda minus salah ketik, atau 0"
+
+
+def test_negatif_silent_on_zero(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[2][1][spec.COL_ANGGARAN] = 0
+    assert only(run(book, tmp_path), "CAP-NEGATIF") == []
+
+
+# ---- CAP-SATUAN --------------------------------------------------------------------------
+
+
+def test_satuan_fires_on_other_unit(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[3][0][spec.COL_SATUAN] = "Paket"
+    f = one(run(book, tmp_path), "CAP-SATUAN")
+    assert (f.sheet, f.cell, f.ro, f.value) == ("Maret", book.month_ref(3, 0, spec.COL_SATUAN), RO_STATIS, "Paket")
+    assert f.suggestion == 'tulis Satuan "Layanan"'
+
+
+def test_satuan_ignores_case_and_spacing(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[3][1][spec.COL_SATUAN] = "  ORANG "
+    assert only(run(book, tmp_path), "CAP-SATUAN") == []
+
+
+# ---- CAP-TARGET --------------------------------------------------------------------------
+
+
+def test_target_volume_and_progres_compared_with_referensi_and_rencana(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[1][0][spec.COL_TARGET_VOLUME] = 10
+    book.months[2][1][spec.COL_TARGET_PROGRES] = 20
+    found = only(run(book, tmp_path), "CAP-TARGET")
+    assert [(f.sheet, f.cell, f.ro) for f in found] == [
+        ("Januari", book.month_ref(1, 0, spec.COL_TARGET_VOLUME), RO_STATIS),
+        ("Februari", book.month_ref(2, 1, spec.COL_TARGET_PROGRES), RO_DINAMIS),
+    ]
+    assert found[0].suggestion == "Target Volume seharusnya 12 (sesuai Referensi RO)"
+    assert found[1].suggestion == "Target Progres seharusnya 16,67 (sesuai lembar Rencana)"
+
+
+def test_target_accepts_formulas_and_leaves_fractions_to_pecahan(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[2][0][spec.COL_TARGET_PROGRES] = Formula("=Rencana!C3", 16.67)
+    book.months[3][0][spec.COL_TARGET_PROGRES] = 0.25  # 25 % written as a fraction
+    findings = run(book, tmp_path)
+    assert only(findings, "CAP-TARGET") == []
+    assert one(findings, "CAP-PERSEN-PECAHAN").cell == book.month_ref(3, 0, spec.COL_TARGET_PROGRES)
+
+
+# ---- CAP-PERSEN / CAP-PERSEN-PECAHAN -----------------------------------------------------
+
+
+def test_persen_fires_outside_0_100(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[3][0][spec.COL_PROGRES] = 120
+    f = one(run(book, tmp_path), "CAP-PERSEN")
+    assert (f.sheet, f.cell, f.ro, f.value) == ("Maret", book.month_ref(3, 0, spec.COL_PROGRES), RO_STATIS, 120)
+    assert "120 %" in f.message
+
+
+def test_persen_accepts_0_and_100(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[1][0][spec.COL_PROGRES] = 0
+    book.months[3][1][spec.COL_PROGRES] = 100
+    assert only(run(book, tmp_path), "CAP-PERSEN") == []
+
+
+def test_pecahan_warns_and_gives_the_percent(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[3][1][spec.COL_PROGRES] = 0.45
+    f = one(run(book, tmp_path), "CAP-PERSEN-PECAHAN")
+    assert (f.severity, f.sheet, f.cell, f.ro) == ("warning", "Maret", book.month_ref(3, 1, spec.COL_PROGRES), RO_DINAMIS)
+    assert f.suggestion == "bila maksudnya 45 %, tulis 45"
+
+
+def test_pecahan_silent_on_whole_percents(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[3][1][spec.COL_PROGRES] = 1
+    assert only(run(book, tmp_path), "CAP-PERSEN-PECAHAN") == []
+
+
+# ---- CAP-PROGRES-TURUN -------------------------------------------------------------------
+
+
+def test_progres_turun_fires_when_cumulative_progress_drops(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[2][0][spec.COL_PROGRES] = 5
+    f = one(run(book, tmp_path), "CAP-PROGRES-TURUN")
+    assert (f.sheet, f.cell, f.ro, f.value) == ("Februari", book.month_ref(2, 0, spec.COL_PROGRES), RO_STATIS, 5)
+    assert f.suggestion == "tulis progres kumulatif paling sedikit 8,33"
+
+
+def test_progres_turun_silent_on_equal_progress(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[2][0][spec.COL_PROGRES] = 8.33
+    book.months[2][0][spec.COL_KENDALA] = "Pengadaan tertunda"
+    book.months[2][0][spec.COL_TINDAK_LANJUT] = "Percepatan lelang"
+    assert only(run(book, tmp_path), "CAP-PROGRES-TURUN") == []
+
+
+# ---- CAP-KUMULATIF -----------------------------------------------------------------------
+
+
+def test_kumulatif_fires_and_gives_the_running_sum(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[3][1][spec.COL_RVRO_KUM] = 25
+    book.months[2][0][spec.COL_RVRO_KUM] = None  # emptied while the month's volume is there
+    found = only(run(book, tmp_path), "CAP-KUMULATIF")
+    assert [(f.sheet, f.cell, f.ro, f.suggestion) for f in found] == [
+        ("Februari", book.month_ref(2, 0, spec.COL_RVRO_KUM), RO_STATIS, "Realisasi Volume Kumulatif seharusnya 2"),
+        ("Maret", book.month_ref(3, 1, spec.COL_RVRO_KUM), RO_DINAMIS, "Realisasi Volume Kumulatif seharusnya 30"),
+    ]
+
+
+def test_kumulatif_accepts_formulas_and_skips_unknown_sums(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[3][0][spec.COL_RVRO_KUM] = Formula("=Februari!F2+E2", 3)
+    book.months[1][1][spec.COL_RVRO] = "sepuluh"  # the running sum is unknown from Januari on
+    book.months[3][1][spec.COL_RVRO_KUM] = 999
+    assert only(run(book, tmp_path), "CAP-KUMULATIF") == []
+
+
+# ---- CAP-MELEBIHI-TARGET -----------------------------------------------------------------
+
+
+def test_melebihi_target_error_for_statis_once(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[2][0][spec.COL_RVRO] = 15  # 1 + 15 = 16 > 12
+    findings = run(book, tmp_path)
+    f = one(findings, "CAP-MELEBIHI-TARGET")  # Februari only, not again in Maret
+    assert (f.severity, f.sheet, f.cell, f.ro) == ("error", "Februari", book.month_ref(2, 0, spec.COL_RVRO), RO_STATIS)
+    assert f.suggestion is not None and f.suggestion.endswith("paling banyak 11")
+
+
+def test_melebihi_target_warning_for_dinamis(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[3][1][spec.COL_RVRO] = 200
+    f = one(run(book, tmp_path), "CAP-MELEBIHI-TARGET")
+    assert (f.severity, f.sheet, f.cell, f.ro) == ("warning", "Maret", book.month_ref(3, 1, spec.COL_RVRO), RO_DINAMIS)
+
+
+def test_melebihi_target_silent_when_target_reached_exactly(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[3][0][spec.COL_RVRO] = 10  # 1 + 1 + 10 = 12
+    assert only(run(book, tmp_path), "CAP-MELEBIHI-TARGET") == []
+
+
+# ---- CAP-PROGRES-VOLUME ------------------------------------------------------------------
+
+
+def test_progres_volume_both_directions(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[2][1][spec.COL_PROGRES] = 100  # volume only 20 of 120
+    book.months[3][0][spec.COL_RVRO] = 10  # volume 12 of 12, progres 25
+    found = only(run(book, tmp_path), "CAP-PROGRES-VOLUME")
+    assert [(f.severity, f.sheet, f.cell, f.ro) for f in found] == [
+        ("warning", "Februari", book.month_ref(2, 1, spec.COL_PROGRES), RO_DINAMIS),
+        ("warning", "Maret", book.month_ref(3, 0, spec.COL_PROGRES), RO_STATIS),
+    ]
+    assert "16,67 %" in (found[0].suggestion or "")
+    assert found[1].suggestion == "Progres Capaian seharusnya 100 karena target volume sudah tercapai"
+
+
+def test_progres_volume_silent_when_consistent(tmp_path: Path) -> None:
+    book = standard_book(3)
+    row = book.row_of(3, RO_STATIS)
+    row[spec.COL_RVRO] = 10
+    row[spec.COL_RVRO_KUM] = 12
+    row[spec.COL_PROGRES] = 100
+    assert only(run(book, tmp_path), "CAP-PROGRES-VOLUME") == []
+
+
+# ---- CAP-KENDALA -------------------------------------------------------------------------
+
+
+def test_kendala_fires_when_behind_plan_without_explanation(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[3][0][spec.COL_PROGRES] = 20  # plan 25
+    book.months[3][1][spec.COL_PROGRES] = 20
+    book.months[3][1][spec.COL_KENDALA] = "Peserta belum lengkap"
+    found = only(run(book, tmp_path), "CAP-KENDALA")
+    assert [(f.sheet, f.cell, f.ro) for f in found] == [
+        ("Maret", book.month_ref(3, 0, spec.COL_KENDALA), RO_STATIS),
+        ("Maret", book.month_ref(3, 1, spec.COL_TINDAK_LANJUT), RO_DINAMIS),
+    ]
+    assert found[0].suggestion == "isi Kendala dan Tindak Lanjut karena progres 20 % di bawah target 25 %"
+    assert found[1].suggestion == "isi Tindak Lanjut karena progres 20 % di bawah target 25 %"
+
+
+def test_kendala_silent_when_explained_or_on_plan(tmp_path: Path) -> None:
+    book = standard_book(3)
+    row = book.row_of(3, RO_STATIS)
+    row[spec.COL_PROGRES] = 20
+    row[spec.COL_KENDALA] = "Pengadaan tertunda"
+    row[spec.COL_TINDAK_LANJUT] = "Percepatan lelang"
+    book.months[3][1][spec.COL_PROGRES] = 30  # ahead of plan
+    assert only(run(book, tmp_path), "CAP-KENDALA") == []
+
+
+# ---- CAP-TANGGAL -------------------------------------------------------------------------
+
+
+def test_tanggal_text_future_and_early_dates(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[1][0][spec.COL_TANGGAL] = "5 Februari 2026"
+    book.months[2][1][spec.COL_TANGGAL] = dt.date(2026, 12, 1)  # after "today"
+    book.months[3][0][spec.COL_TANGGAL] = dt.date(2026, 3, 15)  # before Maret ended
+    book.months[3][1][spec.COL_TANGGAL] = dt.date(2026, 2, 4)  # 4 Feb: 2 April typed month-first
+    found = only(run(book, tmp_path), "CAP-TANGGAL")
+    assert [(f.sheet, f.cell) for f in found] == [
+        ("Januari", book.month_ref(1, 0, spec.COL_TANGGAL)),
+        ("Februari", book.month_ref(2, 1, spec.COL_TANGGAL)),
+        ("Maret", book.month_ref(3, 0, spec.COL_TANGGAL)),
+        ("Maret", book.month_ref(3, 1, spec.COL_TANGGAL)),
+    ]
+    assert found[0].suggestion == "tanggal yang dimaksud kemungkinan 5 Februari 2026: tulis sebagai tanggal"
+    assert found[0].value == "5 Februari 2026"
+    assert "belum terjadi" in found[1].message and "24 November 2026" in found[1].message
+    assert "sebelum bulan Maret 2026 berakhir" in found[2].message
+    assert found[3].suggestion == "tanggal yang dimaksud kemungkinan 2 April 2026 (hari dan bulan tertukar)"
+
+
+def test_tanggal_accepts_month_end_and_serial_numbers(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[3][0][spec.COL_TANGGAL] = dt.date(2026, 3, 31)
+    serial = (dt.date(2026, 4, 2) - dt.date(1899, 12, 30)).days
+    book.months[3][1][spec.COL_TANGGAL] = float(serial)  # a date that lost its format
+    findings = run(book, tmp_path)
+    assert only(findings, "CAP-TANGGAL") == []
+    assert only(findings, "CAP-TERLAMBAT") == []
+
+
+# ---- CAP-TERLAMBAT -----------------------------------------------------------------------
+
+
+def test_terlambat_counts_good_friday_as_holiday(tmp_path: Path) -> None:
+    from sopxl.deadline import national_holidays
+
+    # 2026: Good Friday 3 April; Idul Fitri per `holidays` 21-22 March (a weekend).
+    assert dt.date(2026, 4, 3) in national_holidays(2026)
+    book = standard_book(3)
+    book.months[3][0][spec.COL_TANGGAL] = dt.date(2026, 4, 8)  # 5th working day: on time
+    book.months[3][1][spec.COL_TANGGAL] = dt.date(2026, 4, 9)
+    f = one(run(book, tmp_path), "CAP-TERLAMBAT")
+    assert (f.severity, f.sheet, f.cell, f.ro) == ("warning", "Maret", book.month_ref(3, 1, spec.COL_TANGGAL), RO_DINAMIS)
+    assert f.suggestion == "tenggat 8 April 2026 (hari kerja ke-5 bulan berikutnya); terlambat 1 hari"
+    assert "9 April 2026" in f.message
+
+
+def test_terlambat_pancasila_day_moves_junes_deadline(tmp_path: Path) -> None:
+    book = standard_book(5)
+    book.months[5][0][spec.COL_TANGGAL] = dt.date(2026, 6, 8)  # 1 June is Hari Lahir Pancasila
+    book.months[5][1][spec.COL_TANGGAL] = dt.date(2026, 6, 12)
+    f = one(run(book, tmp_path), "CAP-TERLAMBAT")
+    assert (f.sheet, f.cell) == ("Mei", book.month_ref(5, 1, spec.COL_TANGGAL))
+    assert f.suggestion == "tenggat 8 Juni 2026 (hari kerja ke-5 bulan berikutnya); terlambat 4 hari"
+
+
+def test_terlambat_calendar_days_and_severity_override(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[3][0][spec.COL_TANGGAL] = dt.date(2026, 4, 8)
+    settings = Settings(today="2026-11-24", deadline_days="calendar", severity={"CAP-TERLAMBAT": "error"})
+    f = one(run(book, tmp_path, settings), "CAP-TERLAMBAT")
+    assert (f.severity, f.cell, f.ro) == ("error", book.month_ref(3, 0, spec.COL_TANGGAL), RO_STATIS)
+    assert f.suggestion == "tenggat 5 April 2026 (tanggal 5 bulan berikutnya); terlambat 3 hari"
+    # the same date is on time under the default rule
+    assert only(run(book, tmp_path, name="w.xlsx"), "CAP-TERLAMBAT") == []
+
+
+def test_terlambat_leaves_future_dates_to_tanggal(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[3][0][spec.COL_TANGGAL] = dt.date(2026, 12, 20)
+    findings = run(book, tmp_path)
+    assert only(findings, "CAP-TERLAMBAT") == []
+    assert len(only(findings, "CAP-TANGGAL")) == 1
+
+
+# ---- CAP-PAGU ----------------------------------------------------------------------------
+
+
+def test_pagu_fires_once_where_the_sum_first_exceeds(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[2][0][spec.COL_ANGGARAN] = 115_000_000  # 10 + 115 = 125 > 120 juta
+    f = one(run(book, tmp_path), "CAP-PAGU")
+    assert (f.sheet, f.cell, f.ro) == ("Februari", book.month_ref(2, 0, spec.COL_ANGGARAN), RO_STATIS)
+    assert "Rp 125.000.000" in f.message and "Rp 120.000.000" in f.message
+    assert f.suggestion == "Realisasi Anggaran bulan Februari paling banyak Rp 110.000.000 agar tidak melebihi Pagu"
+
+
+def test_pagu_silent_at_exactly_the_pagu(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[3][0][spec.COL_ANGGARAN] = 100_000_000
+    assert only(run(book, tmp_path), "CAP-PAGU") == []
+
+
+# ---- CAP-DEVIASI-RPD ---------------------------------------------------------------------
+
+
+def test_deviasi_rpd_fires_without_keterangan(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[1][0][spec.COL_ANGGARAN] = 11_000_000  # RPD 10 juta: 10 %
+    for row in book.rencana:
+        if row[spec.COL_KODE_RO] == RO_DINAMIS and row[spec.COL_BULAN] == "Februari":
+            row[spec.COL_RPD] = 0
+    found = only(run(book, tmp_path), "CAP-DEVIASI-RPD")
+    assert [(f.severity, f.sheet, f.cell, f.ro) for f in found] == [
+        ("warning", "Januari", book.month_ref(1, 0, spec.COL_ANGGARAN), RO_STATIS),
+        ("warning", "Februari", book.month_ref(2, 1, spec.COL_ANGGARAN), RO_DINAMIS),
+    ]
+    assert "10 %" in found[0].message
+    assert found[0].suggestion is not None and found[0].suggestion.startswith("isi Keterangan")
+
+
+def test_deviasi_rpd_silent_within_threshold_or_explained(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[1][0][spec.COL_ANGGARAN] = 10_400_000  # 4 %
+    book.months[2][0][spec.COL_ANGGARAN] = 20_000_000
+    book.months[2][0][spec.COL_KETERANGAN] = "Pembayaran dua bulan sekaligus"
+    assert only(run(book, tmp_path), "CAP-DEVIASI-RPD") == []
+    book.months[3][1][spec.COL_ANGGARAN] = 55_000_000  # 10 %, allowed with a 15 % threshold
+    wide = Settings(today="2026-11-24", rpd_deviation_pct=15)
+    assert only(run(book, tmp_path, wide, name="w.xlsx"), "CAP-DEVIASI-RPD") == []
+
+
+# ---- CAP-MENDAHULUI ----------------------------------------------------------------------
+
+
+def test_mendahului_fires_on_entries_after_the_reporting_month(tmp_path: Path) -> None:
+    book = standard_book(3)  # Bulan Pelaporan: Maret
+    book.months[5][1][spec.COL_RVRO] = 3
+    f = one(run(book, tmp_path), "CAP-MENDAHULUI")
+    assert (f.severity, f.sheet, f.cell, f.ro, f.value) == (
+        "warning", "Mei", book.month_ref(5, 1, spec.COL_RVRO), RO_DINAMIS, 3)
+    assert "Maret" in f.message
+
+
+def test_mendahului_silent_without_entries_after_the_reporting_month(tmp_path: Path) -> None:
+    book = standard_book(4)
+    book.identitas[spec.ID_BULAN] = None  # reporting month = last reported month
+    assert only(run(book, tmp_path), "CAP-MENDAHULUI") == []
+
+
+# ---- robustness and speed ----------------------------------------------------------------
+
+_JUNK: list[Any] = [
+    None, 0, -1.5, 1e300, 46000.0, True, False, "", "x" * 5000, "1.234,5", "Rp 5.000.000", "45%",
+    "5 Februari 2026", "31/02/2026", "#N/A", dt.date(2026, 2, 5), dt.datetime(2026, 2, 5, 10, 0),
+    dt.time(10, 30), dt.timedelta(days=2), CellError("#DIV/0!"), RO_STATIS, "  ", float("nan"),
+]
+
+
+def _data_from_grids(months: dict[int, list[list[Any]]], referensi: list[list[Any]], rencana: list[list[Any]],
+                     bulan: Any = None) -> WorkbookData:
+    data = WorkbookData(path=Path("mem.xlsx"), sheet_names=[], sheet_states={}, grids={}, error_cells={})
+    data.referensi = find_table(spec.SHEET_REFERENSI, referensi, spec.COL_KODE_RO, spec.REFERENSI_COLUMNS)
+    data.rencana = find_table(spec.SHEET_RENCANA, rencana, spec.COL_KODE_RO, spec.RENCANA_COLUMNS)
+    for m in range(1, 13):
+        grid = months.get(m)
+        data.months[m] = None if grid is None else find_table(
+            spec.MONTHS[m - 1], grid, spec.COL_KODE_RO, spec.MONTH_COLUMNS, spec.MONTH_OPTIONAL)
+    if bulan is not None:
+        from sopxl.reader import IdentityItem
+
+        data.identity[spec.ID_BULAN] = IdentityItem(bulan, "B11")
+        data.identity[spec.ID_TAHUN] = IdentityItem(2026, "B4")
+    return data
+
+
+_REF_GRID: list[list[Any]] = [
+    list(spec.REFERENSI_COLUMNS),
+    [RO_STATIS, "Layanan", "Layanan", "Statis", 12, 120_000_000],
+    [RO_DINAMIS, "Pelatihan", "Orang", "Dinamis", 120, 600_000_000],
+]
+_PLAN_GRID: list[list[Any]] = [list(spec.RENCANA_COLUMNS)] + [
+    [ro, spec.MONTHS[m - 1], round(100 * m / 12, 2), 1_000_000] for ro in (RO_STATIS, RO_DINAMIS) for m in range(1, 13)
+]
+
+
+@hsettings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cells=st.lists(st.lists(st.sampled_from(_JUNK), min_size=13, max_size=13), min_size=0, max_size=4),
+    bulan=st.sampled_from([None, "Februari", 3, "xx", 12]),
+)
+def test_rules_never_raise_on_junk(cells: list[list[Any]], bulan: Any) -> None:
+    months = {m: [list(spec.MONTH_COLUMNS), *cells] for m in (1, 2, 3, 5)}
+    data = _data_from_grids(months, _REF_GRID, _PLAN_GRID, bulan)
+    findings = list(run_rules(data, TODAY, only=CAP_RULES))
+    assert all(f.rule.startswith("CAP-") and f.sheet in spec.MONTHS for f in findings)
+
+
+def test_twelve_months_of_20000_ros_are_fast() -> None:
+    rng = random.Random(7)
+    n = 20_000
+    codes = [f"013.07.WA.{4000 + i // 1000:04d}.EBA.{i % 1000:03d}" for i in range(n)]
+    ref = [list(spec.REFERENSI_COLUMNS)] + [[c, "RO", "Paket", "Statis", 12.0, 1_200_000.0] for c in codes]
+    plan = [list(spec.RENCANA_COLUMNS)] + [
+        [c, spec.MONTHS[m - 1], round(100 * m / 12, 2), 100_000.0] for c in codes for m in range(1, 13)
+    ]
+    months = {}
+    for m in range(1, 13):
+        grid: list[list[Any]] = [list(spec.MONTH_COLUMNS)]
+        for c in codes:
+            grid.append([c, "RO", "Paket", 12.0, 1.0, float(m), round(100 * m / 12, 2), round(100 * m / 12, 2),
+                         100_000.0, None, None, dt.date(2026 + m // 12, m % 12 + 1, 2), None])
+        months[m] = grid
+    months[6][5][4] = "1.234,5"  # a few problems so that findings are made
+    months[7][rng.randrange(1, n)][6] = 5.0
+    data = _data_from_grids(months, ref, plan, "Desember")
+    start = time.perf_counter()
+    findings = list(run_rules(data, Settings(today="2027-03-01"), only=CAP_RULES))
+    elapsed = time.perf_counter() - start
+    assert {f.rule for f in findings} >= {"CAP-ANGKA", "CAP-PROGRES-TURUN"}
+    assert elapsed < 3.0, f"CAP rules took {elapsed:.2f} s"  # ~0.5 s on a free core
