@@ -93,6 +93,12 @@ Private Function PythonSiap() As Boolean
         SopxlSiap = True
     #Else
         Dim interpreter As String, perintah As String, kode As Long
+        If GetConfig("CONDA PATH") <> "" Then
+            ' a Conda environment is activated by xlwings itself: leave the check to RunPython
+            SopxlSiap = True
+            PythonSiap = True
+            Exit Function
+        End If
         interpreter = GetConfig("INTERPRETER_WIN", "")
         If interpreter = "" Then interpreter = GetConfig("INTERPRETER", "python")
         If interpreter = "pythonw" Then interpreter = "python"

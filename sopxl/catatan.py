@@ -5,11 +5,17 @@ XlsxWriter into a temporary workbook and grafted into the user's workbook."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape, quoteattr
 
 from sopxl import spec
 from sopxl.findings import SEVERITY_LABEL
+
+if TYPE_CHECKING:
+    from sopxl.package import WorkbookPackage
 
 STATUS_BARU = "Baru"
 STATUS_BELUM = "Belum diperbaiki"
@@ -26,6 +32,7 @@ CATATAN_HEADER = (
     "Status",
 )
 CATATAN_HEADER_ROW = 10  # 1-based row of the table header
+MAX_LINKS = 65_530  # Excel's limit of hyperlinks per worksheet
 
 
 @dataclass
@@ -70,7 +77,7 @@ def build_sheets(
     """Write a workbook holding `Catatan Koreksi` (and `Kendali SOP` when kendali_today is set)."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_urls": False, "strings_to_formulas": False})
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_urls": False, "strings_to_formulas": False, "constant_memory": True})
     title = wb.add_format({"bold": True, "font_size": 14})
     bold = wb.add_format({"bold": True})
     head = wb.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "border": 1, "text_wrap": True, "valign": "top"})
@@ -100,21 +107,19 @@ def build_sheets(
     hr = CATATAN_HEADER_ROW - 1
     for j, h in enumerate(CATATAN_HEADER):
         ws.write(hr, j, h, head)
-    for i, e in enumerate(entries, start=1):
-        r = hr + i
-        sev_fmt = done if e.status == STATUS_SELESAI else err if e.severity == "error" else warn
-        ws.write_number(r, 0, i, cell)
-        ws.write_string(r, 1, SEVERITY_LABEL.get(e.severity, e.severity), sev_fmt)
-        ws.write_string(r, 2, e.sheet, cell)
-        if e.linkable and e.cell:
-            ws.write_url(r, 3, f"internal:{quote_sheet(e.sheet)}!{e.cell}", link, string=e.cell, tip="Buka sel ini")
-        else:
-            ws.write_string(r, 3, e.cell or "", cell)
-        ws.write_string(r, 4, e.ro or "", cell)
-        ws.write_string(r, 5, e.rule, cell)
-        ws.write_string(r, 6, e.message, wrap)
-        ws.write_string(r, 7, e.suggestion or "", wrap)
-        ws.write_string(r, 8, e.status, sev_fmt)
+    # Prototype rows, one per row style: fill_rows() replaces them with the real rows (writing
+    # tens of thousands of rows through XlsxWriter would cost seconds).
+    for i, (sev_fmt, status) in enumerate(((err, STATUS_BARU), (warn, STATUS_BARU), (done, STATUS_SELESAI))):
+        r = hr + 1 + i
+        ws.write_number(r, 0, i + 1, cell)
+        ws.write_string(r, 1, "-", sev_fmt)
+        ws.write_string(r, 2, "-", cell)
+        ws.write_url(r, 3, "internal:A1", link, string="A1")
+        for j in (4, 5):
+            ws.write_string(r, j, "-", cell)
+        ws.write_string(r, 6, "-", wrap)
+        ws.write_string(r, 7, "-", wrap)
+        ws.write_string(r, 8, status, sev_fmt)
     for j, width in enumerate((5, 11, 14, 7, 24, 20, 60, 45, 16)):
         ws.set_column(j, j, width)
     ws.freeze_panes(hr + 1, 0)
@@ -149,3 +154,79 @@ def build_sheets(
         ks.set_landscape()
         ks.fit_to_pages(1, 0)
     wb.close()
+
+
+_PROTO_S = re.compile(rb'<c r="([A-Z]+)(\d+)" s="(\d+)"')
+
+
+def fill_rows(pkg: WorkbookPackage, entries: list[Entry]) -> None:
+    """Replace the prototype rows of the grafted Catatan Koreksi with one row per entry."""
+    part = pkg.sheet_part(spec.SHEET_CATATAN)
+    xml = pkg.read(part)
+    first = CATATAN_HEADER_ROW + 1
+    start = xml.index(b'<row r="%d"' % first)
+    end = xml.index(b"</sheetData>", start)
+    styles: dict[tuple[str, int], bytes] = {}
+    for m in _PROTO_S.finditer(xml, start, end):
+        styles[(m.group(1).decode(), int(m.group(2)))] = m.group(3)
+    s_cell, s_link, s_wrap = styles[("A", first)], styles[("D", first)], styles[("G", first)]
+    s_sev = {"error": styles[("B", first)], "warning": styles[("B", first + 1)], "done": styles[("B", first + 2)]}
+
+    def text(ref: bytes, s: bytes, value: str) -> bytes:
+        if not value:
+            return b'<c r="%s" s="%s"/>' % (ref, s)
+        return b'<c r="%s" s="%s" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>' % (
+            ref, s, _xml_text(value)
+        )
+
+    rows: list[bytes] = []
+    links: list[bytes] = []
+    for i, e in enumerate(entries):
+        r = first + i
+        rb = str(r).encode()
+        sev = s_sev["done"] if e.status == STATUS_SELESAI else s_sev.get(e.severity, s_sev["warning"])
+        label = SEVERITY_LABEL.get(e.severity, e.severity)
+        link = e.linkable and bool(e.cell) and len(links) < MAX_LINKS
+        rows.append(
+            b'<row r="%s">' % rb
+            + b'<c r="A%s" s="%s"><v>%d</v></c>' % (rb, s_cell, i + 1)
+            + text(b"B" + rb, sev, label)
+            + text(b"C" + rb, s_cell, e.sheet)
+            + text(b"D" + rb, s_link if link else s_cell, e.cell or "")
+            + text(b"E" + rb, s_cell, e.ro or "")
+            + text(b"F" + rb, s_cell, e.rule)
+            + text(b"G" + rb, s_wrap, e.message)
+            + text(b"H" + rb, s_wrap, e.suggestion or "")
+            + text(b"I" + rb, sev, e.status)
+            + b"</row>"
+        )
+        if link:
+            location = f"{quote_sheet(e.sheet)}!{e.cell}"
+            links.append(
+                b'<hyperlink ref="D%s" location="%s" display="%s" tooltip="Buka sel ini"/>'
+                % (rb, _xml_attr(location), _xml_attr(e.cell))
+            )
+    last = first + max(len(entries), 1) - 1
+    # Replace in the small head and tail only, then join once: the rows may be large.
+    head = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:I%d"/>' % last, xml[:start], count=1)
+    tail = xml[end:]
+    hl = re.search(rb"<hyperlinks>.*?</hyperlinks>", tail, re.DOTALL)
+    block = b"<hyperlinks>" + b"".join(links) + b"</hyperlinks>" if links else b""
+    tail_parts = [tail[: hl.start()], block, tail[hl.end() :]] if hl else [tail]
+    del links
+    rows.insert(0, head)
+    rows.extend(tail_parts)
+    data = b"".join(rows)
+    del rows
+    pkg.write(part, data)
+
+
+def _xml_text(value: str) -> bytes:
+    return _ILLEGAL.sub("", escape(value)).encode("utf-8")
+
+
+def _xml_attr(value: str) -> bytes:
+    return _ILLEGAL.sub("", quoteattr(value)[1:-1]).encode("utf-8")
+
+
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")

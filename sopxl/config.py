@@ -26,10 +26,10 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     # Deadline of the monthly capaian entry: the Nth (working or calendar) day of the next month.
-    deadline_day: int = Field(5, ge=1, le=28)
+    deadline_day: int = Field(default=5, ge=1, le=28)
     deadline_days: Literal["working", "calendar"] = "working"
     # CAP-DEVIASI-RPD: allowed deviation of a month's realisation from its RPD, in percent.
-    rpd_deviation_pct: float = Field(5.0, ge=0)
+    rpd_deviation_pct: float = Field(default=5.0, ge=0)
     # Per-rule severity overrides, e.g. {"CAP-TERLAMBAT": "error"}.
     severity: dict[str, Severity] = Field(default_factory=dict)
     # Rules switched off entirely.
@@ -122,10 +122,7 @@ def load_settings_file(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise InvalidInput(f"Berkas pengaturan '{path}' tidak dapat dibaca: {exc.strerror}.") from None
     try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            data = tomllib.loads(text)
+        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InvalidInput(f"Berkas pengaturan '{path}' tidak sah: {exc}.") from None
     if not isinstance(data, dict):

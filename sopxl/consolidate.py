@@ -132,18 +132,28 @@ def consolidate(
     """Consolidate `periode` ('semester1', 'semester2', 'tahunan') of the workbook at `path`."""
     from sopxl.reader import read_workbook
     from sopxl.report_sheet import ReportInputs, build_report_workbook, read_people_cells
-    from sopxl.validate import check, resolve_settings
+    from sopxl.validate import resolve_settings
 
     if periode not in spec.PERIODS:
         raise InvalidInput(
             f"Periode '{periode}' tidak dikenal. Pilih salah satu: {', '.join(spec.PERIODS)}."
         )
     path = Path(path)
-    data = read_workbook(path)
+    # the reading guards (max_rows_per_sheet, ...) may be raised from a settings file or --set
+    guards = Settings()
+    for overrides in (file_overrides, run_overrides):
+        if overrides:
+            guards = guards.with_overrides(overrides)
+    data = read_workbook(path, guards)
     settings = resolve_settings(data, file_overrides, run_overrides)
     sheet, start, end = spec.PERIODS[periode]
 
-    validation = check(data, settings)
+    # the month rules only: the report rules (LAP-*) judge the report this run replaces
+    import sopxl.rules
+    from sopxl.rules.base import run_rules
+
+    month_rules = [rid for rid in sopxl.rules.CATALOGUE if rid.startswith(BLOCKING_PREFIXES)]
+    validation = ValidationResult(file=str(path), findings=list(run_rules(data, settings, month_rules)))
     blocking = blocking_findings(validation, periode, data)
     if blocking and not force:
         raise MonthErrors(_refusal_message(path, periode, blocking), blocking)
@@ -228,8 +238,24 @@ def _write_into_workbook(
     from sopxl.package import WorkbookPackage
 
     pkg = WorkbookPackage.open(path)
-    pkg.replace_sheet_from_xlsx(actual_sheet or sheet, graft_source, source_sheet=sheet, state="visible")
+    # a new report sheet goes after Desember and the report sheets before it in PERIODS order
+    order = [spec.MONTHS[-1], *spec.REPORT_SHEETS]
+    after = None
+    for candidate in order[: order.index(sheet)]:
+        found = pkg.find_sheet(candidate)
+        if found is not None:
+            after = found.name
+    pkg.replace_sheet_from_xlsx(
+        actual_sheet or sheet, graft_source, source_sheet=sheet, state="visible", after=after
+    )
     state = pkg.read_state()
+    # validation's marks on the old report sheet belong to cells that no longer exist: forget
+    # them, or the next validation would "restore" old styles (or drop rows) in the new sheet
+    marks = state.get("tanda")
+    if isinstance(marks, dict):
+        replaced = spec.norm(actual_sheet or sheet)
+        for key in [k for k in marks if spec.norm(k) == replaced]:
+            del marks[key]
     reports = state.get(STATE_KEY)
     if not isinstance(reports, dict):
         reports = {}

@@ -1,13 +1,19 @@
 """What the workbook's buttons run (VBA `RunPython "import sopxl.excel; sopxl.excel.validasi()"`).
 
 Each entry point takes the calling workbook (`xw.Book.caller()`), runs the same library
-validation as `sopxl validate` on the workbook's saved file, and shows the result in the
-OPEN workbook through xlwings: red/yellow fills and notes on the cells, a `Catatan Koreksi`
-sheet, and a message box with the counts. Nothing is written to the file on disk: Excel
-owns the open file, the user saves when they want.
+code as the CLI on the workbook's saved file, and shows the result in the OPEN workbook
+through xlwings. Nothing is written to the file on disk: Excel owns the open file, the
+user saves when they want.
 
-Marks of the previous run are listed in `Catatan Koreksi` (sheet + cell + the cell's
-original fill), so a new run first takes them off: fixed cells lose their mark.
+* `validasi`: red (#FFC7CE) / yellow (#FFEB9C) fills and notes (starting `sopxl:`, like
+  the CLI's) on the cells, a `Catatan Koreksi` sheet (the CLI's columns, plus a link and
+  the cell's original fill in a hidden column), SOP step 3 in `Kendali SOP`, and a message
+  box with the counts. The marks of the previous run are those listed in `Catatan Koreksi`:
+  they are taken off first, so fixed cells lose their mark. Someone else's note is never
+  changed.
+* `konsolidasi_*`: validates and marks, then builds the report sheet with the engine of
+  `sopxl consolidate` into a temporary workbook and lets Excel copy it into the open one
+  (replacing the old report in place), and records it in sopxl's state sheet.
 
 Only the attributes of xlwings' Book/Sheet/Range used here are needed, so the functions
 also accept any object with the same shape (tests use a recording stand-in: no Excel).
@@ -22,27 +28,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sopxl import catatan as _catatan
 from sopxl import spec
 from sopxl.findings import SEVERITY_LABEL, Finding, ValidationResult
 
 FILL_ERROR = "#FFC7CE"
 FILL_WARNING = "#FFEB9C"
 FILL_RGB = {"error": (0xFF, 0xC7, 0xCE), "warning": (0xFF, 0xEB, 0x9C)}
-NOTE_MARK = "[sopxl]"
+NOTE_MARK = "sopxl:"  # every sopxl note starts so (as the CLI's, sopxl.package.notes.NOTE_PREFIX)
 TITLE = "sopxl"
 
-CATATAN_HEADER: tuple[str, ...] = (
-    "No",
-    "Lembar",
-    "Sel",
-    "Kode RO",
-    "Tingkat",
-    "Aturan",
-    "Pesan",
-    "Saran",
-    "Tautan",
-    "Warna Asli",  # hidden: the fill the cell had before sopxl marked it ("" = none)
-)
+# The CLI's Catatan Koreksi columns (sopxl.catatan), then a link and the hidden original fill.
+CATATAN_HEADER: tuple[str, ...] = (*_catatan.CATATAN_HEADER, "Tautan", "Warna Asli")
+_COL = {name: i for i, name in enumerate(CATATAN_HEADER)}
 
 
 class ExcelMessage(Exception):
@@ -97,11 +95,14 @@ ENTRY_POINTS: tuple[str, ...] = (
 
 
 def _konsolidasi(book: Any | None, periode: str) -> ValidationResult | None:
-    """Consolidation from the button: validate first (SOP step 3 gate), then hand over.
+    """Consolidation from the button (SOP step 4), without writing the file behind Excel.
 
-    Writing the report sheets into the OPEN workbook needs the consolidation engine's
-    tables (sopxl.consolidate); until it offers an in-memory API, the button validates
-    and tells the user the exact command to run after closing the workbook.
+    The open workbook is validated and marked first (as Validasi does). Then the same engine
+    as `sopxl consolidate` builds the report sheet from the saved file into a temporary
+    workbook (`consolidate(..., write=False, output=tmp)`, refusing when the period's months
+    hold errors), and Excel copies that sheet into the open workbook in place of the old
+    report. What people typed into the old report's narratives and sign-offs is carried over
+    by the engine (it reads them from the saved file). The user saves when they want.
     """
     book = _caller(book)
     report = spec.PERIODS[periode][0]
@@ -111,28 +112,105 @@ def _konsolidasi(book: Any | None, periode: str) -> ValidationResult | None:
 
         result, _data, _settings = validate_path(path)
         apply_result(book, result)
+        import tempfile
+
+        from sopxl.consolidate import MonthErrors, consolidate
+
+        with tempfile.TemporaryDirectory(prefix="sopxl-lap-") as tmp:
+            staged = Path(tmp) / "laporan.xlsx"
+            try:
+                made = consolidate(path, periode, write=False, output=staged)
+            except MonthErrors as exc:
+                _alert(
+                    book,
+                    f"{exc.message}\n\nSel yang salah sudah ditandai merah; daftar di sheet "
+                    f"'{spec.SHEET_CATATAN}'. Perbaiki, simpan, lalu klik lagi.",
+                    critical=True,
+                )
+                return result
+            import_sheet(book, staged, report)
+            record_report(book, periode, report, made.figures)
     except ExcelMessage as exc:
         _alert(book, exc.message, critical=exc.critical)
         return None
     except Exception as exc:
         _alert(book, _explain(exc), critical=True)
         return None
-    if result.errors:
-        _alert(
-            book,
-            f"{report} belum dapat dibuat: validasi menemukan {result.errors} kesalahan. "
-            f"Perbaiki sel merah (lihat sheet '{spec.SHEET_CATATAN}'), simpan, lalu klik lagi.",
-            critical=True,
-        )
-        return result
     _alert(
         book,
-        f"Validasi lolos ({result.warnings} peringatan). Untuk membuat '{report}', simpan dan "
-        f"tutup buku kerja ini, lalu jalankan di Command Prompt / Terminal:\n\n"
-        f'    sopxl consolidate "{path}" --periode {periode}\n\n'
-        "Setelah selesai, buka kembali buku kerja ini.",
+        f"Sheet '{report}' dibuat ({result.errors} kesalahan, {result.warnings} peringatan pada "
+        "validasi). Isi bagian Analisis Capaian, Kendala Umum, Rekomendasi dan tanda tangan, "
+        "lalu simpan buku kerja (Ctrl+S).",
     )
     return result
+
+
+def import_sheet(book: Any, source: Path, name: str) -> Any:
+    """Copy sheet `name` of the workbook file `source` into the open `book`: in place of the
+    sheet of that name (copied next to it first, so a failure loses nothing), or after the
+    month sheets."""
+    sheets = list(book.sheets)
+    names = [spec.norm(s.name) for s in sheets]
+    key = spec.norm(name)
+    old = sheets[names.index(key)] if key in names else None
+    anchor = old
+    if anchor is None:
+        month_keys = {spec.norm(m) for m in spec.MONTHS}
+        months = [i for i, n in enumerate(names) if n in month_keys]
+        following = sheets[max(months) + 1 :] if months else []
+        anchor = following[0] if following else None
+    other = book.app.books.open(str(source))
+    try:
+        src = other.sheets[name]
+        copied = src.copy(before=anchor) if anchor is not None else src.copy(after=sheets[-1])
+    finally:
+        other.close()
+    if old is not None:
+        old.delete()
+    if copied.name != name:
+        copied.name = name
+    return copied
+
+
+def record_report(book: Any, periode: str, sheet: str, figures: Any) -> None:
+    """Record the new report in sopxl's state sheet of the open book, as `sopxl consolidate`
+    does on disk (the data hash LAP-USANG compares; validation marks on the old sheet forgotten)."""
+    import datetime as dt
+
+    from sopxl.consolidate import STATE_KEY
+    from sopxl.state import decode_rows, encode_rows
+
+    state_sheet = _sheet_map(book).get(spec.norm(spec.SHEET_STATE))
+    state: dict[str, Any] = {}
+    if state_sheet is not None:
+        rows = state_sheet.used_range.value
+        if isinstance(rows, list) and rows and isinstance(rows[0], list):
+            state = decode_rows((r[0], r[1] if len(r) > 1 else None) for r in rows)
+    marks = state.get("tanda")
+    if isinstance(marks, dict):
+        for key in [k for k in marks if spec.norm(k) == spec.norm(sheet)]:
+            del marks[key]
+    reports = state.get(STATE_KEY)
+    if not isinstance(reports, dict):
+        reports = {}
+    reports[periode] = {
+        "hash": figures.data_hash,
+        "dibuat": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "lembar": sheet,
+        "hash_bagian": figures.part_hashes,
+        "angka": figures.summary(),
+    }
+    state[STATE_KEY] = reports
+    if state_sheet is None:
+        state_sheet = book.sheets.add(spec.SHEET_STATE, after=list(book.sheets)[-1])
+        with contextlib.suppress(Exception):
+            state_sheet.api.Visible = 2  # xlSheetVeryHidden (Windows COM)
+        with contextlib.suppress(Exception):
+            if getattr(state_sheet, "visible", False):
+                state_sheet.visible = False
+    else:
+        state_sheet.clear()
+    state_sheet.range("A1").value = [list(row) for row in encode_rows(state)]
 
 
 # --- the calling workbook and its file ----------------------------------------------------
@@ -250,12 +328,17 @@ def plan_marks(result: ValidationResult) -> list[CellMark]:
 
 
 def note_text(findings: list[Finding]) -> str:
-    lines = [NOTE_MARK]
+    """The note on one cell, in the CLI's wording (sopxl.marks.note_text)."""
+    parts = []
     for f in findings:
-        lines.append(f"{SEVERITY_LABEL[f.severity]}: {f.message}")
+        text = f"{SEVERITY_LABEL.get(f.severity, f.severity)} ({f.rule}): {f.message}"
         if f.suggestion:
-            lines.append(f"Saran: {f.suggestion}")
-    return "\n".join(lines)
+            text += f"\nPerbaikan: {f.suggestion}"
+        parts.append(text)
+    if len(parts) == 1:
+        return f"{NOTE_MARK} {parts[0]}"
+    body = "\n".join(f"{i}. {p}" for i, p in enumerate(parts, start=1))
+    return f"{NOTE_MARK} {len(parts)} temuan pada sel ini\n{body}"
 
 
 def _sheet_map(book: Any) -> dict[str, Any]:
@@ -274,54 +357,60 @@ def _is_ours(color: Any) -> bool:
     return _hex(color) in (FILL_ERROR, FILL_WARNING)
 
 
-def _strip_note(text: str) -> str:
-    """A note's text without sopxl's part (everything from the marker on)."""
-    index = text.find(NOTE_MARK)
-    return text if index < 0 else text[:index].rstrip("\n")
+def _is_our_note(note: Any) -> bool:
+    return note is not None and str(note.text or "").startswith(NOTE_MARK)
 
 
-def clear_previous(book: Any) -> int:
-    """Take off the marks listed in the existing `Catatan Koreksi`; returns how many."""
+def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
+    for r, row in enumerate(rows[: spec.HEADER_SCAN_ROWS]):
+        header = {spec.norm(c): i for i, c in enumerate(row) if c is not None}
+        if spec.norm("Lembar") in header and spec.norm("Sel") in header:
+            return r, header
+    return None
+
+
+def clear_previous(book: Any) -> set[tuple[str, str, str]]:
+    """Take off the marks listed in the existing `Catatan Koreksi`.
+
+    Returns the (sheet, cell, rule) of every finding it listed, to tell new from old ones.
+    """
+    previous: set[tuple[str, str, str]] = set()
     sheets = _sheet_map(book)
     catatan = sheets.get(spec.norm(spec.SHEET_CATATAN))
     if catatan is None:
-        return 0
+        return previous
     rows = catatan.used_range.value
     if not rows or not isinstance(rows, list):
-        return 0
+        return previous
     if not isinstance(rows[0], list):
         rows = [rows]
-    header = [spec.norm(c) if c is not None else "" for c in rows[0]]
-    try:
-        i_sheet, i_cell = header.index(spec.norm("Lembar")), header.index(spec.norm("Sel"))
-    except ValueError:
-        return 0
-    i_color = header.index(spec.norm("Warna Asli")) if spec.norm("Warna Asli") in header else None
-    cleared = 0
-    seen: set[tuple[str, str]] = set()
-    for row in rows[1:]:
+    found = _find_header(rows)
+    if found is None:
+        return previous
+    start, header = found
+    i_sheet, i_cell = header[spec.norm("Lembar")], header[spec.norm("Sel")]
+    i_rule = header.get(spec.norm("Aturan"))
+    i_color = header.get(spec.norm("Warna Asli"))
+    done: set[tuple[str, str]] = set()
+    for row in rows[start + 1 :]:
         if len(row) <= max(i_sheet, i_cell) or not row[i_sheet] or not row[i_cell]:
             continue
-        key = (spec.norm(row[i_sheet]), str(row[i_cell]))
-        if key in seen:
-            continue
-        seen.add(key)
+        name, cell = str(row[i_sheet]), str(row[i_cell]).replace("$", "").upper()
+        rule = str(row[i_rule]) if i_rule is not None and i_rule < len(row) and row[i_rule] else ""
+        previous.add((name, cell, rule))
+        key = (spec.norm(name), cell)
         sheet = sheets.get(key[0])
-        if sheet is None:
+        if key in done or sheet is None:
             continue
-        rng = sheet.range(key[1])
+        done.add(key)
+        rng = sheet.range(cell)
         if _is_ours(rng.color):
             original = row[i_color] if i_color is not None and len(row) > i_color else None
             rng.color = str(original) if original else None
         note = rng.note
-        if note is not None and NOTE_MARK in (note.text or ""):
-            rest = _strip_note(note.text)
-            if rest.strip():
-                note.text = rest
-            else:
-                note.delete()
-        cleared += 1
-    return cleared
+        if _is_our_note(note):
+            note.delete()
+    return previous
 
 
 def apply_marks(book: Any, marks: list[CellMark]) -> dict[tuple[str, str], str]:
@@ -339,9 +428,10 @@ def apply_marks(book: Any, marks: list[CellMark]) -> dict[tuple[str, str], str]:
         note = rng.note
         if note is None:
             rng.add_note(mark.note)
-        else:
-            kept = _strip_note(note.text or "")
-            note.text = f"{kept}\n{mark.note}" if kept.strip() else mark.note
+        elif _is_our_note(note):
+            note.text = mark.note
+        # someone else's note stays as it is (as the CLI does); the fill and
+        # Catatan Koreksi still show the finding
     return originals
 
 
@@ -354,25 +444,30 @@ def _link(sheet: str, cell: str) -> str:
 
 
 def catatan_rows(
-    result: ValidationResult, originals: dict[tuple[str, str], str]
+    result: ValidationResult,
+    originals: dict[tuple[str, str], str],
+    previous: set[tuple[str, str, str]] | None = None,
 ) -> list[list[Any]]:
+    """The `Catatan Koreksi` table: the CLI's columns + link + original fill (hidden)."""
+    previous = previous or set()
     rows: list[list[Any]] = [list(CATATAN_HEADER)]
     for i, f in enumerate(result.findings, start=1):
         cell = f.cell.replace("$", "").upper() if f.cell else ""
-        rows.append(
-            [
-                i,
-                f.sheet,
-                cell,
-                f.ro or "",
-                SEVERITY_LABEL[f.severity],
-                f.rule,
-                f.message,
-                f.suggestion or "",
-                _link(f.sheet, cell) if f.sheet and cell else "",
-                originals.get((f.sheet, cell), ""),
-            ]
+        row: list[Any] = [""] * len(CATATAN_HEADER)
+        row[_COL["No"]] = i
+        row[_COL["Tingkat"]] = SEVERITY_LABEL[f.severity]
+        row[_COL["Lembar"]] = f.sheet
+        row[_COL["Sel"]] = cell
+        row[_COL["Kode RO"]] = f.ro or ""
+        row[_COL["Aturan"]] = f.rule
+        row[_COL["Pesan"]] = f.message
+        row[_COL["Saran Perbaikan"]] = f.suggestion or ""
+        row[_COL["Status"]] = (
+            _catatan.STATUS_BELUM if (f.sheet, cell, f.rule) in previous else _catatan.STATUS_BARU
         )
+        row[_COL["Tautan"]] = _link(f.sheet, cell) if f.sheet and cell else ""
+        row[_COL["Warna Asli"]] = originals.get((f.sheet, cell), "")
+        rows.append(row)
     return rows
 
 
@@ -386,12 +481,52 @@ def write_catatan(book: Any, rows: list[list[Any]]) -> Any:
     else:
         sheet.clear()
     sheet.range("A1").value = rows
-    try:
-        sheet.range("A1:J1").font.bold = True
-        sheet.range("J:J").column_width = 0  # the original-fill column stays out of sight
-    except Exception:  # cosmetics only
-        pass
+    last = spec.col_letter(len(CATATAN_HEADER))
+    with contextlib.suppress(Exception):  # cosmetics only
+        sheet.range(f"A1:{last}1").font.bold = True
+        sheet.range(f"{last}:{last}").column_width = 0  # the original fill stays out of sight
     return sheet
+
+
+def update_kendali(book: Any, result: ValidationResult, fixed: int) -> bool:
+    """Date, status and note of SOP step 3 in `Kendali SOP`, as the CLI writes them."""
+    import datetime as dt
+
+    sheet = _sheet_map(book).get(spec.norm(spec.SHEET_KENDALI))
+    if sheet is None:
+        return False
+    rows = sheet.used_range.value
+    if not isinstance(rows, list) or not rows or not isinstance(rows[0], list):
+        return False
+    header = next(
+        (
+            i
+            for i, row in enumerate(rows[: spec.HEADER_SCAN_ROWS])
+            if any(isinstance(v, str) and spec.norm(v) == spec.norm("Langkah") for v in row)
+        ),
+        None,
+    )
+    if header is None:
+        return False
+    columns = {spec.norm(v): c for c, v in enumerate(rows[header]) if isinstance(v, str)}
+    langkah = columns[spec.norm("Langkah")]
+    step = next(
+        (i for i in range(header + 1, len(rows)) if str(rows[i][langkah]).strip() in ("3", "3.0")),
+        None,
+    )
+    if step is None:
+        return False
+    # used_range may not start at A1: address relative to its top-left cell
+    top, left = spec.parse_ref(str(sheet.used_range.address).replace("$", "").split(":")[0])
+    for label, value in (
+        ("Tanggal", dt.date.today()),
+        ("Status", _catatan.status_kendali(result.errors)),
+        ("Catatan", _catatan.catatan_kendali(result.errors, result.warnings, fixed)),
+    ):
+        col = columns.get(spec.norm(label))
+        if col is not None:
+            sheet.range(spec.cell_ref(top + step, left + col)).value = value
+    return True
 
 
 def apply_result(book: Any, result: ValidationResult) -> None:
@@ -405,9 +540,11 @@ def apply_result(book: Any, result: ValidationResult) -> None:
     except Exception:
         app = None
     try:
-        clear_previous(book)
+        previous = clear_previous(book)
         originals = apply_marks(book, plan_marks(result))
-        write_catatan(book, catatan_rows(result, originals))
+        write_catatan(book, catatan_rows(result, originals, previous))
+        now = {(f.sheet, f.cell.replace("$", "").upper(), f.rule) for f in result.findings}
+        update_kendali(book, result, fixed=len(previous - now))
     finally:
         if app is not None and updating is not None:
             with contextlib.suppress(Exception):

@@ -206,8 +206,8 @@ def data_hashes(data: WorkbookData, periode: str) -> dict[str, str]:
     _, _start, end = spec.PERIODS[periode]
 
     def digest(table: Table | None, columns: tuple[str, ...]) -> str:
-        rows = [] if table is None else [[json_safe(row.get(c)) for c in columns] for row in table.rows]
-        text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), default=str)
+        rows = [] if table is None else [[row.values.get(c) for c in columns] for row in table.rows]
+        text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), default=_canonical)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     parts = {
@@ -218,6 +218,11 @@ def data_hashes(data: WorkbookData, periode: str) -> dict[str, str]:
     for m in range(1, end + 1):
         parts[spec.MONTHS[m - 1]] = digest(data.months.get(m), spec.MONTH_COLUMNS)
     return parts
+
+
+def _canonical(value: Any) -> Any:
+    """JSON form of the values json cannot carry itself (dates, Excel errors)."""
+    return json_safe(value)
 
 
 def data_hash(data: WorkbookData, periode: str, parts: dict[str, str] | None = None) -> str:
@@ -256,10 +261,17 @@ def compute_figures(data: WorkbookData, periode: str, settings: Settings | None 
     # Rencana: target progres and RPD by (code, month).
     plan_target: dict[tuple[str, int], float] = {}
     plan_rpd: dict[tuple[str, int], float] = {}
+    months_of: dict[Any, int | None] = {}
     if data.rencana is not None:
         for row in data.rencana.rows:
             code = row.kode
-            month = spec.month_number(row.get(spec.COL_BULAN))
+            bulan = row.get(spec.COL_BULAN)
+            try:
+                month = months_of[bulan]
+            except KeyError:
+                month = months_of[bulan] = spec.month_number(bulan)
+            except TypeError:  # unhashable: never for cell values, but be safe
+                month = spec.month_number(bulan)
             if code is None or month is None:
                 continue
             tp = as_number(row.get(spec.COL_TARGET_PROGRES))

@@ -141,6 +141,7 @@ class WorkbookContent:
     months: dict[int, MonthSheet] = field(default_factory=dict)
     omit_sheets: tuple[str, ...] = ()
     spare_rows: int | None = None  # empty prepared rows below the ROs (None: 10, or 30 without ROs)
+    created: dt.datetime | None = None  # document creation time (fixed for reproducible samples)
 
     @property
     def tahun(self) -> Any:
@@ -257,7 +258,7 @@ class _Formats:
         self.label = workbook.add_format({"bold": True, "bg_color": FILL_LABEL, "border": 1, "valign": "top"})
         self.plain = workbook.add_format({"border": 1, "text_wrap": True, "valign": "top"})
         self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-        self.bold = workbook.add_format({"bold": True})
+        self.bold = workbook.add_format({"bold": True, "valign": "top"})
 
     def get(self, role: str, kind: str) -> Format:
         """role: input | formula | reference; kind: text | num | vol | rp | pct | date."""
@@ -382,17 +383,29 @@ def write_workbook(path: Path | str, content: WorkbookContent, macro: bool = Fal
         workbook.set_properties(
             {"title": f"Buku Kerja Capaian Output {_text(content.tahun)}",
              "subject": "SOP Penyusunan dan Pemantauan Evaluasi Kinerja SMART",
-             "author": "sopxl", "comments": "Dibuat dengan sopxl"}
+             "author": "sopxl", "comments": "Dibuat dengan sopxl",
+             **({"created": content.created} if content.created else {})}
         )
         layouts, sheets = _Builder(workbook, content).build()
         if macro:
             attach_macros(workbook, sheets)
         workbook.close()
+        os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return layouts
+
+
+def _file_mode(path: Path) -> int:
+    """The mode a plain new file gets (mkstemp makes 0600), or the mode of the file replaced."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 class _Builder:
@@ -417,6 +430,9 @@ class _Builder:
 
     def add(self, name: str) -> Worksheet:
         ws = self.wb.add_worksheet(name)
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)  # one page wide
         self.sheets[name] = ws
         return ws
 
@@ -468,6 +484,9 @@ class _Builder:
             nonlocal r
             ws.write_string(r, 0, label, fmt or f.bold)
             ws.write_string(r, 1, text, f.wrap)
+            lines = _lines(text, 110)
+            if lines > 1:
+                ws.set_row(r, 15 * lines)
             r += 1
 
         heading("Tujuan")
@@ -665,7 +684,7 @@ class _Builder:
             f.note,
         )
         ws.write_row(hr, 0, cols, f.header)
-        ws.set_row(hr, 32)
+        ws.set_row(hr, 45)
         rows = sheet.rows
         if rows is None:
             rows = []
@@ -707,6 +726,12 @@ class _Builder:
                         cum_by_code[key] = cum_by_code.get(key, 0.0) + float(cached)
             if i < len(rows):
                 layout.rows.append(excel_row)
+                lines = max(
+                    [_lines(item.value(c), _MONTH_WIDTH[c]) for c in cols if _MONTH_KIND[c][1] == "text"
+                     and isinstance(item.value(c), str)] + [1]
+                )
+                if lines > 1:
+                    ws.set_row(row0, 15 * lines)
         last0 = hr + total  # 0-based last data row
         first0 = hr + 1
         # Validation rules: a drop-down of codes through the defined name, and gentle number checks.
@@ -742,9 +767,6 @@ class _Builder:
                 width = self._fit(col, [ro.uraian for ro in self.c.ros], 30)
             ws.set_column(j, j, width)
         ws.freeze_panes(MONTH_HEADER_ROW, min(2, len(cols)))
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
         ws.repeat_rows(hr)
         self.layouts[name] = layout
         return name, layout, cum_by_code
@@ -834,6 +856,11 @@ _REF_FIELD: dict[str, str] = {
     spec.COL_TARGET_VOLUME: "target",
     spec.COL_PAGU: "pagu",
 }
+
+
+def _lines(text: Any, width: float) -> int:
+    """Rough number of wrapped lines a text needs in a column `width` characters wide."""
+    return max(1, math.ceil(len(str(text)) / max(width * 1.1, 1.0)))
 
 
 def _num_or_none(value: Any) -> float | None:

@@ -28,6 +28,7 @@ from sopxl.catatan import (
     Entry,
     build_sheets,
     catatan_kendali,
+    fill_rows,
     status_kendali,
 )
 from sopxl.config import Settings
@@ -87,7 +88,7 @@ def apply_marks(
     settings: Settings | None = None,
     output: Path | str | None = None,
 ) -> MarkOutcome:
-    settings = settings or Settings()
+    settings = settings or Settings.model_validate({})
     dest = Path(output) if output else source
     check_writable(dest)
     try:
@@ -119,20 +120,21 @@ def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) ->
     styles = pkg.styles()
 
     # findings per cell, on sheets that exist in the package
+    actual = {spec.norm(sp.name): sp.name for sp in pkg.sheets()}
     per_cell: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for f in result.findings:
-        sp = pkg.find_sheet(f.sheet)
-        if sp is None or sp.name in (spec.SHEET_CATATAN, spec.SHEET_STATE):
+        name = actual.get(spec.norm(f.sheet))
+        if name is None or name in (spec.SHEET_CATATAN, spec.SHEET_STATE):
             continue
         try:
             row, col = spec.parse_ref(f.cell)
         except ValueError:
             continue
-        per_cell[sp.name][spec.cell_ref(row, col)].append(f)
+        per_cell[name][spec.cell_ref(row, col)].append(f)
 
     new_marks: dict[str, dict[str, list[Any]]] = {}
     outcome = MarkOutcome(pkg.path)
-    sheets = {sp.name for sp in pkg.sheets()}
+    sheets = set(actual.values())
     for sheet in sorted(set(previous_marks) | set(per_cell)):
         if sheet not in sheets:
             continue
@@ -181,7 +183,7 @@ def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) ->
         key = finding_key(f)
         current_keys.add(key)
         status = STATUS_BELUM if key in prev_keys else STATUS_BARU
-        linkable = pkg.find_sheet(f.sheet) is not None
+        linkable = spec.norm(f.sheet) in actual
         entries.append(Entry(f.severity, f.sheet, f.cell, f.ro, f.rule, f.message, f.suggestion, status, linkable))
     fixed = 0
     for item in previous:
@@ -190,7 +192,7 @@ def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) ->
         fixed += 1
         _, sev, sheet, cell, ro, rule, message = item[:7]
         entries.append(
-            Entry(sev, sheet, cell, ro, rule, message, None, STATUS_SELESAI, pkg.find_sheet(sheet) is not None)
+            Entry(sev, sheet, cell, ro, rule, message, None, STATUS_SELESAI, spec.norm(str(sheet)) in actual)
         )
     outcome.statuses = {
         s: sum(1 for e in entries if e.status == s) for s in (STATUS_BARU, STATUS_BELUM, STATUS_SELESAI)
@@ -213,6 +215,7 @@ def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) ->
             warnings=result.warnings,
         )
         pkg.replace_sheet_from_xlsx(spec.SHEET_CATATAN, built, spec.SHEET_CATATAN)
+        fill_rows(pkg, entries)
         if kendali is None:
             pkg.replace_sheet_from_xlsx(spec.SHEET_KENDALI, built, spec.SHEET_KENDALI, after=spec.SHEET_CATATAN)
     if kendali is not None:

@@ -32,6 +32,12 @@ _EXCEL_EPOCH: Final = dt.date(1899, 12, 30)
 
 _NUMBER_TOKEN = re.compile(r"(?<![\d.,])([-+\u2212]?)\s*(\d[\d.,]*)")
 _GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+# "Rp 1,5 juta", "2 M", "750 rb": Indonesian amount words after the number.
+_SCALES: Final[dict[str, float]] = {
+    "ribu": 1e3, "rb": 1e3, "juta": 1e6, "jt": 1e6, "miliar": 1e9, "milyar": 1e9, "m": 1e9,
+    "triliun": 1e12, "t": 1e12,
+}
+_SCALE_WORD = re.compile(r"\s*(ribu|rb|juta|jt|miliar|milyar|triliun|m|t)\b\.?", re.IGNORECASE)
 
 
 def parse_number(text: str) -> float | None:
@@ -44,7 +50,9 @@ def parse_number(text: str) -> float | None:
     * only dots: groups of exactly three digits after every dot are thousands ("1.500" = 1500,
       "5.000.000"), otherwise a single dot is the decimal mark ("2.5"); "0.500" = 0.5;
     * only commas: a single comma is the Indonesian decimal mark ("12,5"); several commas
-      with groups of three are English thousands ("1,234,567").
+      with groups of three are English thousands ("1,234,567");
+    * an amount word right after the number scales it: "Rp 1,5 juta" = 1500000 (ribu/rb,
+      juta/jt, miliar/milyar/M, triliun/T).
     """
     if not isinstance(text, str):
         return None
@@ -54,7 +62,12 @@ def parse_number(text: str) -> float | None:
     sign = -1.0 if m.group(1) in ("-", "\u2212") else 1.0
     token = m.group(2).rstrip(".,")
     value = _read_token(token)
-    return None if value is None else sign * value
+    if value is None:
+        return None
+    word = _SCALE_WORD.match(text, m.end())
+    if word is not None:
+        value *= _SCALES[word.group(1).lower()]
+    return sign * value
 
 
 def _read_token(token: str) -> float | None:

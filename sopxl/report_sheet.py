@@ -68,6 +68,7 @@ RO_NUMBER_FIELDS: frozenset[str] = frozenset(
 )
 MONEY_FIELDS: frozenset[str] = frozenset({"pagu", "realisasi_anggaran"})
 TOTAL_LABEL = "Jumlah / Rata-rata"
+MAX_CHART_ROS = 100  # a bar per RO stops being readable (and cheap to render) beyond this
 WIDTHS: tuple[float, ...] = (5, 24, 30, 16, 16, 16, 12, 12, 12, 18, 18, 12, 32, 32)
 LAST_COL = len(WIDTHS) - 1  # N
 
@@ -208,8 +209,10 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> ReportLayout:
                 ws.write_number(r, c, i, F["int"])
             elif attr in RO_NUMBER_FIELDS:
                 value = float(getattr(ro, attr))
-                fmt = F["money"] if attr in MONEY_FIELDS else F["num"]
-                ws.write_number(r, c, value, fmt)
+                if attr in MONEY_FIELDS:
+                    ws.write_number(r, c, value, F["money"])
+                else:
+                    ws.write_number(r, c, _r2(value), F["num"])
             elif attr in ("kendala", "tindak_lanjut"):
                 text = "\n".join(getattr(ro, attr))
                 ws.write_string(r, c, text, F["wrap"])
@@ -257,13 +260,13 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> ReportLayout:
         if mf.deviasi_persen is None:
             ws.write_string(r, 6, "-", F["text"])
         else:
-            ws.write_number(r, 6, mf.deviasi_persen, F["num"])
-        ws.write_number(r, 7, mf.rata_progres, F["num"])
+            ws.write_number(r, 6, _r2(mf.deviasi_persen), F["num"])
+        ws.write_number(r, 7, _r2(mf.rata_progres), F["num"])
         im = ikpa_by_month.get(mf.bulan)
         if im is not None:
-            ws.write_number(r, 8, im.tepat_waktu, F["num"])
-            ws.write_number(r, 9, im.capaian, F["num"])
-            ws.write_number(r, 10, im.nilai, F["num"])
+            ws.write_number(r, 8, _r2(im.tepat_waktu), F["num"])
+            ws.write_number(r, 9, _r2(im.capaian), F["num"])
+            ws.write_number(r, 10, _r2(im.nilai), F["num"])
         r += 1
     last_month_row = r - 1
     r += 1
@@ -322,17 +325,21 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> ReportLayout:
     r += 1
     charts = 0
     if fig.ro:
+        shown = min(len(fig.ro), MAX_CHART_ROS)
         bar = workbook.add_chart({"type": "column"})
         bar.add_series(
             {
                 "name": "Capaian (%)",
-                "categories": [fig.sheet, first_ro_row, 1, total_row - 1, 1],
-                "values": [fig.sheet, first_ro_row, 8, total_row - 1, 8],
+                "categories": [fig.sheet, first_ro_row, 1, first_ro_row + shown - 1, 1],
+                "values": [fig.sheet, first_ro_row, 8, first_ro_row + shown - 1, 8],
                 "fill": {"color": "#2E75B6"},
                 "border": {"color": "#1F4E79"},
             }
         )
-        bar.set_title({"name": "Capaian Volume per RO (%)"})
+        title = "Capaian Volume per RO (%)"
+        if shown < len(fig.ro):
+            title += f" — {shown} RO pertama dari {len(fig.ro):,}".replace(",", ".")
+        bar.set_title({"name": title})
         bar.set_y_axis({"name": "%", "min": 0})
         bar.set_legend({"none": True})
         bar.set_size({"width": 640, "height": 340})
@@ -366,7 +373,8 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> ReportLayout:
         charts += 1
     r += 19
 
-    # --- E. narratives -------------------------------------------------------------------------
+    # --- E. narratives (a new printed page: narratives and sign-offs stay together) ----------
+    ws.set_h_pagebreaks([r])
     ws.merge_range(
         r, 0, r, LAST_COL,
         "E. ANALISIS DAN REKOMENDASI (diisi oleh Pelaksana/JF; isian tetap tersimpan saat konsolidasi ulang)",
@@ -419,7 +427,6 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> ReportLayout:
     ws.repeat_rows(header_row)
     ws.fit_to_pages(1, 0)
     ws.set_footer(f"&L{fig.sheet}&RHalaman &P dari &N")
-    ws.hide_gridlines(0)
 
     return ReportLayout(
         sheet=fig.sheet,
@@ -432,6 +439,12 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> ReportLayout:
         last_row=last_row,
         charts=charts,
     )
+
+
+def _r2(value: float) -> float:
+    """Percentages and scores are written rounded half up to 2 decimals (scores.md), so that
+    what Excel displays is the half-up figure (95.555 shows 95.56, not 95.55)."""
+    return scores.round_half_up(value)
 
 
 def _blank(value: Any) -> bool:
@@ -469,12 +482,12 @@ def _write_totals(ws: Any, F: dict[str, Any], r: int, ros: list[RoFigures]) -> N
     real = sum(x.realisasi_anggaran for x in ros)
     ws.write_blank(r, 4, None, F["total_num"])
     ws.write_blank(r, 5, None, F["total_num"])
-    ws.write_number(r, 6, avg("progres_capaian"), F["total_num"])
-    ws.write_number(r, 7, avg("target_progres"), F["total_num"])
-    ws.write_number(r, 8, avg("capaian_persen"), F["total_num"])
+    ws.write_number(r, 6, _r2(avg("progres_capaian")), F["total_num"])
+    ws.write_number(r, 7, _r2(avg("target_progres")), F["total_num"])
+    ws.write_number(r, 8, _r2(avg("capaian_persen")), F["total_num"])
     ws.write_number(r, 9, pagu, F["total_money"])
     ws.write_number(r, 10, real, F["total_money"])
-    ws.write_number(r, 11, real / pagu * 100.0 if pagu > 0 else 0.0, F["total_num"])
+    ws.write_number(r, 11, _r2(real / pagu * 100.0 if pagu > 0 else 0.0), F["total_num"])
     ws.write_blank(r, 12, None, F["total_num"])
     ws.write_blank(r, 13, None, F["total_num"])
 
@@ -502,7 +515,7 @@ def _score_block(ws: Any, F: dict[str, Any], r: int, title: str, rows: list[tupl
         if isinstance(value, str):
             ws.write_string(r, 5, value, F["score_text"])
         else:
-            ws.write_number(r, 5, float(value), F["score"])
+            ws.write_number(r, 5, _r2(float(value)), F["score"])
         ws.merge_range(r, 6, r, LAST_COL, note, F["score_note"])
         r += 1
     return r

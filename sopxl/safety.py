@@ -85,6 +85,11 @@ def check_readable(path: Path, settings: Settings | None = None) -> None:
             f"Berkas '{name}' berformat OpenDocument (.ods), bukan .xlsx. Di LibreOffice pilih "
             "File > Save As > Excel 2007-365 (.xlsx)."
         )
+    if "xl/workbook.bin" in names:
+        raise UnreadableWorkbook(
+            f"Berkas '{name}' berformat Excel Binary (.xlsb), bukan .xlsx. Buka di Excel lalu "
+            "simpan sebagai Excel Workbook (.xlsx) atau .xlsm."
+        )
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise UnreadableWorkbook(
             f"Berkas '{name}' adalah arsip zip, tetapi bukan buku kerja Excel (.xlsx/.xlsm)."

@@ -8,6 +8,7 @@ string, `Range.note`/`add_note` like xlwings' Note API, `App.alert`) and records
 from __future__ import annotations
 
 import hashlib
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from wbfactory import standard_book
 import sopxl.excel as excel
 from sopxl import spec
 from sopxl.validate import validate_path
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated")  # oletools' pyparsing use
 
 
 class FakeNote:
@@ -104,6 +107,11 @@ class UsedRange:
         self.sheet = sheet
 
     @property
+    def address(self) -> str:
+        value = self.value or [[None]]
+        return f"$A$1:${spec.col_letter(len(value[0]))}${len(value)}"
+
+    @property
     def value(self) -> Any:
         filled = [spec.parse_ref(a) for a, c in self.sheet.cells.items() if c.value is not None]
         if not filled:
@@ -130,6 +138,28 @@ class FakeSheet:
     def clear(self) -> None:
         self.cells.clear()
 
+    def delete(self) -> None:
+        self.book.log.append(("delete", self.name))
+        self.book.sheets._sheets.remove(self)
+
+    def copy(self, before: FakeSheet | None = None, after: FakeSheet | None = None, name: str | None = None) -> FakeSheet:
+        target = (before or after)
+        assert target is not None, "cross-book copy needs before/after, as in xlwings"
+        book = target.book
+        new_name = name or self.name
+        taken = {s.name.lower() for s in book.sheets}
+        n = 2
+        while new_name.lower() in taken:  # Excel: "Laporan Semester I (2)"
+            new_name = f"{self.name} ({n})"
+            n += 1
+        copy = FakeSheet(book, new_name)
+        copy.cells = {k: v for k, v in self.cells.items()}
+        copy.copied_from = self.book.fullname  # type: ignore[attr-defined]
+        lst = book.sheets._sheets
+        lst.insert(lst.index(before) if before is not None else lst.index(after) + 1, copy)  # type: ignore[arg-type]
+        book.log.append(("copy", self.name, new_name))
+        return copy
+
 
 class FakeSheets:
     def __init__(self, book: FakeBook, names: list[str]) -> None:
@@ -151,10 +181,21 @@ class FakeSheets:
         return sheet
 
 
+class FakeBooks:
+    def __init__(self) -> None:
+        self.opened: list[FakeBook] = []
+
+    def open(self, fullname: str) -> FakeBook:
+        book = open_book(Path(fullname))
+        self.opened.append(book)
+        return book
+
+
 class FakeApp:
     def __init__(self) -> None:
         self.alerts: list[tuple[str, str | None, str, str | None]] = []
         self.screen_updating = True
+        self.books = FakeBooks()
 
     def alert(self, prompt: str, title: str | None = None, buttons: str = "ok", mode: str | None = None) -> str:
         self.alerts.append((prompt, title, buttons, mode))
@@ -168,12 +209,31 @@ class FakeBook:
         self.app = FakeApp()
         self.log: list[tuple[Any, ...]] = []
         self.sheets = FakeSheets(self, sheet_names)
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
 
 
 def _sheet_names(path: Path) -> list[str]:
     from python_calamine import CalamineWorkbook
 
     return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+
+
+def open_book(path: Path) -> FakeBook:
+    """The stand-in for the workbook as Excel shows it after opening `path` (cell values loaded)."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    book = FakeBook(str(path), list(wb.sheet_names))
+    for sheet in book.sheets:
+        rows = wb.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
+        for r, row in enumerate(rows, start=1):
+            for c, v in enumerate(row, start=1):
+                if v != "":
+                    sheet.cells.setdefault(spec.cell_ref(r, c), FakeCell()).value = v
+    return book
 
 
 def _broken(tmp_path: Path, name: str = "capaian.xlsm") -> Path:
@@ -194,7 +254,7 @@ def test_validasi_marks_the_open_book_like_the_cli(tmp_path: Path) -> None:
     expected, _, _ = validate_path(path)
     assert expected.errors and expected.warnings
 
-    book = FakeBook(str(path), _sheet_names(path))
+    book = open_book(path)
     result = excel.validasi(book)
 
     assert result is not None
@@ -217,8 +277,12 @@ def test_validasi_marks_the_open_book_like_the_cli(tmp_path: Path) -> None:
 
     catatan = book.sheets[spec.SHEET_CATATAN].used_range.value
     assert catatan[0] == list(excel.CATATAN_HEADER)
-    assert [(r[1], r[2]) for r in catatan[1:]] == [(f.sheet, f.cell) for f in expected.findings]
-    assert all(str(r[8]).startswith('=HYPERLINK("#') for r in catatan[1:])
+    col = {name: i for i, name in enumerate(excel.CATATAN_HEADER)}
+    assert [(r[col["Lembar"]], r[col["Sel"]]) for r in catatan[1:]] == [
+        (f.sheet, f.cell) for f in expected.findings
+    ]
+    assert all(str(r[col["Tautan"]]).startswith('=HYPERLINK("#') for r in catatan[1:])
+    assert {r[col["Status"]] for r in catatan[1:]} == {"Baru"}
 
     prompt, title, _buttons, mode = book.app.alerts[-1]
     assert title == "sopxl" and mode == "critical"
@@ -234,7 +298,7 @@ def test_fixed_cells_lose_their_mark_and_user_fill_and_note_come_back(tmp_path: 
     identitas.range("B2").add_note("catatan pengguna")
     excel.validasi(book)
     assert identitas.cells["B2"].color == excel.FILL_RGB["error"]
-    assert identitas.cells["B2"].note_obj.text.startswith("catatan pengguna\n[sopxl]")
+    assert identitas.cells["B2"].note_obj.text == "catatan pengguna"  # a foreign note is left alone
 
     fixed = standard_book(months=3)
     fixed.identitas[spec.ID_NIP_KASI] = "123"
@@ -250,6 +314,25 @@ def test_fixed_cells_lose_their_mark_and_user_fill_and_note_come_back(tmp_path: 
     assert book.sheets[spec.SHEET_REFERENSI].cells["D2"].color == excel.FILL_RGB["error"]
     catatan = book.sheets[spec.SHEET_CATATAN].used_range.value
     assert len(catatan) == len(result.findings) + 1
+    status = catatan[0].index("Status")
+    assert {r[status] for r in catatan[1:]} == {"Belum diperbaiki"}  # all seen in the first run
+
+
+def test_lo_macro_writes_the_same_catatan_columns() -> None:
+    import importlib.util
+
+    source = Path(__file__).resolve().parent.parent / "sopxl" / "lo_macro" / "sopxl_lo.py"
+    loader = importlib.util.spec_from_file_location("sopxl_lo_copy", source)
+    assert loader is not None and loader.loader is not None
+    module = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(module)
+    assert tuple(module.HEADER) == excel.CATATAN_HEADER
+    assert module.NOTE_MARK == excel.NOTE_MARK
+
+    from sopxl.package.notes import NOTE_PREFIX
+
+    assert excel.NOTE_MARK == NOTE_PREFIX  # the CLI and the buttons recognise each other's notes
+    assert {k: int(v[1:], 16) for k, v in (("error", excel.FILL_ERROR), ("warning", excel.FILL_WARNING))} == module.FILL
 
 
 def test_clean_workbook_says_so(tmp_path: Path) -> None:
@@ -318,7 +401,52 @@ def test_konsolidasi_refuses_while_errors(tmp_path: Path) -> None:
     book = FakeBook(str(path), _sheet_names(path))
     result = excel.konsolidasi_semester1(book)
     assert result is not None and result.errors
-    assert "Laporan Semester I belum dapat dibuat" in book.app.alerts[-1][0]
+    prompt = book.app.alerts[-1][0]
+    assert "Konsolidasi Laporan Semester I ditolak" in prompt and "ditandai merah" in prompt
+    assert "Laporan Semester I" not in [s.name for s in book.sheets]
+    assert book.sheets[spec.SHEET_CATATAN] is not None  # the blocking cells are marked
+
+
+def _clean_sample(tmp_path: Path, months: int = 6) -> Path:
+    from sopxl.samplegen import SAMPLE_TODAY, build_sample
+
+    path = tmp_path / "contoh.xlsx"
+    build_sample(path, months=months, plant=False, today=SAMPLE_TODAY)
+    return path
+
+
+def test_konsolidasi_copies_the_report_into_the_open_book(tmp_path: Path) -> None:
+    path = _clean_sample(tmp_path)
+    digest = _digest(path)
+    book = open_book(path)
+    result = excel.konsolidasi_semester1(book)
+    assert result is not None
+    names = [s.name for s in book.sheets]
+    assert names.count("Laporan Semester I") == 1
+    assert names.index("Laporan Semester I") == names.index("Desember") + 1
+    report = book.sheets["Laporan Semester I"]
+    assert report.copied_from != str(path)  # built by the engine into a temporary workbook
+    assert all(b.closed for b in book.app.books.opened)  # the temporary workbook is closed
+    assert _digest(path) == digest  # the user's file is untouched
+    assert "Sheet 'Laporan Semester I' dibuat" in book.app.alerts[-1][0]
+    # the report is recorded in sopxl's state like `sopxl consolidate` does (LAP-USANG)
+    from sopxl.consolidate import consolidate
+    from sopxl.state import decode_rows
+
+    rows = book.sheets[spec.SHEET_STATE].used_range.value
+    state = decode_rows((r[0], r[1]) for r in rows)
+    same = consolidate(path, "semester1", write=False)
+    assert state["reports"]["semester1"]["hash"] == same.figures.data_hash
+
+    # again: the old report is replaced in place, copied first then deleted
+    marker = object()
+    report.cells["Z99"] = marker  # type: ignore[assignment]
+    excel.konsolidasi_semester1(book)
+    names2 = [s.name for s in book.sheets]
+    assert names2 == names
+    assert "Z99" not in book.sheets["Laporan Semester I"].cells
+    kinds = [e[0] for e in book.log if e[0] in ("copy", "delete")]
+    assert kinds[-2:] == ["copy", "delete"]
 
 
 def test_entry_points_exist() -> None:
@@ -329,3 +457,92 @@ def test_entry_points_exist() -> None:
 def test_caller_without_excel_raises() -> None:
     with pytest.raises(Exception):  # noqa: B017 - xlwings raises a plain Exception
         excel.validasi()
+
+
+# --- sopxl excel-setup ----------------------------------------------------------------------
+
+
+def test_excel_setup_on_linux_explains() -> None:
+    from click.testing import CliRunner
+
+    from sopxl.cli import cli
+    from sopxl.cli.excel_cmd import linux_steps, setup_steps
+
+    steps = setup_steps("linux", Path("/nonexistent"), "/usr/bin/python3")
+    assert steps == linux_steps()
+    run = CliRunner().invoke(cli, ["excel-setup"])
+    if sys.platform.startswith("linux"):
+        assert run.exit_code == 0, run.output
+        assert "Excel tidak tersedia di Linux" in run.output
+        assert "sopxl lo-install" in run.output and "sopxl validate" in run.output
+
+
+def test_excel_setup_windows_writes_interpreter_into_user_config(tmp_path: Path) -> None:
+    from sopxl.cli.excel_cmd import FIXED, OK, TODO, setup_steps, user_conf_path
+
+    python = r"C:\Users\kasi\AppData\Local\Programs\Python\Python312\python.exe"
+    conf = user_conf_path("win32", tmp_path)
+    conf.parent.mkdir(parents=True)
+    conf.write_text('"CONDA PATH","C:\\conda"\n', encoding="utf-8")
+    steps = {s.title: s for s in setup_steps("win32", tmp_path, python, fix=True)}
+    assert steps["Paket xlwings"].status == OK
+    assert steps["Lokasi Python untuk tombol"].status == FIXED
+    assert steps["DLL xlwings"].status == TODO  # no Windows DLL on this machine
+    text = conf.read_text(encoding="utf-8")
+    assert f'"INTERPRETER_WIN","{python}"' in text and '"CONDA PATH","C:\\conda"' in text
+    again = {s.title: s for s in setup_steps("win32", tmp_path, python, fix=True)}
+    assert again["Lokasi Python untuk tombol"].status == OK
+    # check-only changes nothing
+    other = tmp_path / "other"
+    steps2 = {s.title: s for s in setup_steps("win32", other, python, fix=False)}
+    assert steps2["Lokasi Python untuk tombol"].status == TODO
+    assert not user_conf_path("win32", other).exists()
+
+
+def test_excel_setup_mac_installs_applescript(tmp_path: Path) -> None:
+    import xlwings
+
+    from sopxl.cli.excel_cmd import FIXED, setup_steps, user_conf_path
+
+    steps = {s.title: s for s in setup_steps("darwin", tmp_path, "/usr/local/bin/python3", fix=True)}
+    assert steps["AppleScript xlwings"].status == FIXED
+    script = tmp_path / "Library" / "Application Scripts" / "com.microsoft.Excel" / f"xlwings-{xlwings.__version__}.applescript"
+    assert script.exists()
+    assert '"INTERPRETER_MAC","/usr/local/bin/python3"' in user_conf_path("darwin", tmp_path).read_text()
+
+
+def test_excel_setup_checks_the_workbook_xlwings_version(tmp_path: Path) -> None:
+    import xlsxwriter
+    import xlwings
+
+    from sopxl.cli.excel_cmd import OK, TODO, check_workbook
+    from sopxl.macro_workbook import attach_macros
+
+    path = tmp_path / "b.xlsm"
+    wb = xlsxwriter.Workbook(str(path))
+    sheets = {spec.SHEET_PETUNJUK: wb.add_worksheet(spec.SHEET_PETUNJUK)}
+    attach_macros(wb, sheets)
+    wb.close()
+    assert check_workbook(path, xlwings.__version__).status == OK
+    mismatch = check_workbook(path, "0.0.1")
+    assert mismatch.status == TODO and f"pip install xlwings=={xlwings.__version__}" in mismatch.detail
+    plain = Path(standard_book(months=1).write(tmp_path / "plain.xlsx"))
+    assert check_workbook(plain, xlwings.__version__).status == TODO
+
+
+def test_validasi_updates_kendali_sop_step_3(tmp_path: Path) -> None:
+    from sopxl.catatan import catatan_kendali, status_kendali
+    from sopxl.samplegen import SAMPLE_TODAY, build_sample
+
+    path = tmp_path / "salah.xlsx"
+    build_sample(path, months=6, plant=True, today=SAMPLE_TODAY)
+    book = open_book(path)
+    assert spec.SHEET_KENDALI in [s.name for s in book.sheets]
+    result = excel.validasi(book)
+    assert result is not None and result.errors
+    rows = book.sheets[spec.SHEET_KENDALI].used_range.value
+    header = next(i for i, row in enumerate(rows) if "Langkah" in row)
+    col = {v: i for i, v in enumerate(rows[header]) if isinstance(v, str)}
+    step3 = next(row for row in rows[header + 1 :] if str(row[col["Langkah"]]).strip() in ("3", "3.0"))
+    assert step3[col["Status"]] == status_kendali(result.errors)
+    assert step3[col["Catatan"]] == catatan_kendali(result.errors, result.warnings, 0)

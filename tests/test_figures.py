@@ -44,9 +44,10 @@ TINDAK = ["Koordinasi dengan unit", "Percepatan pencairan", "Menjadwal ulang"]
 
 
 def varied_book(months: int, seed: int = 7) -> Book:
-    """A workbook with uneven, RO-specific figures for months 1..`months`."""
+    """A workbook (TA 2025) with uneven, RO-specific figures for months 1..`months`; no
+    rule finds an error in it (warnings only: late entries, deviations from the RPD)."""
     rng = random.Random(seed)
-    book = standard_book(months=months, referensi=[dict(r) for r in REFS])
+    book = standard_book(months=months, year=2025, referensi=[dict(r) for r in REFS])
     for ref in REFS:
         code = ref[spec.COL_KODE_RO]
         tv = ref[spec.COL_TARGET_VOLUME]
@@ -72,7 +73,7 @@ def varied_book(months: int, seed: int = 7) -> Book:
                     spec.COL_RVRO: add,
                     spec.COL_RVRO_KUM: cum,
                     spec.COL_PROGRES: progres_m,
-                    spec.COL_ANGGARAN: float(rng.randrange(0, 30) * 1_000_000),
+                    spec.COL_ANGGARAN: float(round(ref[spec.COL_PAGU] / 12 * rng.uniform(0.2, 1.0), -3)),
                     spec.COL_TANGGAL: deadline + dt.timedelta(days=3 if late else -1),
                     spec.COL_KENDALA: rng.choice(KENDALA) if progres_m < plan_progress(m) else None,
                     spec.COL_TINDAK_LANJUT: rng.choice(TINDAK) if progres_m < plan_progress(m) else None,
@@ -85,21 +86,31 @@ def varied_book(months: int, seed: int = 7) -> Book:
 
 
 def _month_no(value: Any) -> int:
+    if isinstance(value, int | float):
+        return int(value)
     return spec.MONTHS.index(str(value).strip()) + 1
+
+
+def _read(path: Path, sheet: str, key: str = "Kode RO") -> pd.DataFrame:
+    """A sheet as a DataFrame whose header is the row holding `key` (title rows skipped)."""
+    raw = pd.read_excel(path, sheet_name=sheet, engine="openpyxl", header=None, nrows=20)
+    header = next(i for i, row in raw.iterrows() if key in [str(v).strip() for v in row])
+    return pd.read_excel(path, sheet_name=sheet, engine="openpyxl", header=int(header))
 
 
 def expected_json(path: Path, periode: str) -> dict[str, Any]:
     """Recompute the consolidate JSON figures with pandas, following scores.md literally."""
     _, start, end = spec.PERIODS[periode]
-    ident = pd.read_excel(path, sheet_name=spec.SHEET_IDENTITAS, engine="openpyxl")
+    ident = _read(path, spec.SHEET_IDENTITAS, "Uraian")
     items = dict(zip(ident["Uraian"], ident["Isi"], strict=True))
+    bulan = items["Bulan Pelaporan"]
     year = int(items["Tahun Anggaran"])
-    end = min(end, _month_no(items["Bulan Pelaporan"]))
-    ref = pd.read_excel(path, sheet_name=spec.SHEET_REFERENSI, engine="openpyxl")
-    ren = pd.read_excel(path, sheet_name=spec.SHEET_RENCANA, engine="openpyxl")
+    end = min(end, _month_no(bulan))
+    ref = _read(path, spec.SHEET_REFERENSI)
+    ren = _read(path, spec.SHEET_RENCANA)
     ren["m"] = ren["Bulan"].map(_month_no)
     sheets = {
-        m: pd.read_excel(path, sheet_name=spec.MONTHS[m - 1], engine="openpyxl").set_index("Kode RO")
+        m: _read(path, spec.MONTHS[m - 1]).dropna(subset=["Kode RO"]).set_index("Kode RO")
         for m in range(1, end + 1)
     }
 
@@ -273,3 +284,16 @@ def test_data_hash_changes_with_month_data_not_with_later_months(tmp_path: Path)
     assert data_hash(a, "semester1") != data_hash(b, "semester1")
     assert data_hash(a, "semester1") == data_hash(c, "semester1")
     assert data_hash(a, "tahunan") != data_hash(c, "tahunan")
+
+
+@pytest.mark.parametrize(
+    ("months", "periode"), [(12, "tahunan"), (12, "semester1"), (12, "semester2"), (4, "semester1")]
+)
+def test_sample_workbook_figures_equal_pandas(tmp_path: Path, months: int, periode: str) -> None:
+    from sopxl.samplegen import build_sample
+
+    path = tmp_path / "sample.xlsx"
+    build_sample(path, months=months, today=dt.date(2027, 3, 1))
+    got = compute_figures(read_workbook(path), periode).to_json_dict()
+    assert got == approx_tree(expected_json(path, periode))
+    assert got["bulan_akhir"] == min(months, spec.PERIODS[periode][2])

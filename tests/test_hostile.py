@@ -223,6 +223,15 @@ def test_encrypted_detection_without_msoffcrypto(tmp_path: Path) -> None:
     refused(path, "terenkripsi")
 
 
+def test_xlsb_renamed(tmp_path: Path) -> None:
+    path = tmp_path / "biner.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.bin", b"\x83\x01\x00")
+        zf.writestr("xl/worksheets/sheet1.bin", b"\x81\x01\x00")
+    refused(path, "Excel Binary (.xlsb)")
+
+
 def test_ods_renamed_crafted(tmp_path: Path) -> None:
     path = tmp_path / "calc.xlsx"
     with zipfile.ZipFile(path, "w") as zf:

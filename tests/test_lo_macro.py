@@ -39,12 +39,12 @@ import sopxl_lo
 def prop(n, v):
     p = PropertyValue(); p.Name = n; p.Value = v; return p
 
-profile = tempfile.mkdtemp(prefix="sopxl-lo-profile-")
+profile = args.get("profile") or tempfile.mkdtemp(prefix="sopxl-lo-profile-")
 pipe = "sopxltest%d" % os.getpid()
 proc = subprocess.Popen([args["soffice"], "-env:UserInstallation=file://" + profile, "--headless",
                          "--norestore", "--nologo", "--nolockcheck",
                          "--accept=pipe,name=%s;urp;" % pipe],
-                        env={**os.environ, "HOME": profile},
+                        env={**os.environ, "HOME": profile, "SOPXL_LO_LOG": args["log"]},
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 try:
     local = uno.getComponentContext()
@@ -63,7 +63,16 @@ try:
     for i, edits in enumerate(args["rounds"]):
         for sheet, cell, value in edits:
             doc.getSheets().getByName(sheet).getCellRangeByName(cell).setString(value)
-        result = sopxl_lo.validate_document(doc, args["command"])
+        if args.get("installed"):
+            # the macro as installed by `sopxl lo-install`, through LibreOffice's script provider
+            url = "vnd.sun.star.script:sopxl_lo.py$validasi?language=Python&location=user"
+            frame = doc.getCurrentController().getFrame()
+            frame.activate()
+            desktop.setActiveFrame(frame)  # XSCRIPTCONTEXT.getDocument() = current component
+            doc.getScriptProvider().getScript(url).invoke((), (), ())
+            result = None
+        else:
+            result = sopxl_lo.validate_document(doc, args["command"])
         target = os.path.join(args["outdir"], "round%d.xlsx" % i)
         doc.storeToURL(uno.systemPathToFileUrl(target),
                        (prop("FilterName", "Calc MS Excel 2007 XML"), prop("Overwrite", True)))
@@ -100,7 +109,13 @@ def _sopxl_command() -> list[str]:
     return [sys.executable, "-c", "from sopxl.cli import main; main()"]
 
 
-def _run_driver(soffice: str, workbook: Path, outdir: Path, rounds: list[list[Any]]) -> list[dict[str, Any]]:
+def _run_driver(
+    soffice: str,
+    workbook: Path,
+    outdir: Path,
+    rounds: list[list[Any]],
+    profile: Path | None = None,
+) -> list[dict[str, Any]]:
     script = outdir / "driver.py"
     script.write_text(DRIVER, encoding="utf-8")
     args = {
@@ -110,6 +125,9 @@ def _run_driver(soffice: str, workbook: Path, outdir: Path, rounds: list[list[An
         "macro_dir": str(MACRO_DIR),
         "command": _sopxl_command(),
         "rounds": rounds,
+        "profile": str(profile) if profile else None,
+        "installed": profile is not None,
+        "log": str(outdir / "messages.txt"),
     }
     proc = subprocess.run(
         [SYSTEM_PYTHON, str(script), json.dumps(args)],
@@ -175,14 +193,18 @@ def test_lo_macro_marks_the_open_document_like_the_cli(soffice: str, tmp_path: P
     for key, f in want.items():
         rgb, note = marks[key]
         assert rgb == ("FFC7CE" if f.severity == "error" else "FFEB9C"), key
-        assert "[sopxl]" in note and f.message in note
+        assert note.startswith("sopxl:") and f.message in note
 
     import openpyxl
 
     ws = openpyxl.load_workbook(rounds[0]["saved"])[spec.SHEET_CATATAN]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:3] == ("No", "Lembar", "Sel")
-    assert [(r[1], r[2]) for r in rows[1:]] == [(f.sheet, f.cell) for f in expected.findings]
+    col = {name: i for i, name in enumerate(rows[0])}
+    assert rows[0][:4] == ("No", "Tingkat", "Lembar", "Sel")
+    assert [(r[col["Lembar"]], r[col["Sel"]]) for r in rows[1:]] == [(f.sheet, f.cell) for f in expected.findings]
+    assert {r[col["Status"]] for r in rows[1:]} == {"Baru"}
+    ws2 = openpyxl.load_workbook(rounds[1]["saved"])[spec.SHEET_CATATAN]
+    assert {r[col["Status"]] for r in list(ws2.iter_rows(values_only=True))[1:]} == {"Belum diperbaiki"}
 
     # second round, after fixing Kode Satker in the open document: its mark is gone
     second = rounds[1]["result"]
@@ -201,3 +223,44 @@ def test_lo_macro_reports_missing_sopxl(tmp_path: Path) -> None:
         sys.path.remove(str(MACRO_DIR))
     with pytest.raises(sopxl_lo.MacroMessage, match="pip install sopxl"):
         sopxl_lo.run_sopxl(str(tmp_path / "x.xlsx"), [str(tmp_path / "no-such-sopxl")])
+
+
+def test_lo_install_writes_macro_and_command(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sopxl.cli import cli
+
+    run = CliRunner().invoke(cli, ["lo-install", "--profile", str(tmp_path / "profile")])
+    assert run.exit_code == 0, run.output
+    folder = tmp_path / "profile" / "user" / "Scripts" / "python"
+    assert (folder / "sopxl_lo.py").read_text() == (MACRO_DIR / "sopxl_lo.py").read_text()
+    argv = json.loads((folder / "sopxl_lo.json").read_text())["argv"]
+    assert Path(argv[0]).exists()
+    assert "Tools > Macros" in run.output
+
+
+def test_default_profile_locations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sopxl.cli.lo_cmd import default_user_dir
+
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
+    assert default_user_dir("linux", tmp_path) == tmp_path / ".config" / "libreoffice" / "4" / "user"
+    assert default_user_dir("win32", tmp_path) == tmp_path / "Roaming" / "LibreOffice" / "4" / "user"
+    assert default_user_dir("darwin", tmp_path).parts[-4:] == ("Application Support", "LibreOffice", "4", "user")
+
+
+@pytest.mark.libreoffice
+def test_installed_macro_runs_through_the_script_provider(soffice: str, tmp_path: Path) -> None:
+    """`sopxl lo-install` into a private profile, then LibreOffice itself runs `validasi`."""
+    _system_uno()
+    from sopxl.cli.lo_cmd import install
+
+    profile = tmp_path / "profile"
+    install(profile / "user")
+    workbook = _broken_book(tmp_path)
+    expected, _, _ = validate_path(workbook)
+    rounds = _run_driver(soffice, workbook, tmp_path, [[]], profile=profile)
+    messages = (tmp_path / "messages.txt").read_text(encoding="utf-8")
+    assert f"{expected.errors} kesalahan, {expected.warnings} peringatan" in messages, messages
+    marks = _marks(Path(rounds[0]["saved"]))
+    assert set(marks) == {(f.sheet, f.cell) for f in expected.findings}

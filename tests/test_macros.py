@@ -18,7 +18,7 @@ from sopxl import spec, vba
 from sopxl.macro_workbook import BUTTONS, CONF_SHEET, attach_macros, conf_rows
 
 SYSTEM_PYTHON = "/usr/bin/python3"
-pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated:DeprecationWarning")
+pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated")
 
 
 def _build(path: Path, **kwargs: str) -> Path:

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from wbfactory import RO_DINAMIS, RO_STATIS, Book, Err, Formula, standard_book
 
 from sopxl import spec
@@ -82,9 +84,11 @@ def test_layout_knobs_title_rows_reordered_columns_renamed_sheet(tmp_path: Path)
 def test_ro_asing_fires_on_unknown_code(tmp_path: Path) -> None:
     book = standard_book(3)
     book.months[2][1][spec.COL_KODE_RO] = "013.07.WA.4293.EBA.999"
+    book.columns["Februari"] = [spec.COL_URAIAN_RO, *(c for c in spec.MONTH_COLUMNS if c != spec.COL_URAIAN_RO)]
     f = one(run(book, tmp_path), "CAP-RO-ASING")
-    assert (f.sheet, f.cell, f.ro, f.value) == ("Februari", book.month_ref(2, 1, spec.COL_KODE_RO),
-                                                "013.07.WA.4293.EBA.999", "013.07.WA.4293.EBA.999")
+    # a whole-row finding: the first cell of the row, although Kode RO is in column B here
+    assert (f.sheet, f.cell, f.ro, f.value) == ("Februari", "A3", "013.07.WA.4293.EBA.999", "013.07.WA.4293.EBA.999")
+    assert book.month_ref(2, 1, spec.COL_KODE_RO) == "B3"
     assert f.severity == "error"
     assert "Referensi RO" in (f.suggestion or "")
 
@@ -440,8 +444,17 @@ def test_tanggal_text_future_and_early_dates(tmp_path: Path) -> None:
     assert found[0].suggestion == "tanggal yang dimaksud kemungkinan 5 Februari 2026: tulis sebagai tanggal"
     assert found[0].value == "5 Februari 2026"
     assert "belum terjadi" in found[1].message and "24 November 2026" in found[1].message
+    assert found[1].suggestion == "tulis tanggal capaian bulan Februari direkam di SAKTI, antara 28 Februari 2026 dan hari ini"
     assert "sebelum bulan Maret 2026 berakhir" in found[2].message
     assert found[3].suggestion == "tanggal yang dimaksud kemungkinan 2 April 2026 (hari dan bulan tertukar)"
+
+
+def test_tanggal_suggests_the_year_meant(tmp_path: Path) -> None:
+    book = standard_book(3)
+    book.months[2][0][spec.COL_TANGGAL] = dt.date(2062, 3, 3)  # 2026 with two digits swapped
+    f = one(run(book, tmp_path), "CAP-TANGGAL")
+    assert (f.cell, f.ro) == (book.month_ref(2, 0, spec.COL_TANGGAL), RO_STATIS)
+    assert f.suggestion == "tanggal yang dimaksud kemungkinan 3 Maret 2026 (tahun salah ketik)"
 
 
 def test_tanggal_accepts_month_end_and_serial_numbers(tmp_path: Path) -> None:
@@ -569,12 +582,12 @@ def test_mendahului_silent_without_entries_after_the_reporting_month(tmp_path: P
 _JUNK: list[Any] = [
     None, 0, -1.5, 1e300, 46000.0, True, False, "", "x" * 5000, "1.234,5", "Rp 5.000.000", "45%",
     "5 Februari 2026", "31/02/2026", "#N/A", dt.date(2026, 2, 5), dt.datetime(2026, 2, 5, 10, 0),
-    dt.time(10, 30), dt.timedelta(days=2), CellError("#DIV/0!"), RO_STATIS, "  ", float("nan"),
+    dt.time(10, 30), dt.timedelta(days=2), dt.date(1, 1, 1), dt.date(9999, 12, 31), dt.datetime(2026, 4, 2), CellError("#DIV/0!"), RO_STATIS, "  ", float("nan"),
 ]
 
 
 def _data_from_grids(months: dict[int, list[list[Any]]], referensi: list[list[Any]], rencana: list[list[Any]],
-                     bulan: Any = None) -> WorkbookData:
+                     bulan: Any = None, tahun: Any = 2026) -> WorkbookData:
     data = WorkbookData(path=Path("mem.xlsx"), sheet_names=[], sheet_states={}, grids={}, error_cells={})
     data.referensi = find_table(spec.SHEET_REFERENSI, referensi, spec.COL_KODE_RO, spec.REFERENSI_COLUMNS)
     data.rencana = find_table(spec.SHEET_RENCANA, rencana, spec.COL_KODE_RO, spec.RENCANA_COLUMNS)
@@ -586,7 +599,7 @@ def _data_from_grids(months: dict[int, list[list[Any]]], referensi: list[list[An
         from sopxl.reader import IdentityItem
 
         data.identity[spec.ID_BULAN] = IdentityItem(bulan, "B11")
-        data.identity[spec.ID_TAHUN] = IdentityItem(2026, "B4")
+        data.identity[spec.ID_TAHUN] = IdentityItem(tahun, "B4")
     return data
 
 
@@ -604,10 +617,11 @@ _PLAN_GRID: list[list[Any]] = [list(spec.RENCANA_COLUMNS)] + [
 @given(
     cells=st.lists(st.lists(st.sampled_from(_JUNK), min_size=13, max_size=13), min_size=0, max_size=4),
     bulan=st.sampled_from([None, "Februari", 3, "xx", 12]),
+    tahun=st.sampled_from([None, 2026, "TA 2026", "x"]),
 )
-def test_rules_never_raise_on_junk(cells: list[list[Any]], bulan: Any) -> None:
-    months = {m: [list(spec.MONTH_COLUMNS), *cells] for m in (1, 2, 3, 5)}
-    data = _data_from_grids(months, _REF_GRID, _PLAN_GRID, bulan)
+def test_rules_never_raise_on_junk(cells: list[list[Any]], bulan: Any, tahun: Any) -> None:
+    months = {m: [list(spec.MONTH_COLUMNS), *cells] for m in (1, 2, 3, 5, 12)}
+    data = _data_from_grids(months, _REF_GRID, _PLAN_GRID, bulan, tahun)
     findings = list(run_rules(data, TODAY, only=CAP_RULES))
     assert all(f.rule.startswith("CAP-") and f.sheet in spec.MONTHS for f in findings)
 
@@ -630,8 +644,59 @@ def test_twelve_months_of_20000_ros_are_fast() -> None:
     months[6][5][4] = "1.234,5"  # a few problems so that findings are made
     months[7][rng.randrange(1, n)][6] = 5.0
     data = _data_from_grids(months, ref, plan, "Desember")
-    start = time.perf_counter()
+    from sopxl.deadline import national_holidays
+
+    national_holidays(2026)  # the one-off import of `holidays` is not rule time
+    start = time.process_time()  # CPU time: other processes on the machine do not count
     findings = list(run_rules(data, Settings(today="2027-03-01"), only=CAP_RULES))
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert {f.rule for f in findings} >= {"CAP-ANGKA", "CAP-PROGRES-TURUN"}
-    assert elapsed < 3.0, f"CAP rules took {elapsed:.2f} s"  # ~0.5 s on a free core
+    # ~0.5 s on an idle laptop core, ~1 s on a busy shared CI box; the bound leaves room
+    assert elapsed < 3.0, f"CAP rules took {elapsed:.2f} s of CPU"
+
+
+# ---- agreement with the sample generator's planted mistakes --------------------------------
+
+
+def test_every_planted_cap_mistake_is_found_at_its_cell(tmp_path: Path) -> None:
+    from sopxl.samplegen import SAMPLE_TODAY, build_sample
+
+    path = tmp_path / "sample.xlsx"
+    planted = build_sample(path, months=6, plant=CAP_RULES, today=SAMPLE_TODAY)
+    assert {p.rule for p in planted} == set(CAP_RULES)
+    findings = check(read_workbook(path), Settings(today=SAMPLE_TODAY.isoformat())).findings
+    assert sorted(cap(findings)) == sorted((p.rule, p.sheet, p.cell) for p in planted)
+
+
+@pytest.mark.parametrize("tahun", ["TA 2026", None])
+def test_date_rules_survive_a_bad_tahun_anggaran(tmp_path: Path, tahun: Any) -> None:
+    book = standard_book(12)
+    book.identitas[spec.ID_TAHUN] = tahun
+    book.months[12][0][spec.COL_TANGGAL] = dt.date(2027, 1, 20)  # Desember data, late
+    book.months[3][1][spec.COL_TANGGAL] = dt.date(2026, 3, 20)  # before Maret ended
+    findings = run(book, tmp_path, Settings(today="2027-03-01"))
+    assert [(f.sheet, f.cell) for f in only(findings, "CAP-TANGGAL")] == [
+        ("Maret", book.month_ref(3, 1, spec.COL_TANGGAL))]
+    late = one(findings, "CAP-TERLAMBAT")
+    assert (late.sheet, late.cell) == ("Desember", book.month_ref(12, 0, spec.COL_TANGGAL))
+    assert late.suggestion is not None and late.suggestion.startswith("tenggat 11 Januari 2027")
+
+
+def test_wbfactory_knobs_reach_the_workbook(tmp_path: Path) -> None:
+    book = standard_book(2)
+    book.cells["Januari"] = {"N2": "catatan lepas", "A10": "Jumlah"}
+    book.months[1][1][spec.COL_ANGGARAN] = Err("#N/A", "=NA()")
+    book.extra_sheets["Lain"] = [["x", 1]]
+    book.drop.add("Desember")
+    data = read_workbook(book.write(tmp_path / "k.xlsx"))
+    assert "Desember" not in data.sheet_names and "Lain" in data.sheet_names
+    assert data.months[12] is None
+    grid = data.grids["Januari"]
+    assert grid[1][13] == "catatan lepas" and grid[9][0] == "Jumlah"
+    table = data.months[1]
+    assert table is not None
+    assert table.rows[1].values[spec.COL_ANGGARAN] == CellError("#N/A")
+    assert table.rows[0].values[spec.COL_TANGGAL] == dt.date(2026, 2, 2)
+    # the stray "Jumlah" row is a row of an unknown RO, and nothing more
+    assert [(f.rule, f.cell) for f in check(data, TODAY).findings if f.rule.startswith("CAP-")] == [
+        ("CAP-RO-ASING", "A10")]

@@ -38,10 +38,13 @@ except ImportError:  # imported outside LibreOffice (tests of the pure parts)
 
 FILL = {"error": 0xFFC7CE, "warning": 0xFFEB9C}
 LABEL = {"error": "Kesalahan", "warning": "Peringatan"}
-NOTE_MARK = "[sopxl]"
+NOTE_MARK = "sopxl:"  # every sopxl note starts so, as the CLI's
 CATATAN = "Catatan Koreksi"
-HEADER = ["No", "Lembar", "Sel", "Kode RO", "Tingkat", "Aturan", "Pesan", "Saran", "Tautan",
-          "Warna Asli"]
+# Same columns as the CLI's Catatan Koreksi (sopxl.catatan) + link + hidden original fill.
+HEADER = ["No", "Tingkat", "Lembar", "Sel", "Kode RO", "Aturan", "Pesan", "Saran Perbaikan",
+          "Status", "Tautan", "Warna Asli"]
+COL = {name: i for i, name in enumerate(HEADER)}
+STATUS_BARU, STATUS_BELUM = "Baru", "Belum diperbaiki"
 INSTALL_HINT = (
     "Perintah sopxl tidak ditemukan. Pasang sekali saja di Terminal / Command Prompt:\n\n"
     "    pip install sopxl\n    sopxl lo-install\n\n"
@@ -59,8 +62,27 @@ def norm(text: Any) -> str:
 
 # --- the sopxl command ------------------------------------------------------------------------
 
+def _here() -> str:
+    """This file's folder. LibreOffice's script provider sets __file__ to a URL."""
+    where = str(globals().get("__file__", ""))
+    if where.startswith("vnd.sun.star.expand:") and uno is not None:
+        from urllib.parse import unquote
+
+        expander = uno.getComponentContext().getValueByName(
+            "/singletons/com.sun.star.util.theMacroExpander")
+        where = expander.expandMacros(unquote(where[len("vnd.sun.star.expand:"):]))
+    if where.startswith("file:"):
+        if uno is not None:
+            where = uno.fileUrlToSystemPath(where)
+        else:
+            from urllib.parse import unquote, urlparse
+
+            where = unquote(urlparse(where).path)
+    return os.path.dirname(os.path.abspath(where))
+
+
 def _config() -> dict[str, Any]:
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sopxl_lo.json")
+    path = os.path.join(_here(), "sopxl_lo.json")
     try:
         with open(path, encoding="utf-8") as fh:
             return json.load(fh)
@@ -127,17 +149,17 @@ def _sheets(doc: Any) -> dict[str, Any]:
 
 
 def _note_text(findings: list[dict[str, Any]]) -> str:
-    lines = [NOTE_MARK]
+    """The note on one cell, worded as the CLI's (sopxl.marks.note_text)."""
+    parts = []
     for f in findings:
-        lines.append("{}: {}".format(LABEL.get(f["severity"], f["severity"]), f["message"]))
+        text = "{} ({}): {}".format(LABEL.get(f["severity"], f["severity"]), f["rule"], f["message"])
         if f.get("suggestion"):
-            lines.append("Saran: " + f["suggestion"])
-    return "\n".join(lines)
-
-
-def _strip_note(text: str) -> str:
-    i = text.find(NOTE_MARK)
-    return text if i < 0 else text[:i].rstrip("\n")
+            text += "\nPerbaikan: " + f["suggestion"]
+        parts.append(text)
+    if len(parts) == 1:
+        return NOTE_MARK + " " + parts[0]
+    body = "\n".join(f"{i}. {p}" for i, p in enumerate(parts, start=1))
+    return f"{NOTE_MARK} {len(parts)} temuan pada sel ini\n{body}"
 
 
 def _annotation(sheet: Any, cell: Any) -> tuple[int | None, Any]:
@@ -152,64 +174,72 @@ def _annotation(sheet: Any, cell: Any) -> tuple[int | None, Any]:
 
 
 def _set_note(sheet: Any, cell: Any, text: str) -> None:
+    """sopxl's note on the cell; someone else's note is left alone (as the CLI does)."""
     index, ann = _annotation(sheet, cell)
-    if ann is None:
-        sheet.getAnnotations().insertNew(cell.getCellAddress(), text)
-        return
-    kept = _strip_note(ann.getString())
-    sheet.getAnnotations().removeByIndex(index)
-    sheet.getAnnotations().insertNew(cell.getCellAddress(), (kept + "\n" + text) if kept.strip() else text)
+    if ann is not None:
+        if not ann.getString().startswith(NOTE_MARK):
+            return
+        sheet.getAnnotations().removeByIndex(index)
+    sheet.getAnnotations().insertNew(cell.getCellAddress(), text)
 
 
 def _drop_note(sheet: Any, cell: Any) -> None:
     index, ann = _annotation(sheet, cell)
-    if ann is None or NOTE_MARK not in ann.getString():
-        return
-    kept = _strip_note(ann.getString())
-    sheet.getAnnotations().removeByIndex(index)
-    if kept.strip():
-        sheet.getAnnotations().insertNew(cell.getCellAddress(), kept)
+    if ann is not None and ann.getString().startswith(NOTE_MARK):
+        sheet.getAnnotations().removeByIndex(index)
 
 
 def _ours(color: Any) -> bool:
     return color in FILL.values()
 
 
-def clear_previous(doc: Any) -> int:
+def clear_previous(doc: Any) -> set[tuple[str, str, str]]:
+    """Take off the marks listed in Catatan Koreksi; returns the (sheet, cell, rule) it listed."""
+    previous: set[tuple[str, str, str]] = set()
     sheets = _sheets(doc)
     catatan = sheets.get(norm(CATATAN))
     if catatan is None:
-        return 0
+        return previous
     cursor = catatan.createCursor()
     cursor.gotoEndOfUsedArea(False)
     last_row, last_col = cursor.getRangeAddress().EndRow, cursor.getRangeAddress().EndColumn
     rows = catatan.getCellRangeByPosition(0, 0, last_col, last_row).getDataArray()
-    if not rows:
-        return 0
-    header = [norm(c) for c in rows[0]]
-    if "lembar" not in header or "sel" not in header:
-        return 0
+    start = None
+    for r, row in enumerate(rows[:20]):
+        header = [norm(c) for c in row]
+        if "lembar" in header and "sel" in header:
+            start = r
+            break
+    if start is None:
+        return previous
     i_sheet, i_cell = header.index("lembar"), header.index("sel")
+    i_rule = header.index("aturan") if "aturan" in header else None
     i_color = header.index("warna asli") if "warna asli" in header else None
     done = set()
-    for row in rows[1:]:
-        key = (norm(row[i_sheet]), str(row[i_cell]))
-        if not key[0] or not key[1] or key in done or key[0] not in sheets:
+    for row in rows[start + 1:]:
+        name, ref = str(row[i_sheet]), str(row[i_cell]).replace("$", "").upper()
+        if not name or not ref:
+            continue
+        previous.add((name, ref, str(row[i_rule]) if i_rule is not None else ""))
+        key = (norm(name), ref)
+        if key in done or key[0] not in sheets:
             continue
         done.add(key)
         sheet = sheets[key[0]]
         try:
-            cell = sheet.getCellRangeByName(key[1])
+            cell = sheet.getCellRangeByName(ref)
         except Exception:
             continue
         if _ours(cell.CellBackColor):
             original = row[i_color] if i_color is not None else ""
-            cell.CellBackColor = int(original[1:], 16) if isinstance(original, str) and original.startswith("#") else -1
-            if cell.CellBackColor == -1:
+            if isinstance(original, str) and original.startswith("#"):
+                cell.CellBackColor = int(original[1:], 16)
+            else:
+                cell.CellBackColor = -1
                 cell.IsCellBackgroundTransparent = True
         if hasattr(cell, "getCellAddress"):
             _drop_note(sheet, cell)
-    return len(done)
+    return previous
 
 
 def apply_marks(doc: Any, findings: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
@@ -254,7 +284,12 @@ def _link(sheet: str, cell: str) -> str:
     return '=HYPERLINK("{}";"{}")'.format(target, (sheet + "!" + cell).replace('"', '""'))
 
 
-def write_catatan(doc: Any, findings: list[dict[str, Any]], originals: dict[tuple[str, str], str]) -> Any:
+def write_catatan(
+    doc: Any,
+    findings: list[dict[str, Any]],
+    originals: dict[tuple[str, str], str],
+    previous: set[tuple[str, str, str]] | None = None,
+) -> Any:
     sheets = doc.getSheets()
     existing = {norm(n): n for n in sheets.getElementNames()}
     if norm(CATATAN) in existing:
@@ -263,20 +298,28 @@ def write_catatan(doc: Any, findings: list[dict[str, Any]], originals: dict[tupl
     else:
         sheets.insertNewByName(CATATAN, sheets.getCount())
         sheet = sheets.getByName(CATATAN)
+    previous = previous or set()
     rows: list[tuple[Any, ...]] = [tuple(HEADER)]
+    links = []
     for i, f in enumerate(findings, start=1):
         cell = (f.get("cell") or "").replace("$", "").upper()
-        rows.append((
-            float(i), f["sheet"], cell, f.get("ro") or "", LABEL.get(f["severity"], f["severity"]),
-            f["rule"], f["message"], f.get("suggestion") or "", "",
-            originals.get((f["sheet"], cell), ""),
-        ))
+        row: list[Any] = [""] * len(HEADER)
+        row[COL["No"]] = float(i)
+        row[COL["Tingkat"]] = LABEL.get(f["severity"], f["severity"])
+        row[COL["Lembar"]] = f["sheet"]
+        row[COL["Sel"]] = cell
+        row[COL["Kode RO"]] = f.get("ro") or ""
+        row[COL["Aturan"]] = f["rule"]
+        row[COL["Pesan"]] = f["message"]
+        row[COL["Saran Perbaikan"]] = f.get("suggestion") or ""
+        row[COL["Status"]] = STATUS_BELUM if (f["sheet"], cell, f["rule"]) in previous else STATUS_BARU
+        row[COL["Warna Asli"]] = originals.get((f["sheet"], cell), "")
+        rows.append(tuple(row))
+        links.append(_link(f["sheet"], cell) if cell else "")
     sheet.getCellRangeByPosition(0, 0, len(HEADER) - 1, len(rows) - 1).setDataArray(tuple(rows))
-    for i, f in enumerate(findings, start=1):
-        cell = (f.get("cell") or "").replace("$", "").upper()
-        link = _link(f["sheet"], cell) if cell else ""
+    for i, link in enumerate(links, start=1):
         if link:
-            sheet.getCellByPosition(8, i).setFormula(link)
+            sheet.getCellByPosition(COL["Tautan"], i).setFormula(link)
     sheet.getCellRangeByPosition(0, 0, len(HEADER) - 1, 0).CharWeight = 150.0  # bold
     sheet.getColumns().getByIndex(len(HEADER) - 1).IsVisible = False
     return sheet
@@ -303,9 +346,9 @@ def validate_document(doc: Any, command: list[str] | None = None) -> dict[str, A
     with contextlib.suppress(Exception):
         doc.lockControllers()
     try:
-        clear_previous(doc)
+        previous = clear_previous(doc)
         originals = apply_marks(doc, result.get("findings", []))
-        write_catatan(doc, result.get("findings", []), originals)
+        write_catatan(doc, result.get("findings", []), originals, previous)
     finally:
         with contextlib.suppress(Exception):
             doc.unlockControllers()
@@ -315,6 +358,10 @@ def validate_document(doc: Any, command: list[str] | None = None) -> dict[str, A
 # --- UI ---------------------------------------------------------------------------------------
 
 def _message(doc: Any, text: str, error: bool = False) -> None:
+    log = os.environ.get("SOPXL_LO_LOG")  # a file to copy every message into (diagnosis, tests)
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(text + "\n---\n")
     try:
         frame = doc.getCurrentController().getFrame()
         window = frame.getContainerWindow()

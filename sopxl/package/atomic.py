@@ -3,6 +3,7 @@ atomically (temporary file in the same folder, fsync, os.replace) and keep one b
 
 Backup ("cadangan"): before sopxl overwrites `laporan.xlsx` it keeps the previous version as
 `laporan.sopxl-cadangan.xlsx` in the same folder (one copy, replaced on every run).
+For users (README): BACKUP_NOTE below.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import contextlib
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -18,6 +20,11 @@ from typing import BinaryIO
 from sopxl.errors import WorkbookBusy
 
 BACKUP_TAG = ".sopxl-cadangan"
+BACKUP_NOTE = (
+    "Sebelum menulis tanda koreksi, sopxl menyimpan versi sebelumnya dari buku kerja sebagai "
+    "<nama>.sopxl-cadangan.xlsx (atau .xlsm) di folder yang sama. Hanya satu cadangan yang "
+    "disimpan; cadangan lama diganti setiap kali validasi menulis ke buku kerja."
+)
 
 
 def backup_path(path: Path) -> Path:
@@ -79,12 +86,25 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+STALE_SECONDS = 3600
+
+
+def _remove_stale_temps(folder: Path) -> None:
+    """Temporary files left by a writer that was killed (the workbook itself is intact)."""
+    now = time.time()
+    for tmp in folder.glob(".~sopxl-*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - tmp.stat().st_mtime > STALE_SECONDS:
+                tmp.unlink()
+
+
 def atomic_write(path: Path, write: Callable[[BinaryIO], None], backup: bool = True) -> Path:
     """Write `path` through `write(fh)` so that an interruption leaves the old or the new file.
 
     With `backup`, the previous content of `path` is kept at backup_path(path) first.
     """
     path = Path(path)
+    _remove_stale_temps(path.parent)
     if backup and path.exists():
         target = backup_path(path)
         with _temp_beside(target) as (fh, tmp), path.open("rb") as src:

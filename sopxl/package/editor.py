@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -37,6 +38,10 @@ _PR = f"{{{NS_PKG_REL}}}"
 _CT = f"{{{NS_CT}}}"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 STATES = ("visible", "hidden", "veryHidden")
+BIG_PART = 1 << 20  # new parts above this size are held compressed until saved
+# zlib level for big parts: level 3 compresses a sheet 2.5x faster than level 6 for about
+# 16 % more bytes (measured on a 11.6 MB sheet: 0.054 s / 1.30 MB against 0.135 s / 1.12 MB)
+BIG_LEVEL = 3
 
 
 def serialize(root: etree._Element) -> bytes:
@@ -54,7 +59,13 @@ class WorkbookPackage:
         self.path = path
         self._members: dict[str, RawMember] = {m.name: m for m in members}
         self._order: list[str] = [m.name for m in members]
-        self._new: dict[str, bytes] = {}
+        # new parts: bytes, or (big ones) compressed in a worker thread (zlib releases the GIL,
+        # so compressing one sheet overlaps with editing the next)
+        self._new: dict[str, bytes | RawMember | Future[RawMember]] = {}
+        self._pool: ThreadPoolExecutor | None = None
+        self._last: tuple[str, bytes] | None = None  # the last part read, decompressed
+        self._pending: str | None = None  # the big new part not compressed yet
+        self._sheets: list[SheetPart] | None = None  # cache, dropped when the workbook changes
         self._trees: dict[str, etree._Element] = {}
         self._dirty: set[str] = set()
         self._deleted: set[str] = set()
@@ -81,17 +92,43 @@ class WorkbookPackage:
             raise KeyError(name)
         if name in self._trees and name in self._dirty:
             return serialize(self._trees[name])
-        if name in self._new:
-            return self._new[name]
-        return self._members[name].data()
+        if self._last is not None and self._last[0] == name:
+            return self._last[1]
+        new = self._new.get(name)
+        if isinstance(new, bytes):
+            return new
+        if isinstance(new, Future):
+            new = new.result()
+        data = new.data() if new is not None else self._members[name].data()
+        self._last = (name, data)
+        return data
 
     def write(self, name: str, data: bytes) -> None:
+        self._changed(name)
         self._deleted.discard(name)
         self._trees.pop(name, None)
         self._dirty.discard(name)
+        # Big parts are compressed once they are no longer the one being edited, so that at
+        # most one big part is held uncompressed and none is compressed twice.
+        pending = self._pending
+        if pending is not None and pending != name and isinstance(self._new.get(pending), bytes):
+            self._compress(pending)
+        self._pending = name if len(data) > BIG_PART else None
         self._new[name] = data
+        self._last = (name, data)
+
+    def _compress(self, name: str) -> None:
+        data = self._new[name]
+        if isinstance(data, bytes):
+            original = self._members.get(name)
+            stamp = original.date_time if original else (1980, 1, 1, 0, 0, 0)
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sopxl-zip")
+            self._new[name] = self._pool.submit(RawMember.from_data, name, data, stamp, BIG_LEVEL)
 
     def delete(self, name: str) -> None:
+        self._changed(name)
+        self._last = None
         self._new.pop(name, None)
         self._trees.pop(name, None)
         self._dirty.discard(name)
@@ -110,7 +147,14 @@ class WorkbookPackage:
             self._trees[name] = tree
         return tree
 
+    def _changed(self, name: str) -> None:
+        if name.endswith(("workbook.xml", "workbook.xml.rels", ".xml.rels")) or name == self.__dict__.get("workbook_part"):
+            self._sheets = None
+
     def touch(self, name: str) -> None:
+        self._changed(name)
+        if self._last is not None and self._last[0] == name:
+            self._last = None
         self._deleted.discard(name)
         self._new.pop(name, None)
         self._dirty.add(name)
@@ -275,6 +319,8 @@ class WorkbookPackage:
         return self.xml(self.workbook_part)
 
     def sheets(self) -> list[SheetPart]:
+        if self._sheets is not None:
+            return list(self._sheets)
         targets = {rid: t for rid, _, t, _ in self.rels(self.workbook_part)}
         out = []
         for sheet in self.workbook().iterfind(f"{_M}sheets/{_M}sheet"):
@@ -282,7 +328,8 @@ class WorkbookPackage:
             out.append(
                 SheetPart(sheet.get("name", ""), targets.get(rid, ""), sheet.get("state", "visible"), rid, sheet.get("sheetId", ""))
             )
-        return out
+        self._sheets = out
+        return list(out)
 
     def sheet_names(self) -> list[str]:
         return [s.name for s in self.sheets()]
@@ -545,6 +592,9 @@ class WorkbookPackage:
     def _final_members(self) -> list[RawMember]:
         if self._styles is not None and self._styles.changed:
             self.touch(self._styles_part)
+        for name, new in list(self._new.items()):
+            if isinstance(new, bytes) and len(new) > BIG_PART:
+                self._compress(name)
         out: list[RawMember] = []
         seen: set[str] = set()
         for name in self.part_names():
@@ -556,7 +606,10 @@ class WorkbookPackage:
             if name in self._dirty:
                 out.append(RawMember.from_data(name, serialize(self._trees[name]), stamp))
             elif name in self._new:
-                out.append(RawMember.from_data(name, self._new[name], stamp))
+                new = self._new[name]
+                if isinstance(new, Future):
+                    new = new.result()
+                out.append(new if isinstance(new, RawMember) else RawMember.from_data(name, new, stamp))
             elif original is not None:
                 out.append(original)
         return out
@@ -573,6 +626,9 @@ class WorkbookPackage:
         target = Path(dest) if dest is not None else self.path
         check_writable(target)
         members = self._final_members()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
         return atomic_write(target, lambda fh: write_members(fh, members), backup=backup)
 
 

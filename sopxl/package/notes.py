@@ -15,7 +15,7 @@ from lxml import etree
 
 from sopxl import spec
 from sopxl.ooxml import NS_MAIN, NS_R, SAFE_PARSER
-from sopxl.package.editor import WorkbookPackage, relative
+from sopxl.package.editor import WorkbookPackage, relative, serialize
 
 NOTE_PREFIX = "sopxl:"
 AUTHOR = "sopxl"
@@ -55,6 +55,13 @@ SHAPETYPE = (
 _RUN_PR = '<rPr>{b}<sz val="9"/><color indexed="81"/><rFont val="Tahoma"/><family val="2"/></rPr>'
 
 
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_text(value: str) -> str:
+    return _ILLEGAL.sub("", escape(value))
+
+
 def _idmap_blocks(text: str) -> list[int]:
     m = _IDMAP.search(text)
     if not m:
@@ -86,6 +93,7 @@ class SheetNotes:
         self._comments: etree._Element | None = None
         self._vml: str | None = None
         self._new_shapes: list[tuple[str, int]] = []  # (ref, number of text lines)
+        self._pending: list[str] = []  # new <comment> elements as text (default namespace)
         self.changed = False
 
     # -- reading ---------------------------------------------------------------------------
@@ -170,13 +178,17 @@ class SheetNotes:
         clist = root.find(_M + "commentList")
         if clist is None:
             clist = etree.SubElement(root, _M + "commentList")
-        comment = etree.SubElement(clist, _M + "comment", ref=ref, authorId=str(author_id), shapeId="0")
         body = text[len(NOTE_PREFIX) :]
         rich = (
-            f'<text xmlns="{NS_MAIN}"><r>{_RUN_PR.format(b="<b/>")}<t>{NOTE_PREFIX}</t></r>'
-            f'<r>{_RUN_PR.format(b="")}<t xml:space="preserve">{escape(body)}</t></r></text>'
+            f'<comment ref="{ref}" authorId="{author_id}" shapeId="0"><text>'
+            f'<r>{_RUN_PR.format(b="<b/>")}<t>{NOTE_PREFIX}</t></r>'
+            f'<r>{_RUN_PR.format(b="")}<t xml:space="preserve">{_xml_text(body)}</t></r></text></comment>'
         )
-        comment.append(etree.fromstring(rich.encode("utf-8"), SAFE_PARSER))
+        if root.prefix is None:
+            self._pending.append(rich)  # spliced in as text by finish(): no tree per note
+        else:
+            wrapped = f'<x xmlns="{NS_MAIN}">{rich}</x>'.encode()
+            clist.append(etree.fromstring(wrapped, SAFE_PARSER)[0])
         lines = sum(max(1, math.ceil(len(line) / 40)) for line in text.split("\n"))
         self._new_shapes.append((ref, lines))
         self.changed = True
@@ -188,7 +200,9 @@ class SheetNotes:
             return
         pkg = self.pkg
         root = self._comments
-        has_comments = root is not None and root.find(f"{_M}commentList/{_M}comment") is not None
+        has_comments = root is not None and (
+            bool(self._pending) or root.find(f"{_M}commentList/{_M}comment") is not None
+        )
         vml = self.vml()
         if self._new_shapes:
             vml = self._add_shapes(vml)
@@ -199,7 +213,17 @@ class SheetNotes:
                 self.comments_part = pkg.unique_part("xl", "comments", ".xml")
                 pkg.add_rel(self.sheet_part, REL_COMMENTS, self.comments_part)
                 pkg.set_override(self.comments_part, CT_COMMENTS)
-            pkg.set_tree(self.comments_part, root)
+            data = serialize(root)
+            if self._pending:
+                new = "".join(self._pending).encode("utf-8")
+                if b"<commentList/>" in data:
+                    data = data.replace(b"<commentList/>", b"<commentList>" + new + b"</commentList>", 1)
+                else:
+                    i = data.rindex(b"</commentList>")
+                    data = data[:i] + new + data[i:]
+                self._pending = []
+            pkg.write(self.comments_part, data)  # bytes now: the tree can go
+            self._comments = None
         elif self.comments_part is not None:
             self._drop_rel_to(self.comments_part)
             pkg.delete(self.comments_part)

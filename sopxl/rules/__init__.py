@@ -1,9 +1,15 @@
 """The rule catalogue. Importing this package registers every rule, module by module,
 in the order of rules.md."""
 
+import importlib
+
 from sopxl.rules import base
-from sopxl.rules import structure, identitas, referensi, rencana, capaian, laporan  # noqa: F401, I001
+
+# Registration order = the order of rules.md (and of findings in every output).
+RULE_MODULES = ("structure", "identitas", "referensi", "rencana", "capaian", "laporan")
+for _name in RULE_MODULES:
+    importlib.import_module(f"sopxl.rules.{_name}")
 
 CATALOGUE = base.CATALOGUE
 
-__all__ = ["CATALOGUE"]
+__all__ = ["CATALOGUE", "RULE_MODULES"]

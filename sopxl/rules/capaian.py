@@ -3,17 +3,21 @@
 Every rule looks at the months up to the reporting month (`ctx.months_to_check`), except
 CAP-MENDAHULUI, which looks at the months after it. Conventions shared by all of them:
 
-* **Cells.** A finding about one value names that value's cell. Whole-row findings
-  (CAP-DUPLIKAT) name the first cell of the row, ``A{row}``. CAP-RO-HILANG has no row to
+* **Cells** (the convention of `sopxl.samplegen` too). A finding about one value names that
+  value's cell. Whole-row findings (CAP-RO-ASING, CAP-DUPLIKAT: the repeated row) name the
+  first cell of the row, ``A{row}``, whatever column Kode RO is in. CAP-RO-HILANG has no row to
   name: it names the first cell of the sheet's header row, ``A{header_row}`` (``A1`` for a
   sheet without a title block), and its message says which RO is missing.
-  CAP-MENDAHULUI names the first entered cell of the month that should still be empty.
+  CAP-MENDAHULUI names the first entered cell (row by row, left to right; entries are
+  Realisasi Volume Bulan Ini, Progres Capaian, Realisasi Anggaran, Tanggal Entri) of a month
+  that should still be empty, once per month.
 * **No cascades.** A value that is not a number (text: CAP-ANGKA; an Excel error:
   STR-FORMULA-ERROR) is left out of every arithmetic rule; a running sum that would need
   such a value (CAP-KUMULATIF, CAP-MELEBIHI-TARGET, CAP-PROGRES-VOLUME, CAP-PAGU) is
   unknown from that month on, and nothing is said about it. An empty required value is
   CAP-KOSONG's alone (an empty month counts as 0 in a running sum). Cross-month and
   cross-sheet rules use the first row of an RO in a month; later rows are CAP-DUPLIKAT's.
+  CAP-KOSONG asks nothing of a row whose RO is unknown (a "Jumlah" row: CAP-RO-ASING).
   CAP-RO-ASING stays silent when `Referensi RO` is missing or empty (STR-SHEET / REF-*).
   A missing column silently skips the checks that need it (STR-COLUMN reports it).
 * **Once, not every month.** CAP-MELEBIHI-TARGET and CAP-PAGU report an RO once, in the
@@ -22,6 +26,13 @@ CAP-MENDAHULUI, which looks at the months after it. Conventions shared by all of
   "before the month ended") up to `Settings.today`. A bare number in the Excel serial
   range counts as a date (see `sopxl.parse.as_date`). CAP-TERLAMBAT only looks at dates
   that CAP-TANGGAL accepts; the days late are calendar days after the deadline.
+* **Plan and targets.** CAP-TARGET and CAP-KENDALA take the Target Progres of the RO and
+  month from `Rencana` (month matched with `spec.month_number`); CAP-KENDALA falls back to
+  the month's own Target Progres where `Rencana` has none. Target Volume, Satuan (compared
+  with `spec.norm`), Jenis RO and Pagu come from `Referensi RO`. CAP-DEVIASI-RPD counts a
+  realisation > 0 against an RPD of 0 as deviating.
+* **Year.** Date rules use Tahun Anggaran of `Identitas`; when it is not a year, the year
+  of the date itself.
 * Numbers compare with a relative tolerance of 1e-6.
 
 Per-run facts (rows by RO per month, parsed numbers, running sums, the plan) are computed
@@ -34,9 +45,12 @@ import calendar
 import datetime as dt
 import re
 import weakref
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from functools import cached_property
-from typing import Any, Final
+from itertools import compress, repeat
+from operator import ge, gt, itemgetter, mul, or_, sub
+from typing import Any, Final, cast
 
 from sopxl import spec
 from sopxl.deadline import deadline_for, deadline_label
@@ -56,6 +70,7 @@ from sopxl.reader import CellError, Row, Table
 from sopxl.rules.base import Context, rule
 
 TOLERANCE: Final = 1e-6
+_ALMOST_100: Final = 100 - 100 * TOLERANCE
 
 _VOLUME_AMOUNT_COLUMNS: Final = (spec.COL_TARGET_VOLUME, spec.COL_RVRO, spec.COL_RVRO_KUM, spec.COL_ANGGARAN)
 _PERCENT_COLUMNS: Final = (spec.COL_PROGRES, spec.COL_TARGET_PROGRES)
@@ -75,6 +90,16 @@ def _lt(a: float, b: float) -> bool:
     return b - a > TOLERANCE * max(1.0, abs(a), abs(b))
 
 
+def _types(values: list[Any]) -> set[type]:
+    """The types of the values (computed at C speed)."""
+    return set(map(type, values))
+
+
+def _full(numbers: list[float | None]) -> list[float] | None:
+    """The list itself when every value is a number (checked at C speed), else None."""
+    return None if None in numbers else cast(list[float], numbers)
+
+
 def _code_key(text: str) -> str:
     return re.sub(r"\s+", "", text).upper().replace(",", ".")
 
@@ -89,6 +114,7 @@ class _Month:
         self.sheet = table.sheet
         self.rows: list[Row] = table.rows
         self._raw: dict[str, list[Any]] = {}
+        self._values = [r.values for r in self.rows]
         self._num: dict[str, list[float | None]] = {}
 
     def has(self, column: str) -> bool:
@@ -98,7 +124,10 @@ class _Month:
         """The values of a column, row by row (None where blank or the column is absent)."""
         found = self._raw.get(column)
         if found is None:
-            found = [r.values.get(column) for r in self.rows]
+            if column in self.table.columns:  # the reader gives every row all its columns
+                found = list(map(itemgetter(column), self._values))
+            else:
+                found = [None] * len(self.rows)
             self._raw[column] = found
         return found
 
@@ -106,35 +135,55 @@ class _Month:
         """The numbers of a column, row by row (None where the value is not a number)."""
         found = self._num.get(column)
         if found is None:
-            found = [v if type(v) is float else (None if v is None else as_number(v)) for v in self.raw(column)]
+            raw = self.raw(column)
+            if _types(raw) == {float}:
+                found = cast(list[float | None], raw)  # all numbers already (never mutated)
+            else:
+                found = [v if type(v) is float else (None if v is None else as_number(v)) for v in raw]
             self._num[column] = found
         return found
 
     @cached_property
     def codes(self) -> list[str | None]:
-        result: list[str | None] = []
-        for row, v in zip(self.rows, self.raw(spec.COL_KODE_RO), strict=True):
-            if type(v) is str:
-                code = v.strip()
-                result.append(code or None)
-            else:
-                result.append(None if v is None else row.kode)
-        return result
+        raws = self.raw(spec.COL_KODE_RO)
+        if _types(raws) == {str}:
+            stripped = list(map(str.strip, raws))
+            if "" not in stripped:
+                return cast(list[str | None], stripped)
+        return [
+            (v.strip() or None) if type(v) is str else (None if v is None else row.kode)
+            for row, v in zip(self.rows, self.raw(spec.COL_KODE_RO), strict=True)
+        ]
 
     @cached_property
     def first(self) -> dict[str, int]:
         """Kode RO -> index of its first row."""
+        codes = self.codes
+        last = dict(zip(codes, range(len(codes)), strict=True))
+        if len(last) == len(codes) and None not in last:
+            return cast(dict[str, int], last)  # no blank, no repeated code
         result: dict[str, int] = {}
-        for i, code in enumerate(self.codes):
+        for i, code in enumerate(codes):
             if code is not None and code not in result:
                 result[code] = i
         return result
 
-    def firsts(self) -> Iterator[tuple[int, str, Row]]:
-        """(index, code, row) of each RO's first row, in sheet order."""
-        rows = self.rows
-        for code, i in self.first.items():
-            yield i, code, rows[i]
+    @cached_property
+    def aligned(self) -> bool:
+        """Every row has its own RO: the first rows are all the rows, in order.
+
+        Rules then compare whole columns at C speed (``list(map(d.get, codes)) == nums``)
+        and fall back to the row by row check only when something differs.
+        """
+        return len(self.first) == len(self.rows)
+
+    def expected(self, by_code: dict[Any, Any]) -> list[Any]:
+        """`by_code` laid along the rows (None where an RO has no value)."""
+        return list(map(by_code.get, self.codes))
+
+    def all_dates(self, column: str) -> bool:
+        """Every row holds a date (no blank, no text) in `column`."""
+        return set(map(type, self.raw(column))) == {dt.date}
 
 
 _Running = dict[int, dict[str, float | None]]
@@ -188,25 +237,25 @@ class _Facts:
         return self.ref_numbers(column).get(code)
 
     @cached_property
-    def _plan_rows(self) -> dict[int, dict[str, Row]]:
-        """Month -> Kode RO -> first Rencana row."""
-        result: dict[int, dict[str, Row]] = {m: {} for m in range(1, 13)}
+    def _plan_rows(self) -> dict[int, dict[str, dict[str, Any]]]:
+        """Month -> Kode RO -> the values of its first Rencana row."""
+        result: dict[int, dict[str, dict[str, Any]]] = {m: {} for m in range(1, 13)}
         table = self.ctx.data.rencana
-        if table is None:
+        if table is None or spec.COL_KODE_RO not in table.columns or spec.COL_BULAN not in table.columns:
             return result
-        months: dict[Any, int | None] = {}
-        for row in table.rows:
-            raw = row.values.get(spec.COL_BULAN)
-            try:
-                month = months[raw]
-            except KeyError:
-                month = months[raw] = spec.month_number(raw)
-            except TypeError:  # an unhashable value cannot come from a cell, but be safe
-                month = spec.month_number(raw)
-            code = row.values.get(spec.COL_KODE_RO)
-            code = code.strip() if type(code) is str else row.kode
+        values = [r.values for r in table.rows]
+        bulans = list(map(itemgetter(spec.COL_BULAN), values))
+        months = {b: spec.month_number(b) for b in set(bulans)}  # cell values are hashable
+        codes = [
+            c.strip() if type(c) is str else (None if c is None or isinstance(c, CellError) else str(c).strip())
+            for c in map(itemgetter(spec.COL_KODE_RO), values)
+        ]
+        for code, bulan, v in zip(codes, bulans, values, strict=True):
+            month = months[bulan]
             if code and month is not None:
-                result[month].setdefault(code, row)
+                plan = result[month]
+                if code not in plan:
+                    plan[code] = v
         return result
 
     def plan_numbers(self, month: int, column: str) -> dict[str, float]:
@@ -214,11 +263,21 @@ class _Facts:
         key = (month, column)
         found = self._plan_numbers.get(key)
         if found is None:
-            found = {}
-            for code, row in self._plan_rows.get(month, {}).items():
-                number = as_number(row.values.get(column))
-                if number is not None:
-                    found[code] = number
+            plan = self._plan_rows[month]
+            table = self.ctx.data.rencana
+            values = (
+                list(map(itemgetter(column), plan.values()))
+                if table is not None and column in table.columns
+                else []
+            )
+            if values and _types(values) == {float}:
+                found = dict(zip(plan, values, strict=True))
+            else:
+                found = {code: x for code, v in plan.items() if type(x := v.get(column)) is float}
+            if len(found) < len(plan):  # a few values are ints or not numbers
+                for code, v in plan.items():
+                    if code not in found and (number := as_number(v.get(column))) is not None:
+                        found[code] = number
             self._plan_numbers[key] = found
         return found
 
@@ -257,8 +316,21 @@ class _Facts:
     def cum_budget(self) -> _Running:
         return self._running(spec.COL_ANGGARAN)
 
-    def year_of(self, date: dt.date) -> int:
-        return self.ctx.year or date.year
+    @cached_property
+    def year(self) -> int | None:
+        """Tahun Anggaran: `ctx.year`, else four digits 2000-2100 in its text ("TA 2026")."""
+        if self.ctx.year:
+            return self.ctx.year
+        found = re.search(r"(?<!\d)(20\d\d|2100)(?!\d)", str(self.ctx.data.identity_value(spec.ID_TAHUN))[:100])
+        return int(found.group(1)) if found else None
+
+    def year_of(self, date: dt.date, month: int) -> int:
+        """The budget year of an entry `date` for `month`: Tahun Anggaran, else the date's year
+        (the year before for Desember data entered in Januari; this year for an absurd date)."""
+        if self.year:
+            return self.year
+        year = date.year - 1 if month == 12 and date.month == 1 else date.year
+        return year if 2000 <= year <= 2100 else self.ctx.today.year
 
     def month_dates(self, year: int, month: int) -> tuple[dt.date, dt.date]:
         """(last day of the month, entry deadline) of a month, computed once."""
@@ -280,14 +352,6 @@ def facts(ctx: Context) -> _Facts:
         found = _Facts(ctx)
         _FACTS[ctx] = found
     return found
-
-
-def _sum_of(cum: dict[str, float | None], code: str) -> tuple[bool, float]:
-    """(known, value) of a running sum."""
-    if code not in cum:
-        return True, 0.0
-    value = cum[code]
-    return (False, 0.0) if value is None else (True, value)
 
 
 def _month_last_day(year: int, month: int) -> dt.date:
@@ -312,14 +376,16 @@ def cap_ro_asing(ctx: Context) -> Iterator[Finding]:
         return
     for md in f.checked():
         raws = md.raw(spec.COL_KODE_RO)
-        for i, code in enumerate(md.codes):
+        reference = f.reference
+        for i in [i for i, code in enumerate(md.codes) if code is None or code not in reference]:
+            code = md.codes[i]
             row = md.rows[i]
             if code is None:
                 if isinstance(raws[i], CellError):
                     continue
                 yield ctx.finding(
                     md.sheet,
-                    row.ref(spec.COL_KODE_RO),
+                    row.ref(),
                     f"Baris {row.r} lembar {md.sheet} berisi data tetapi Kode RO kosong.",
                     value=None,
                     suggestion="isi Kode RO sesuai lembar Referensi RO, atau hapus baris ini",
@@ -333,7 +399,7 @@ def cap_ro_asing(ctx: Context) -> Iterator[Finding]:
                 )
                 yield ctx.finding(
                     md.sheet,
-                    row.ref(spec.COL_KODE_RO),
+                    row.ref(),
                     f"Kode RO {code} di lembar {md.sheet} tidak terdapat di lembar Referensi RO.",
                     ro=code,
                     value=raws[i],
@@ -346,6 +412,8 @@ def cap_ro_hilang(ctx: Context) -> Iterator[Finding]:
     f = facts(ctx)
     for md in f.checked():
         present = md.first
+        if not f.reference.keys() - present.keys():
+            continue
         for code, ref_row in f.reference.items():
             if code in present:
                 continue
@@ -391,12 +459,22 @@ _KOSONG_SUGGESTION: Final[dict[str, str]] = {
 
 @rule("CAP-KOSONG", "error", "Nilai wajib di lembar bulan kosong")
 def cap_kosong(ctx: Context) -> Iterator[Finding]:
+    reference = facts(ctx).reference
     for md in facts(ctx).checked():
-        columns = [c for c in _REQUIRED_VALUES if md.has(c)]
-        raws = {c: md.raw(c) for c in columns}
-        for i, code, row in md.firsts():
-            for column in columns:
-                if raws[column][i] is None:
+        columns = [(c, md.raw(c)) for c in _REQUIRED_VALUES if md.has(c)]
+        if not any(None in raws for _, raws in columns):
+            continue
+        empty: set[int] = set()
+        for _, raws in columns:
+            empty.update([i for i, v in enumerate(raws) if v is None])
+        first, codes = md.first, md.codes
+        for i in sorted(empty):
+            code = codes[i]
+            if code is None or first[code] != i or (reference and code not in reference):
+                continue  # no RO, a repeated row (CAP-DUPLIKAT), an unknown RO (CAP-RO-ASING)
+            row = md.rows[i]
+            for column, raws in columns:
+                if raws[i] is None:
                     yield ctx.finding(
                         md.sheet,
                         row.ref(column),
@@ -413,8 +491,12 @@ def cap_angka(ctx: Context) -> Iterator[Finding]:
         for column in spec.MONTH_NUMBER_COLUMNS:
             if not md.has(column):
                 continue
-            for i, (value, number) in enumerate(zip(md.raw(column), md.num(column), strict=True)):
-                if number is not None or value is None or isinstance(value, CellError):
+            raws, nums = md.raw(column), md.num(column)
+            if None not in nums:
+                continue
+            for i in [i for i, n in enumerate(nums) if n is None]:
+                value = raws[i]
+                if value is None or isinstance(value, CellError):
                     continue
                 if isinstance(value, float | int) and not isinstance(value, bool):
                     continue  # NaN or infinity: not something a person typed
@@ -440,9 +522,13 @@ def cap_negatif(ctx: Context) -> Iterator[Finding]:
         for column in _VOLUME_AMOUNT_COLUMNS:
             if not md.has(column):
                 continue
-            for i, number in enumerate(md.num(column)):
-                if number is None or number >= 0:
-                    continue
+            nums = md.num(column)
+            full = _full(nums)
+            if full is not None and (not full or min(full) >= 0):
+                continue
+            for i in [i for i, n in enumerate(nums) if n is not None and n < 0]:
+                number = nums[i]
+                assert number is not None
                 shown = format_rupiah(number) if column == spec.COL_ANGGARAN else format_number(number)
                 yield ctx.finding(
                     md.sheet,
@@ -458,55 +544,66 @@ def cap_negatif(ctx: Context) -> Iterator[Finding]:
 @rule("CAP-SATUAN", "error", "Satuan berbeda dengan Referensi RO")
 def cap_satuan(ctx: Context) -> Iterator[Finding]:
     f = facts(ctx)
-    wanted: dict[str, tuple[str, str]] = {}
+    wanted: dict[str, str] = {}  # the Satuan as written in Referensi RO
     for code, ref_row in f.reference.items():
         satuan = ref_row.get(spec.COL_SATUAN)
         if isinstance(satuan, str) and satuan.strip():
-            wanted[code] = (satuan.strip(), spec.norm(satuan))
+            wanted[code] = satuan
         elif isinstance(satuan, int | float) and not isinstance(satuan, bool):
-            wanted[code] = (str(satuan), spec.norm(satuan))
+            wanted[code] = str(satuan)
     if not wanted:
         return
     for md in f.checked():
         if not md.has(spec.COL_SATUAN):
             continue
         raws = md.raw(spec.COL_SATUAN)
-        for i, code, row in md.firsts():
-            target = wanted.get(code)
-            if target is None:
-                continue
+        if md.aligned and md.expected(wanted) == raws:
+            continue
+        suspects = [
+            (code, i, target)
+            for code, i in md.first.items()
+            if (target := wanted.get(code)) is not None and raws[i] != target
+        ]
+        for code, i, target in suspects:
             value = raws[i]
-            if isinstance(value, CellError) or value == target[0]:
+            if isinstance(value, CellError):
                 continue
-            if value is not None and spec.norm(value) == target[1]:
+            if value is not None and spec.norm(value) == spec.norm(target):
                 continue
+            shown = target.strip()
             yield ctx.finding(
                 md.sheet,
-                row.ref(spec.COL_SATUAN),
+                md.rows[i].ref(spec.COL_SATUAN),
                 f"Satuan RO {code} bulan {md.name} ({format_value(value)}) berbeda dengan "
-                f"Referensi RO (\"{target[0]}\").",
+                f"Referensi RO (\"{shown}\").",
                 ro=code,
                 value=value,
-                suggestion=f'tulis Satuan "{target[0]}"',
+                suggestion=f'tulis Satuan "{shown}"',
             )
 
 
 @rule("CAP-TARGET", "error", "Target Volume atau Target Progres berbeda dengan Referensi RO/Rencana")
 def cap_target(ctx: Context) -> Iterator[Finding]:
     f = facts(ctx)
+    volumes = f.ref_numbers(spec.COL_TARGET_VOLUME)
     for md in f.checked():
         if md.has(spec.COL_TARGET_VOLUME):
             raws, nums = md.raw(spec.COL_TARGET_VOLUME), md.num(spec.COL_TARGET_VOLUME)
-            for i, code, row in md.firsts():
-                expected = f.ref_number(code, spec.COL_TARGET_VOLUME)
-                if expected is None or (raws[i] is not None and nums[i] is None):
-                    continue
+            same = md.aligned and md.expected(volumes) == nums
+            suspects = [] if same else [
+                (code, i, expected)
+                for code, i in md.first.items()
+                if (expected := volumes.get(code)) is not None and nums[i] != expected
+            ]
+            for code, i, expected in suspects:
                 found = nums[i]
+                if found is None and raws[i] is not None:
+                    continue  # not a number: CAP-ANGKA
                 if found is not None and _eq(found, expected):
                     continue
                 yield ctx.finding(
                     md.sheet,
-                    row.ref(spec.COL_TARGET_VOLUME),
+                    md.rows[i].ref(spec.COL_TARGET_VOLUME),
                     f"Target Volume RO {code} bulan {md.name} ({format_value(raws[i])}) berbeda "
                     f"dengan Referensi RO ({format_number(expected)}).",
                     ro=code,
@@ -514,12 +611,18 @@ def cap_target(ctx: Context) -> Iterator[Finding]:
                     suggestion=f"Target Volume seharusnya {format_number(expected)} (sesuai Referensi RO)",
                 )
         if md.has(spec.COL_TARGET_PROGRES):
+            plan = f.plan_numbers(md.number, spec.COL_TARGET_PROGRES)
             raws, nums = md.raw(spec.COL_TARGET_PROGRES), md.num(spec.COL_TARGET_PROGRES)
-            for i, code, row in md.firsts():
-                expected = f.plan_number(code, md.number, spec.COL_TARGET_PROGRES)
-                if expected is None or (raws[i] is not None and nums[i] is None):
-                    continue
+            same = md.aligned and md.expected(plan) == nums
+            suspects = [] if same else [
+                (code, i, expected)
+                for code, i in md.first.items()
+                if (expected := plan.get(code)) is not None and nums[i] != expected
+            ]
+            for code, i, expected in suspects:
                 found = nums[i]
+                if found is None and raws[i] is not None:
+                    continue
                 if found is not None:
                     if _eq(found, expected):
                         continue
@@ -527,7 +630,7 @@ def cap_target(ctx: Context) -> Iterator[Finding]:
                         continue  # written as a fraction: CAP-PERSEN-PECAHAN says so
                 yield ctx.finding(
                     md.sheet,
-                    row.ref(spec.COL_TARGET_PROGRES),
+                    md.rows[i].ref(spec.COL_TARGET_PROGRES),
                     f"Target Progres RO {code} bulan {md.name} ({format_value(raws[i])}) berbeda "
                     f"dengan lembar Rencana ({format_percent(expected)}).",
                     ro=code,
@@ -541,8 +644,14 @@ def cap_persen(ctx: Context) -> Iterator[Finding]:
     for md in facts(ctx).checked():
         if not md.has(spec.COL_PROGRES):
             continue
-        for i, number in enumerate(md.num(spec.COL_PROGRES)):
-            if number is None or (number >= 0 and not _gt(number, 100)):
+        nums = md.num(spec.COL_PROGRES)
+        full = _full(nums)
+        if full is not None and (not full or (min(full) >= 0 and max(full) <= 100)):
+            continue
+        for i in [i for i, n in enumerate(nums) if n is not None and (n < 0 or n > 100)]:
+            number = nums[i]
+            assert number is not None
+            if number >= 0 and not _gt(number, 100):
                 continue
             suggestion = (
                 "Progres Capaian tidak boleh negatif; tulis progres kumulatif 0–100"
@@ -565,9 +674,16 @@ def cap_persen_pecahan(ctx: Context) -> Iterator[Finding]:
         for column in _PERCENT_COLUMNS:
             if not md.has(column):
                 continue
-            for i, number in enumerate(md.num(column)):
-                if number is None or not 0 < number < 1:
+            nums = md.num(column)
+            full = _full(nums)
+            if full is not None:
+                ordered = sorted(full)
+                above = bisect_right(ordered, 0.0)
+                if above == len(ordered) or ordered[above] >= 1:
                     continue
+            for i in [i for i, n in enumerate(nums) if n is not None and 0 < n < 1]:
+                number = nums[i]
+                assert number is not None
                 meant = number * 100
                 yield ctx.finding(
                     md.sheet,
@@ -584,27 +700,30 @@ def cap_persen_pecahan(ctx: Context) -> Iterator[Finding]:
 @rule("CAP-PROGRES-TURUN", "error", "Progres Capaian turun dari bulan sebelumnya")
 def cap_progres_turun(ctx: Context) -> Iterator[Finding]:
     f = facts(ctx)
-    last: dict[str, tuple[float, str]] = {}
+    last: dict[str, float] = {}
+    last_month: dict[str, str] = {}
     for md in f.checked():
         if not md.has(spec.COL_PROGRES):
             continue
         nums = md.num(spec.COL_PROGRES)
-        for i, code, row in md.firsts():
+        for code, i in md.first.items():
             number = nums[i]
             if number is None:
                 continue
             before = last.get(code)
-            if before is not None and _lt(number, before[0]):
+            if before is not None and number < before and _lt(number, before):
                 yield ctx.finding(
                     md.sheet,
-                    row.ref(spec.COL_PROGRES),
+                    md.rows[i].ref(spec.COL_PROGRES),
                     f"Progres Capaian RO {code} bulan {md.name} ({format_percent(number)}) lebih "
-                    f"rendah dari bulan {before[1]} ({format_percent(before[0])}); progres bersifat kumulatif.",
+                    f"rendah dari bulan {last_month[code]} ({format_percent(before)}); progres bersifat "
+                    "kumulatif.",
                     ro=code,
                     value=number,
-                    suggestion=f"tulis progres kumulatif paling sedikit {format_number(before[0], thousands=False)}",
+                    suggestion=f"tulis progres kumulatif paling sedikit {format_number(before, thousands=False)}",
                 )
-            last[code] = (number, md.name)
+            last[code] = number
+            last_month[code] = md.name
 
 
 @rule("CAP-KUMULATIF", "error", "Realisasi Volume Kumulatif tidak sama dengan jumlah bulanan")
@@ -615,12 +734,14 @@ def cap_kumulatif(ctx: Context) -> Iterator[Finding]:
             continue
         cum = f.cum_volume[md.number]
         raws, nums = md.raw(spec.COL_RVRO_KUM), md.num(spec.COL_RVRO_KUM)
+        if md.aligned and md.expected(cum) == nums:
+            continue  # every cell is its running sum (or both are unknown / empty)
         month_raws = md.raw(spec.COL_RVRO)
-        for i, code, row in md.firsts():
-            known, expected = _sum_of(cum, code)
-            if not known:
-                continue
+        for code, i in md.first.items():
+            expected = cum.get(code, 0.0)
             found = nums[i]
+            if expected is None or found == expected:
+                continue  # unknown running sum, or right
             if found is None:
                 if raws[i] is not None or month_raws[i] is None:
                     continue  # text or error (CAP-ANGKA), or the whole entry is empty (CAP-KOSONG)
@@ -629,7 +750,7 @@ def cap_kumulatif(ctx: Context) -> Iterator[Finding]:
             span = "Januari" if md.number == 1 else f"Januari–{md.name}"
             yield ctx.finding(
                 md.sheet,
-                row.ref(spec.COL_RVRO_KUM),
+                md.rows[i].ref(spec.COL_RVRO_KUM),
                 f"Realisasi Volume Kumulatif RO {code} bulan {md.name} ({format_value(raws[i])}) "
                 f"tidak sama dengan jumlah Realisasi Volume Bulan Ini {span} ({format_number(expected)}).",
                 ro=code,
@@ -638,65 +759,106 @@ def cap_kumulatif(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def _first_excess(
+    f: _Facts, running: _Running, limits: dict[str, float], column: str
+) -> Iterator[tuple[_Month, str, int, float, float, float]]:
+    """(month, code, row index, running sum, limit, sum before) where a running sum first
+    goes over its limit; an RO whose sum becomes unknown first is left alone."""
+    codes = [code for code, limit in limits.items() if limit >= 0]
+    bounds = [limits[code] for code in codes]
+    for md in f.checked():
+        if not codes:
+            return
+        cum = running[md.number]
+        sums = list(map(cum.get, codes, repeat(0.0)))  # C speed; absent = 0
+        if None in sums:  # unknown sums: those ROs are left alone from now on
+            keep = [k for k, t in enumerate(sums) if t is not None]
+            codes, bounds = [codes[k] for k in keep], [bounds[k] for k in keep]
+            sums = [sums[k] for k in keep]
+        totals = cast(list[float], sums)
+        over = [k for k in compress(range(len(codes)), map(gt, totals, bounds)) if _gt(totals[k], bounds[k])]
+        if not over:
+            continue
+        before = running.get(md.number - 1, {})
+        for k in over:
+            code = codes[k]
+            i = md.first.get(code)
+            if md.has(column) and i is not None:
+                yield md, code, i, totals[k], bounds[k], before.get(code) or 0.0
+        done = set(over)
+        codes = [c for k, c in enumerate(codes) if k not in done]
+        bounds = [b for k, b in enumerate(bounds) if k not in done]
+
+
 @rule("CAP-MELEBIHI-TARGET", "error", "Realisasi volume kumulatif melebihi Target Volume")
 def cap_melebihi_target(ctx: Context) -> Iterator[Finding]:
     f = facts(ctx)
-    for code, ref_row in f.reference.items():
-        target = f.ref_number(code, spec.COL_TARGET_VOLUME)
-        if target is None or target < 0:
-            continue
-        dinamis = spec.norm(ref_row.get(spec.COL_JENIS_RO) or "") == spec.norm(spec.JENIS_DINAMIS)
-        previous = 0.0
-        for md in f.checked():
-            known, total = _sum_of(f.cum_volume[md.number], code)
-            if not known:
-                break
-            if _gt(total, target) and code in md.first and md.has(spec.COL_RVRO):
-                row = md.rows[md.first[code]]
-                satuan = ref_row.get(spec.COL_SATUAN)
-                unit = f" {satuan}" if isinstance(satuan, str) and satuan.strip() else ""
-                if dinamis:
-                    suggestion = (
-                        "RO Dinamis boleh melebihi target; pastikan angkanya benar dan jelaskan di Keterangan"
-                    )
-                else:
-                    allowed = max(0.0, target - previous)
-                    suggestion = (
-                        f"RO Statis tidak boleh melebihi target: Realisasi Volume Bulan Ini paling banyak "
-                        f"{format_number(allowed)}"
-                    )
-                yield ctx.finding(
-                    md.sheet,
-                    row.ref(spec.COL_RVRO),
-                    f"Realisasi volume kumulatif RO {code} sampai bulan {md.name} "
-                    f"({format_number(total)}{unit}) melebihi Target Volume ({format_number(target)}{unit}); "
-                    f"jenis RO {'Dinamis' if dinamis else 'Statis'}.",
-                    ro=code,
-                    value=row.get(spec.COL_RVRO),
-                    suggestion=suggestion,
-                    severity="warning" if dinamis else "error",
-                )
-                break
-            previous = total
+    targets = f.ref_numbers(spec.COL_TARGET_VOLUME)
+    dinamis_key = spec.norm(spec.JENIS_DINAMIS)
+    for md, code, i, total, target, previous in _first_excess(f, f.cum_volume, targets, spec.COL_RVRO):
+        ref_row = f.reference[code]
+        dinamis = spec.norm(ref_row.get(spec.COL_JENIS_RO) or "") == dinamis_key
+        row = md.rows[i]
+        satuan = ref_row.get(spec.COL_SATUAN)
+        unit = f" {satuan.strip()}" if isinstance(satuan, str) and satuan.strip() else ""
+        if dinamis:
+            suggestion = "RO Dinamis boleh melebihi target; pastikan angkanya benar dan jelaskan di Keterangan"
+        else:
+            suggestion = (
+                "RO Statis tidak boleh melebihi target: Realisasi Volume Bulan Ini paling banyak "
+                f"{format_number(max(0.0, target - previous))}"
+            )
+        yield ctx.finding(
+            md.sheet,
+            row.ref(spec.COL_RVRO),
+            f"Realisasi volume kumulatif RO {code} sampai bulan {md.name} "
+            f"({format_number(total)}{unit}) melebihi Target Volume ({format_number(target)}{unit}); "
+            f"jenis RO {'Dinamis' if dinamis else 'Statis'}.",
+            ro=code,
+            value=row.get(spec.COL_RVRO),
+            suggestion=suggestion,
+            severity="warning" if dinamis else "error",
+        )
 
 
 @rule("CAP-PROGRES-VOLUME", "warning", "Progres Capaian tidak sejalan dengan realisasi volume")
 def cap_progres_volume(ctx: Context) -> Iterator[Finding]:
     f = facts(ctx)
-    targets = {code: f.ref_number(code, spec.COL_TARGET_VOLUME) for code in f.reference}
+    targets = f.ref_numbers(spec.COL_TARGET_VOLUME)
+    # a running sum below this is still short of the target
+    shrunk = {code: t - TOLERANCE * max(t, 1.0) for code, t in targets.items() if t > 0}
     for md in f.checked():
         if not md.has(spec.COL_PROGRES):
             continue
         cum = f.cum_volume[md.number]
         nums = md.num(spec.COL_PROGRES)
-        for i, code, row in md.firsts():
-            progres, target = nums[i], targets.get(code)
-            if progres is None or target is None or target <= 0:
+        items: Iterable[tuple[str, int]] = md.first.items()
+        if md.aligned:
+            full, totals, limits = _full(nums), md.expected(cum), md.expected(shrunk)
+            if full is not None and None not in totals and None not in limits:
+                # C speed: only rows at 100 % or whose volume reached the target need a look
+                look = map(or_, map(ge, full, repeat(_ALMOST_100)), map(ge, totals, limits))
+                codes = cast(list[str], md.codes)  # aligned: every row has its code
+                items = [(codes[i], i) for i in compress(range(len(full)), look)]
+        for code, i in items:
+            progres = nums[i]
+            if progres is None or progres < 0:
                 continue
-            known, total = _sum_of(cum, code)
-            if not known:
+            target = targets.get(code)
+            total = cum.get(code, 0.0)
+            if target is None or target <= 0 or total is None:
                 continue
-            if _eq(progres, 100) and _lt(total, target):
+            short = target - total > TOLERANCE * max(target, 1.0)  # volume still below target
+            if progres < _ALMOST_100:
+                if short:
+                    continue  # the usual case: both still on the way
+                message = (
+                    f"Realisasi volume kumulatif RO {code} sampai bulan {md.name} ({format_number(total)}) "
+                    f"sudah mencapai Target Volume ({format_number(target)}) tetapi Progres Capaian baru "
+                    f"{format_percent(progres)}."
+                )
+                suggestion = "Progres Capaian seharusnya 100 karena target volume sudah tercapai"
+            elif short and _eq(progres, 100):
                 message = (
                     f"Progres Capaian RO {code} bulan {md.name} 100 % padahal realisasi volume "
                     f"kumulatif baru {format_number(total)} dari Target Volume {format_number(target)}."
@@ -705,18 +867,11 @@ def cap_progres_volume(ctx: Context) -> Iterator[Finding]:
                     f"periksa Progres Capaian atau Realisasi Volume: volume {format_number(total)} dari "
                     f"{format_number(target)} setara {format_percent(total / target * 100)}"
                 )
-            elif progres >= 0 and _lt(progres, 100) and not _lt(total, target):
-                message = (
-                    f"Realisasi volume kumulatif RO {code} sampai bulan {md.name} ({format_number(total)}) "
-                    f"sudah mencapai Target Volume ({format_number(target)}) tetapi Progres Capaian baru "
-                    f"{format_percent(progres)}."
-                )
-                suggestion = "Progres Capaian seharusnya 100 karena target volume sudah tercapai"
             else:
                 continue
             yield ctx.finding(
                 md.sheet,
-                row.ref(spec.COL_PROGRES),
+                md.rows[i].ref(spec.COL_PROGRES),
                 message,
                 ro=code,
                 value=progres,
@@ -732,24 +887,31 @@ def cap_kendala(ctx: Context) -> Iterator[Finding]:
         if not md.has(spec.COL_PROGRES) or not text_columns:
             continue
         nums = md.num(spec.COL_PROGRES)
+        plan = f.plan_numbers(md.number, spec.COL_TARGET_PROGRES)
         own_targets = md.num(spec.COL_TARGET_PROGRES) if md.has(spec.COL_TARGET_PROGRES) else None
-        texts = {c: md.raw(c) for c in text_columns}
-        for i, code, row in md.firsts():
-            progres = nums[i]
-            if progres is None:
-                continue
-            target = f.plan_number(code, md.number, spec.COL_TARGET_PROGRES)
+        if md.aligned:
+            full, targets = _full(nums), md.expected(plan)
+            if full is not None and None not in targets and all(map(ge, full, targets)):
+                continue  # every RO on or ahead of its plan
+        texts = [(c, md.raw(c)) for c in text_columns]
+        suspects = [
+            (code, i, progres)
+            for code, i in md.first.items()
+            if (progres := nums[i]) is not None and not (code in plan and progres >= plan[code])
+        ]
+        for code, i, progres in suspects:
+            target = plan.get(code)
             if target is None and own_targets is not None:
                 target = own_targets[i]
-            if target is None or not _lt(progres, target):
+            if target is None or progres >= target or not _lt(progres, target):
                 continue
-            empty = [c for c in text_columns if _blank(texts[c][i])]
+            empty = [c for c, values in texts if _blank(values[i])]
             if not empty:
                 continue
             which = " dan ".join(empty)
             yield ctx.finding(
                 md.sheet,
-                row.ref(empty[0]),
+                md.rows[i].ref(empty[0]),
                 f"Progres Capaian RO {code} bulan {md.name} ({format_percent(progres)}) di bawah "
                 f"Target Progres ({format_percent(target)}) tetapi {which} kosong.",
                 ro=code,
@@ -773,6 +935,18 @@ def _swapped(date: dt.date) -> dt.date | None:
         return None
 
 
+def _dates(values: list[Any]) -> list[dt.date | None]:
+    return [v if type(v) is dt.date else (None if v is None else as_date(v)) for v in values]
+
+
+def _with_year(date: dt.date, year: int) -> dt.date | None:
+    """The date in another year (a mistyped year), when that exists."""
+    try:
+        return date.replace(year=year)
+    except ValueError:
+        return None
+
+
 @rule("CAP-TANGGAL", "error", "Tanggal Entri SAKTI tidak sah")
 def cap_tanggal(ctx: Context) -> Iterator[Finding]:
     f = facts(ctx)
@@ -780,18 +954,25 @@ def cap_tanggal(ctx: Context) -> Iterator[Finding]:
     for md in f.checked():
         if not md.has(spec.COL_TANGGAL):
             continue
-        for i, value in enumerate(md.raw(spec.COL_TANGGAL)):
+        raws = md.raw(spec.COL_TANGGAL)
+        year = f.year
+        low = _month_last_day(year, md.number) if year else None
+        if low is not None and raws and md.all_dates(spec.COL_TANGGAL) and min(raws) >= low and max(raws) <= today:
+            continue  # every entry date after the month ended and not in the future
+        dates = _dates(raws)
+        for i, date in enumerate(dates):
+            if date is not None and date <= today and low is not None and date >= low:
+                continue  # the usual case
+            value = raws[i]
             if value is None or isinstance(value, CellError):
                 continue
             row = md.rows[i]
-            date = as_date(value)
             if date is None:
-                year = ctx.year or today.year
                 guess = parse_date(value) if isinstance(value, str) else None
                 if guess is not None:
                     suggestion = f"tanggal yang dimaksud kemungkinan {format_date(guess)}: tulis sebagai tanggal"
                 else:
-                    example = deadline_for(year, md.number, ctx.settings)
+                    example = f.month_dates(year or today.year, md.number)[1]
                     suggestion = f"tulis tanggal entri di SAKTI sebagai tanggal, misalnya {format_date(example)}"
                 kind = "teks" if isinstance(value, str) else "nilai"
                 yield ctx.finding(
@@ -803,7 +984,7 @@ def cap_tanggal(ctx: Context) -> Iterator[Finding]:
                     suggestion=suggestion,
                 )
                 continue
-            month_end = _month_last_day(f.year_of(date), md.number)
+            month_end = f.month_dates(f.year_of(date, md.number), md.number)[0]
             if date > today:
                 problem = f"belum terjadi (hari ini {format_date(today)})"
             elif date < month_end:
@@ -811,9 +992,15 @@ def cap_tanggal(ctx: Context) -> Iterator[Finding]:
             else:
                 continue
             swapped = _swapped(date)
+            retyped = _with_year(date, month_end.year + (1 if md.number == 12 else 0))
             if swapped is not None and month_end <= swapped <= today:
+                suggestion = f"tanggal yang dimaksud kemungkinan {format_date(swapped)} (hari dan bulan tertukar)"
+            elif retyped is not None and retyped != date and month_end <= retyped <= today:
+                suggestion = f"tanggal yang dimaksud kemungkinan {format_date(retyped)} (tahun salah ketik)"
+            elif date > today:
                 suggestion = (
-                    f"tanggal yang dimaksud kemungkinan {format_date(swapped)} (hari dan bulan tertukar)"
+                    f"tulis tanggal capaian bulan {md.name} direkam di SAKTI, antara "
+                    f"{format_date(month_end)} dan hari ini"
                 )
             else:
                 suggestion = (
@@ -839,73 +1026,80 @@ def cap_terlambat(ctx: Context) -> Iterator[Finding]:
         if not md.has(spec.COL_TANGGAL):
             continue
         raws = md.raw(spec.COL_TANGGAL)
-        for i, code, row in md.firsts():
-            date = as_date(raws[i])
+        fixed = f.month_dates(f.year, md.number) if f.year else None
+        if fixed is not None and raws and md.all_dates(spec.COL_TANGGAL) and max(raws) <= fixed[1]:
+            continue  # every entry on time
+        dates = _dates(raws)
+        if fixed is not None:
+            due = fixed[1]
+            candidates = [(code, i) for code, i in md.first.items() if (d := dates[i]) is not None and d > due]
+        else:
+            candidates = list(md.first.items())
+        for code, i in candidates:
+            date = dates[i]
             if date is None or date > today:
                 continue
-            year = f.year_of(date)
-            if date < _month_last_day(year, md.number):
+            month_end, deadline = fixed or f.month_dates(f.year_of(date, md.number), md.number)
+            if date <= deadline or date < month_end:
                 continue
-            deadline = deadline_for(year, md.number, ctx.settings)
-            if date <= deadline:
-                continue
-            late = (date - deadline).days
             yield ctx.finding(
                 md.sheet,
-                row.ref(spec.COL_TANGGAL),
+                md.rows[i].ref(spec.COL_TANGGAL),
                 f"Capaian output RO {code} bulan {md.name} direkam di SAKTI pada {format_date(date)}, "
                 f"melewati tenggat {format_date(deadline)}.",
                 ro=code,
                 value=raws[i],
-                suggestion=f"tenggat {format_date(deadline)} ({label}); terlambat {late} hari",
+                suggestion=f"tenggat {format_date(deadline)} ({label}); terlambat {(date - deadline).days} hari",
             )
 
 
 @rule("CAP-PAGU", "error", "Realisasi Anggaran kumulatif melebihi Pagu")
 def cap_pagu(ctx: Context) -> Iterator[Finding]:
     f = facts(ctx)
-    for code in f.reference:
-        pagu = f.ref_number(code, spec.COL_PAGU)
-        if pagu is None or pagu < 0:
-            continue
-        previous = 0.0
-        for md in f.checked():
-            known, total = _sum_of(f.cum_budget[md.number], code)
-            if not known:
-                break
-            if _gt(total, pagu) and code in md.first and md.has(spec.COL_ANGGARAN):
-                row = md.rows[md.first[code]]
-                yield ctx.finding(
-                    md.sheet,
-                    row.ref(spec.COL_ANGGARAN),
-                    f"Realisasi Anggaran kumulatif RO {code} sampai bulan {md.name} "
-                    f"({format_rupiah(total)}) melebihi Pagu ({format_rupiah(pagu)}) sebesar "
-                    f"{format_rupiah(total - pagu)}.",
-                    ro=code,
-                    value=row.get(spec.COL_ANGGARAN),
-                    suggestion=f"Realisasi Anggaran bulan {md.name} paling banyak "
-                    f"{format_rupiah(max(0.0, pagu - previous))} agar tidak melebihi Pagu",
-                )
-                break
-            previous = total
+    pagus = f.ref_numbers(spec.COL_PAGU)
+    for md, code, i, total, pagu, previous in _first_excess(f, f.cum_budget, pagus, spec.COL_ANGGARAN):
+        row = md.rows[i]
+        yield ctx.finding(
+            md.sheet,
+            row.ref(spec.COL_ANGGARAN),
+            f"Realisasi Anggaran kumulatif RO {code} sampai bulan {md.name} "
+            f"({format_rupiah(total)}) melebihi Pagu ({format_rupiah(pagu)}) sebesar "
+            f"{format_rupiah(total - pagu)}.",
+            ro=code,
+            value=row.get(spec.COL_ANGGARAN),
+            suggestion=f"Realisasi Anggaran bulan {md.name} paling banyak "
+            f"{format_rupiah(max(0.0, pagu - previous))} agar tidak melebihi Pagu",
+        )
 
 
 @rule("CAP-DEVIASI-RPD", "warning", "Realisasi Anggaran menyimpang dari RPD tanpa keterangan")
 def cap_deviasi_rpd(ctx: Context) -> Iterator[Finding]:
     f = facts(ctx)
     limit = ctx.settings.rpd_deviation_pct
+    ratio = limit / 100
     for md in f.checked():
         if not md.has(spec.COL_ANGGARAN):
             continue
         nums = md.num(spec.COL_ANGGARAN)
         notes = md.raw(spec.COL_KETERANGAN) if md.has(spec.COL_KETERANGAN) else None
-        for i, code, row in md.firsts():
-            spent = nums[i]
-            if spent is None or (notes is not None and not _blank(notes[i])):
-                continue
-            rpd = f.plan_number(code, md.number, spec.COL_RPD)
-            if rpd is None:
-                continue
+        plan = f.plan_numbers(md.number, spec.COL_RPD)
+        full, rpds = _full(nums), md.expected(plan) if md.aligned else None
+        if full is not None and rpds is not None and None not in rpds:
+            # C speed: the rows whose |realisation - RPD| > RPD x ratio
+            away = map(gt, map(abs, map(sub, full, rpds)), map(mul, rpds, repeat(ratio)))
+            codes = md.codes
+            candidates = [(codes[i], i, full[i], rpds[i]) for i in compress(range(len(full)), away)]
+        else:
+            candidates = [
+                (code, i, spent, rpd)
+                for code, i in md.first.items()
+                if (spent := nums[i]) is not None
+                and (rpd := plan.get(code)) is not None
+                and abs(spent - rpd) > rpd * ratio
+            ]
+        for code, i, spent, rpd in candidates:
+            if rpd < 0:
+                continue  # a negative plan is the plan's problem (REN rules)
             if rpd > 0:
                 deviation = abs(spent - rpd) / rpd * 100
                 if not _gt(deviation, limit):
@@ -915,10 +1109,12 @@ def cap_deviasi_rpd(ctx: Context) -> Iterator[Finding]:
                 if not _gt(spent, 0.0):
                     continue
                 shown = "padahal RPD bulan ini 0"
+            if notes is not None and not _blank(notes[i]):
+                continue
             where = "isi Keterangan" if notes is not None else "tambahkan kolom Keterangan dan isi"
             yield ctx.finding(
                 md.sheet,
-                row.ref(spec.COL_ANGGARAN),
+                md.rows[i].ref(spec.COL_ANGGARAN),
                 f"Realisasi Anggaran RO {code} bulan {md.name} ({format_rupiah(spent)}) {shown} dari "
                 f"Rencana Penarikan Dana ({format_rupiah(rpd)}); batas {format_number(limit)} %, "
                 "Keterangan kosong.",
@@ -937,7 +1133,7 @@ def cap_mendahului(ctx: Context) -> Iterator[Finding]:
         md = f.month(number)
         if md is None:
             continue
-        columns = [c for c in _ENTRY_COLUMNS if md.has(c)]
+        columns = sorted((c for c in _ENTRY_COLUMNS if md.has(c)), key=md.table.columns.__getitem__)
         raws = [md.raw(c) for c in columns]
         first: tuple[int, str] | None = None
         count = 0

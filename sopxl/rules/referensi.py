@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -23,6 +24,8 @@ def usable(table: Table | None, *columns: str) -> bool:
 
 def number_or_text(value: Any) -> tuple[float | None, float | None]:
     """(the number a cell holds, the number its text most likely means)."""
+    if type(value) is float and math.isfinite(value):  # the common case, without a call
+        return value, None
     from sopxl.parse import as_number, parse_number
 
     number = as_number(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -14,28 +15,77 @@ from sopxl.rules.referensi import code_key, num, number_or_text, rupiah, show, t
 
 @dataclass
 class _Plan:
-    """The plan rows of the workbook, by RO key and month."""
+    """One pass over the plan rows: by RO and month, plus the rows REN-RO must report."""
 
     by_ro: dict[str, dict[int, Row]]  # code key -> month -> first row of that month
     codes: dict[str, str]  # code key -> code as written first
+    rows_of: dict[str, list[Row]]  # code key -> every row naming it (for an unknown RO)
+    blank_code: list[Row]  # rows with data but no Kode RO
+    bad_month: list[tuple[Row, str]]  # (row, code) whose Bulan is not a month
+    duplicates: list[tuple[Row, str, int, Row]]  # (row, code, month, earlier row)
+
+
+_PLANS: weakref.WeakKeyDictionary[Context, _Plan | None] = weakref.WeakKeyDictionary()
 
 
 def _plan(ctx: Context) -> _Plan | None:
+    """The plan, computed once per run (REN-RO, REN-TARGET and REN-PAGU share it).
+
+    Rows whose Kode RO or Bulan holds an Excel error value are left to STR-FORMULA-ERROR.
+    """
+    if ctx in _PLANS:
+        return _PLANS[ctx]
     table = ctx.data.rencana
-    if not usable(table, spec.COL_KODE_RO, spec.COL_BULAN):
-        return None
-    assert table is not None
-    by_ro: dict[str, dict[int, Row]] = {}
-    codes: dict[str, str] = {}
-    for row in table.rows:
-        code = row.kode
-        month = spec.month_number(row.get(spec.COL_BULAN))
-        if code is None or month is None:
-            continue
-        key = code_key(code)
-        codes.setdefault(key, code)
-        by_ro.setdefault(key, {}).setdefault(month, row)
-    return _Plan(by_ro, codes)
+    plan = None
+    if usable(table, spec.COL_KODE_RO, spec.COL_BULAN):
+        assert table is not None
+        plan = _Plan({}, {}, {}, [], [], [])
+        by_ro, rows_of = plan.by_ro, plan.rows_of
+        keys: dict[str, str] = {}  # cell text -> code key (a plan repeats each code 12 times)
+        month_of: dict[str, int | None] = {}  # month text -> number
+        for row in table.rows:
+            values = row.values
+            raw = values.get(spec.COL_KODE_RO)
+            raw_month = values.get(spec.COL_BULAN)
+            if type(raw) is str and raw in keys:
+                key = keys[raw]
+            else:
+                if isinstance(raw, CellError) or isinstance(raw_month, CellError):
+                    continue
+                code = row.kode
+                if code is None:
+                    plan.blank_code.append(row)
+                    continue
+                key = code_key(code)
+                if type(raw) is str:
+                    keys[raw] = key
+                if key not in plan.codes:
+                    plan.codes[key] = code
+            if type(raw_month) is str:
+                if raw_month in month_of:
+                    month = month_of[raw_month]
+                else:
+                    month = month_of[raw_month] = spec.month_number(raw_month)
+            elif isinstance(raw_month, CellError):
+                continue
+            else:
+                month = spec.month_number(raw_month)
+            members = rows_of.get(key)
+            if members is None:
+                members = rows_of[key] = []
+                by_ro[key] = {}
+            members.append(row)
+            if month is None:
+                plan.bad_month.append((row, plan.codes[key]))
+                continue
+            months = by_ro[key]
+            earlier = months.get(month)
+            if earlier is None:
+                months[month] = row
+            else:
+                plan.duplicates.append((row, plan.codes[key], month, earlier))
+    _PLANS[ctx] = plan
+    return plan
 
 
 def _reference_keys(ctx: Context) -> dict[str, Row] | None:
@@ -54,59 +104,54 @@ def _month_list(months: list[int]) -> str:
 
 @rule("REN-RO", "error", "Rencana tidak lengkap atau memuat RO asing")
 def rencana_ro(ctx: Context) -> Iterator[Finding]:
+    plan = _plan(ctx)
     table = ctx.data.rencana
-    if not usable(table, spec.COL_KODE_RO, spec.COL_BULAN):
+    if plan is None or table is None:
         return
-    assert table is not None
     reference = _reference_keys(ctx)
-    seen: dict[tuple[str, int], Row] = {}
-    for row in table.rows:
-        code_value = row.get(spec.COL_KODE_RO)
+    found: list[tuple[int, int, Finding]] = []  # (sheet row, order within the row, finding)
+    for row in plan.blank_code:
+        found.append((row.r, 0, ctx.finding(
+            table.sheet, row.ref(spec.COL_KODE_RO),
+            f"Baris rencana {row.r} tidak memuat Kode RO.",
+            suggestion="Isi Kode RO yang ada di lembar Referensi RO, atau hapus baris ini.",
+        )))
+    if reference is not None:
+        for key, rows in plan.rows_of.items():
+            if key in reference:
+                continue
+            code = plan.codes[key]
+            for row in rows:
+                found.append((row.r, 0, ctx.finding(
+                    table.sheet, row.ref(spec.COL_KODE_RO),
+                    f"RO {code} pada rencana tidak ada di lembar {spec.SHEET_REFERENSI}.",
+                    ro=code, value=code,
+                    suggestion=f"Perbaiki Kode RO agar sama dengan {spec.SHEET_REFERENSI}, atau "
+                    f"tambahkan RO ini ke {spec.SHEET_REFERENSI}.",
+                )))
+    for row, code in plan.bad_month:
         month_value = row.get(spec.COL_BULAN)
-        if isinstance(code_value, CellError) or isinstance(month_value, CellError):
-            continue  # STR-FORMULA-ERROR
-        code = row.kode
-        if code is None:
-            yield ctx.finding(
-                table.sheet, row.ref(spec.COL_KODE_RO),
-                f"Baris rencana {row.r} tidak memuat Kode RO.",
-                suggestion="Isi Kode RO yang ada di lembar Referensi RO, atau hapus baris ini.",
-            )
-            continue
-        key = code_key(code)
-        if reference is not None and key not in reference:
-            yield ctx.finding(
-                table.sheet, row.ref(spec.COL_KODE_RO),
-                f"RO {code} pada rencana tidak ada di lembar {spec.SHEET_REFERENSI}.",
-                ro=code, value=code,
-                suggestion=f"Perbaiki Kode RO agar sama dengan {spec.SHEET_REFERENSI}, atau "
-                f"tambahkan RO ini ke {spec.SHEET_REFERENSI}.",
-            )
-        month = spec.month_number(month_value)
-        if month is None:
-            yield ctx.finding(
-                table.sheet, row.ref(spec.COL_BULAN),
-                f"Bulan {show(month_value)} pada rencana RO {code} tidak dikenali.",
-                ro=code, value=month_value,
-                suggestion="Isi nama bulan (Januari … Desember) atau angka 1–12.",
-            )
-            continue
-        earlier = seen.get((key, month))
-        if earlier is not None:
-            yield ctx.finding(
-                table.sheet, row.ref(spec.COL_KODE_RO),
-                f"Rencana RO {code} bulan {spec.MONTHS[month - 1]} ganda: sudah ada di baris "
-                f"{earlier.r}.",
-                ro=code, value=code,
-                suggestion=f"Hapus baris {row.r} atau gabungkan dengan baris {earlier.r}.",
-            )
-        else:
-            seen[(key, month)] = row
+        found.append((row.r, 1, ctx.finding(
+            table.sheet, row.ref(spec.COL_BULAN),
+            f"Bulan {show(month_value)} pada rencana RO {code} tidak dikenali.",
+            ro=code, value=month_value,
+            suggestion="Isi nama bulan (Januari … Desember) atau angka 1–12.",
+        )))
+    for row, code, month, earlier in plan.duplicates:
+        found.append((row.r, 1, ctx.finding(
+            table.sheet, row.ref(spec.COL_KODE_RO),
+            f"Rencana RO {code} bulan {spec.MONTHS[month - 1]} ganda: sudah ada di baris "
+            f"{earlier.r}.",
+            ro=code, value=code,
+            suggestion=f"Hapus baris {row.r} atau gabungkan dengan baris {earlier.r}.",
+        )))
+    found.sort(key=lambda item: (item[0], item[1]))
+    yield from (finding for _, _, finding in found)
     if reference is None or ctx.data.referensi is None:
         return
     ref_sheet = ctx.data.referensi.sheet
     for key, ref_row in reference.items():
-        have = {m for (k, m) in seen if k == key}
+        have = plan.by_ro.get(key, {})
         missing = [m for m in range(1, 13) if m not in have]
         if not missing:
             continue
@@ -132,7 +177,15 @@ def rencana_target(ctx: Context) -> Iterator[Finding]:
         previous: tuple[int, float] | None = None
         for month in sorted(months):
             row = months[month]
-            value = row.get(spec.COL_TARGET_PROGRES)
+            value = row.values.get(spec.COL_TARGET_PROGRES)
+            if (
+                type(value) is float
+                and 0.0 <= value <= 100.0
+                and (previous is None or value >= previous[1])
+                and (month != 12 or value == 100.0)
+            ):
+                previous = (month, value)  # the common, correct case
+                continue
             if isinstance(value, CellError):
                 continue
             cell = row.ref(spec.COL_TARGET_PROGRES)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from sopxl import spec
@@ -41,6 +40,8 @@ def missing_sheet(ctx: Context) -> Iterator[Finding]:
             f"Tambahkan lembar '{required}' dengan tabel sesuai format buku kerja standar "
             f"(mis. salin dari templat `sopxl init`)."
         )
+        import difflib  # only when a sheet is missing
+
         close = difflib.get_close_matches(
             spec.norm(required), [spec.norm(n) for n in unmatched], n=1, cutoff=0.6
         )
