@@ -23,7 +23,7 @@ case "$cmd" in
     .venv/bin/sopxl demo keluaran "$@"
     ;;
   test)
-    .venv/bin/ruff check sopxl tests benchmarks samples
+    .venv/bin/ruff check sopxl tests benchmarks samples scripts
     .venv/bin/mypy
     .venv/bin/python -m pytest "$@"
     ;;

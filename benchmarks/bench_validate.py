@@ -97,7 +97,7 @@ def bench_library(path: Path, repeat: int) -> dict[str, float]:
     from sopxl.reader import read_workbook
     from sopxl.validate import check
 
-    # 20,000 ROs make a Rencana sheet of 240,000 rows, above the default guard of 200,000.
+    # 20,000 ROs make a Rencana sheet of 240,000 rows, within the default guard of 500,000.
     settings = Settings(today=TODAY, max_rows_per_sheet=300_000)
     findings: list[int] = []
 

@@ -33,7 +33,7 @@ for folder in (ROOT, ROOT / "benchmarks"):
 TODAY = "2027-03-01"
 
 # What `sopxl validate PATH` does (validate_cmd), through the library so that the row limit
-# can be raised for Rencana (12 x 20,000 rows > the default 200,000 per sheet).
+# can be raised for Rencana (the default is 500,000 rows per sheet).
 # Peak RSS from /proc (VmHWM): getrusage's ru_maxrss keeps the parent's high-water mark
 # across fork+exec on Linux, which would charge the benchmark's own memory to the child.
 HWM = """

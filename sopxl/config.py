@@ -60,7 +60,7 @@ class Settings(BaseModel):
     )
 
     # Guards against hostile input.
-    max_rows_per_sheet: int = 200_000
+    max_rows_per_sheet: int = 500_000
     max_uncompressed_mb: int = 1024
 
     def severity_of(self, rule_id: str, default: Severity) -> Severity:

@@ -7,7 +7,9 @@ there and so counts as a working day). Some offices read the rule as the 5th *ca
 day; ``Settings.deadline_days = "calendar"`` switches to that, ``Settings.deadline_day``
 changes the 5.
 
-`holidays` is imported lazily (about 50 ms) and each year's holidays are computed once.
+Years 2020-2035 come from a table bundled with sopxl (generated from `holidays` by
+scripts/gen_holidays.py and checked against it by the tests); other years import `holidays`
+lazily. Each year is computed once.
 """
 
 from __future__ import annotations
@@ -18,9 +20,24 @@ from functools import lru_cache
 from sopxl.config import Settings
 
 
+@lru_cache(maxsize=1)
+def _bundled() -> dict[str, list[str]]:
+    """Indonesian holidays 2020-2035 as the `holidays` package gives them, bundled as data
+    (scripts/gen_holidays.py) so a validation run need not import the package."""
+    import json
+    from importlib import resources
+
+    text = resources.files("sopxl").joinpath("data/libur_nasional_id.json").read_text("utf-8")
+    data: dict[str, list[str]] = json.loads(text)
+    return data
+
+
 @lru_cache(maxsize=64)
 def national_holidays(year: int) -> frozenset[dt.date]:
     """Indonesian national holidays of `year` (cached per year)."""
+    bundled = _bundled().get(str(year))
+    if bundled is not None:
+        return frozenset(dt.date.fromisoformat(day) for day in bundled)
     import holidays
 
     return frozenset(holidays.country_holidays("ID", years=year).keys())

@@ -256,16 +256,26 @@ def _cell_edit(
     def edit(elem: bytes | None) -> bytes | None:
         if rec is not None and elem is not None:
             original, marked, created = rec[0], rec[1], bool(rec[2])
-            if cells.get_style(elem) == marked:
+            current = cells.get_style(elem)
+            if current == marked:
                 if created and not cells.has_content(elem):
                     elem = None
                 else:
                     elem = cells.with_style(elem, original)
+            elif len(rec) > 4 and styles.fill_rgb(current) in (ERROR_FILL, WARNING_FILL):
+                # Re-saved by Excel or LibreOffice: the style indices changed, the mark is still
+                # there. Put the original fill back on the cell's current format.
+                if created and not cells.has_content(elem):
+                    elem = None
+                else:
+                    elem = cells.with_style(elem, styles.with_fill_xml(current, rec[4]))
         if rgb is None:
             return elem
         original_s = cells.get_style(elem)
         new_s = styles.with_fill(original_s, rgb)
-        record[ref] = [original_s, new_s, 1 if elem is None else 0, 1 if note else 0]
+        record[ref] = [
+            original_s, new_s, 1 if elem is None else 0, 1 if note else 0, styles.fill_xml(original_s)
+        ]
         if elem is None:
             return cells.empty_cell(ref, new_s, prefix)
         return cells.with_style(elem, new_s)

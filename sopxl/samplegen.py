@@ -33,8 +33,9 @@ cell the validator must report:
 - REN-PAGU names the RO's `Pagu (Rp)` cell on `Referensi RO`;
 - CAP-MENDAHULUI names the first entered cell (row by row, left to right) of a month after the
   reporting month;
-- CAP-RO-HILANG has no row to name: the first cell of the month's header row, `A{header_row}`
-  (`A5` in the standard workbook); STR-COLUMN names the same cell of the sheet lacking a column;
+- CAP-RO-HILANG has no row to name: a whole-sheet finding, `A1` (rules.md);
+- STR-COLUMN names the first cell of the header row of the sheet lacking a column,
+  `A{header_row}` (`A5` in the standard workbook);
 - STR-SHEET names `A1` with sheet = the missing sheet's name.
 
 ID-TAHUN is planted as the text "TA 2026": not a year, yet it still holds one. Date rules should
@@ -593,7 +594,7 @@ class _Planter:
         if self.want("CAP-RO-HILANG"):
             i = self.pick(n, lambda i, ro: True)
             del self.s.months[n][i]
-            self.mark("CAP-RO-HILANG", "sheet", spec.MONTHS[n - 1], f"A{MONTH_HEADER_ROW}")
+            self.mark("CAP-RO-HILANG", "sheet", spec.MONTHS[n - 1], "A1")
         if self.want("STR-COLUMN"):
             self.omit_columns[n + 2] = (spec.COL_TINDAK_LANJUT,)
             self.mark("STR-COLUMN", "sheet", spec.MONTHS[n + 1], f"A{MONTH_HEADER_ROW}")

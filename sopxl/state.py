@@ -4,7 +4,9 @@ Layout: A1 `kunci`, B1 `nilai`; A2 `versi`, B2 `1`; below, one key per row with 
 JSON text in column B. A value longer than CHUNK characters continues in the next rows under
 the same key (the rows of one key are joined in order). Keys used by validation:
 
-- `tanda`: the cells sopxl marked, {sheet: {cell: [original s or null, marked s, created, note]}}
+- `tanda`: the cells sopxl marked, {sheet: {cell: [original s or null, marked s, created, note,
+  original fill as XML or null]}} (the fill restores the cell when another program renumbered
+  the styles)
 - `temuan`: the previous run's findings, [[key, severity, sheet, cell, ro, rule, message], ...]
 - `riwayat`: run history, newest last.
 Other parts of sopxl (consolidation) add their own keys; every writer keeps the others.

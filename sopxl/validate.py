@@ -54,7 +54,9 @@ def validate_path(
 ) -> tuple[ValidationResult, WorkbookData, Settings]:
     """Read and check one workbook; the library entry point behind `sopxl validate`."""
     path = Path(path)
-    data = read_workbook(path)
+    # The reader's own guards (row limits, size) obey the file and run overrides too.
+    reader_settings = Settings().with_overrides({**(file_overrides or {}), **(run_overrides or {})})
+    data = read_workbook(path, reader_settings)
     settings = resolve_settings(data, file_overrides, run_overrides)
     return check(data, settings), data, settings
 

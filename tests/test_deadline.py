@@ -61,3 +61,22 @@ def test_nth_working_day_skips_weekends_and_holidays() -> None:
 def test_holidays_is_imported_lazily() -> None:
     code = "import sys, sopxl.deadline; assert 'holidays' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_bundled_holiday_table_equals_the_holidays_package() -> None:
+    """The table that spares each run the `holidays` import must say what the package says."""
+    import holidays
+
+    from sopxl.deadline import _bundled
+
+    table = _bundled()
+    assert set(table) == {str(y) for y in range(2020, 2036)}
+    for year, days in table.items():
+        expected = sorted(d.isoformat() for d in holidays.country_holidays("ID", years=int(year)))
+        assert days == expected, f"regenerate with scripts/gen_holidays.py (year {year})"
+
+
+def test_years_outside_the_table_still_come_from_the_package() -> None:
+    import holidays
+
+    assert national_holidays(2040) == frozenset(holidays.country_holidays("ID", years=2040))

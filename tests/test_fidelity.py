@@ -420,3 +420,37 @@ def test_libreoffice_renders_red(tmp_path: Path, lo_convert: Any) -> None:
     # the Februari page (the first holding E2's text) has no pink before, pink after
     assert _pink_pixels_on_page(before, b"1.234,5", tmp_path / "png-before") == 0
     assert _pink_pixels_on_page(after, b"1.234,5", tmp_path / "png-after") > 20
+
+
+@pytest.mark.libreoffice
+def test_marks_removed_after_libreoffice_resave(tmp_path: Path, lo_convert: Any) -> None:
+    """The user opens the marked workbook in LibreOffice, fixes it and saves: LibreOffice
+    renumbers every style, yet the next run still takes the marks away."""
+    book, originals = planted_book()
+    path = build_decorated(tmp_path / "lo-fix.xlsx", book, xlsm=False)
+    run_validate(path)
+    resaved = lo_convert(path, "xlsx", tmp_path / "resaved")
+    work = tmp_path / "kerja.xlsx"
+    shutil.copyfile(resaved, work)
+    pkg = WorkbookPackage.open(work)
+    pkg.set_cell_values("Februari", {"E2": originals["E2"], "G3": originals["G3"]})
+    pkg.save(backup=False)
+    run_validate(work)
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(work)
+    feb = wb["Februari"]
+    for ref in ("E2", "G3", "J3"):
+        assert feb[ref].fill.fgColor.rgb not in ("FFFFC7CE", "FFFFEB9C"), ref
+    assert feb["J3"].comment is None
+    assert feb["E2"].comment is not None and feb["E2"].comment.text == NOTE_E2
+    assert wb["Maret"]["L2"].fill.fgColor.rgb == "FFFFC7CE"  # still wrong: still marked
+    assert wb["Maret"]["L2"].comment.text.startswith("sopxl:")
+    with zipfile.ZipFile(work) as zf:
+        maret = zf.read(sheet_map(work)["Maret"])
+        refs = [re.findall(rb'<comment ref="(\w+)"', zf.read(n)) for n in zf.namelist() if "comments" in n]
+    assert maret.count(b'r="L2"') == 1
+    for found in refs:  # one note per cell: none doubled, J3's gone
+        assert len(found) == len(set(found)) and b"J3" not in found
+    assert sum(len(found) for found in refs) >= 4  # E2, G3 (someone's), Maret L2, Januari L3

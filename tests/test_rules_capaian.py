@@ -116,13 +116,13 @@ def test_ro_asing_silent_after_reporting_month_and_without_referensi(tmp_path: P
 # ---- CAP-RO-HILANG -----------------------------------------------------------------------
 
 
-def test_ro_hilang_names_the_header_row_first_cell(tmp_path: Path) -> None:
+def test_ro_hilang_is_a_whole_sheet_finding_at_a1(tmp_path: Path) -> None:
     book = standard_book(3)
     del book.months[2][book.index_of(2, RO_DINAMIS)]
     book.titles["Maret"] = ["CAPAIAN OUTPUT", "BULAN MARET 2026"]
     del book.months[3][book.index_of(3, RO_STATIS)]
     found = only(run(book, tmp_path), "CAP-RO-HILANG")
-    assert [(f.sheet, f.cell, f.ro) for f in found] == [("Februari", "A1", RO_DINAMIS), ("Maret", "A3", RO_STATIS)]
+    assert [(f.sheet, f.cell, f.ro) for f in found] == [("Februari", "A1", RO_DINAMIS), ("Maret", "A1", RO_STATIS)]
     assert RO_DINAMIS in found[0].message and RO_DINAMIS in (found[0].suggestion or "")
 
 

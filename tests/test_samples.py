@@ -254,6 +254,14 @@ def test_demo_command(tmp_path: Path) -> None:
     planted = json.loads((out / "contoh-dengan-kesalahan-2026.tertanam.json").read_text(encoding="utf-8"))
     assert f"{len(planted)} dari {len(planted)} kesalahan tertanam ditemukan" in result.output
     assert str(clean) in result.output
+    # The flawed workbook carries the marks; the clean one the semester report.
+    from python_calamine import CalamineWorkbook
+
+    marked = CalamineWorkbook.from_path(str(wrong)).sheet_names
+    assert "Catatan Koreksi" in marked
+    assert "Laporan Semester I" in CalamineWorkbook.from_path(str(clean)).sheet_names
+    assert (out / "laporan-semester-i-2026.xlsx").exists()
+    assert "IKPA Capaian Output" in result.output
     # Running it again overwrites its own files.
     again = CliRunner().invoke(cli, ["demo", str(out)])
     assert again.exit_code == 0

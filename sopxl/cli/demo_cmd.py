@@ -13,10 +13,13 @@ from sopxl.cli.common import user_errors
               help="Jumlah bulan contoh yang diisi (Januari s.d. bulan ke-N).")
 def demo(outdir: str, months: int) -> None:
     """Jalankan contoh lengkap dengan data contoh bawaan: buat buku kerja, isi bulan
-    Januari s.d. Oktober, lalu periksa dengan validasi.
+    Januari s.d. Oktober, periksa dengan validasi, tandai kesalahan di buku kerja, lalu
+    susun Laporan Semester I.
 
-    Dibuat di OUTDIR: buku kerja contoh yang benar, buku kerja contoh berisi kesalahan
-    yang sengaja ditanam (beserta daftar kesalahannya), dan hasil validasi keduanya (JSON).
+    Dibuat di OUTDIR: buku kerja contoh yang benar (dengan Laporan Semester I di dalamnya,
+    laporan terpisah .xlsx, dan PDF-nya bila LibreOffice terpasang), buku kerja contoh berisi
+    kesalahan yang sengaja ditanam dan sudah ditandai (sel merah/kuning, catatan, lembar
+    Catatan Koreksi) beserta daftar kesalahannya, dan hasil validasi keduanya (JSON).
     Berkas lama di OUTDIR dengan nama yang sama ditimpa.
 
     \b
@@ -27,6 +30,9 @@ def demo(outdir: str, months: int) -> None:
     import json
     from pathlib import Path
 
+    from sopxl.consolidate import consolidate
+    from sopxl.libreoffice import find_soffice
+    from sopxl.marks import write_marks
     from sopxl.output import render_table
     from sopxl.samplegen import SAMPLE_TODAY, SAMPLE_YEAR, build_sample, write_planted_json
     from sopxl.validate import validate_path
@@ -43,11 +49,18 @@ def demo(outdir: str, months: int) -> None:
         run = {"today": SAMPLE_TODAY.isoformat()}
         results = {}
         for path in (clean, wrong):
-            result, _data, _settings = validate_path(path, None, run)
+            for stale in (path.with_name(path.stem + ".sopxl-cadangan" + path.suffix),):
+                stale.unlink(missing_ok=True)
+            result, data, settings = validate_path(path, None, run)
+            if path == wrong:
+                write_marks(data, result, settings)
             report = path.with_name(path.stem + ".validasi.json")
             report.write_text(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=1) + "\n",
                               encoding="utf-8")
             results[path] = (result, report)
+        laporan = folder / f"laporan-semester-i-{SAMPLE_YEAR}.xlsx"
+        pdf = find_soffice() is not None
+        consolidation = consolidate(clean, "semester1", output=laporan, pdf=pdf, run_overrides=run)
     clean_result, clean_report = results[clean]
     wrong_result, wrong_report = results[wrong]
     found = {(f.rule, f.sheet, f.cell) for f in wrong_result.findings}
@@ -60,6 +73,16 @@ def demo(outdir: str, months: int) -> None:
     click.echo(f"  Buku kerja dengan kesalahan tertanam: {wrong}")
     click.echo(f"    validasi: {wrong_result.errors} kesalahan, {wrong_result.warnings} peringatan -> {wrong_report}")
     click.echo(f"    {caught} dari {len(planted)} kesalahan tertanam ditemukan; daftarnya: {planted_json}")
+    click.echo("    sel bermasalah sudah ditandai merah/kuning dengan catatan; lihat lembar Catatan Koreksi")
+    figures = consolidation.to_json_dict()
+    click.echo(f"  Laporan Semester I (lembar di {clean}): {laporan}")
+    click.echo(f"    IKPA Capaian Output {figures['ikpa_capaian_output']['nilai']:.2f}, "
+               f"Nilai Kinerja Anggaran {figures['nka']['nilai']:.2f}")
+    pdf_path = laporan.with_suffix(".pdf")
+    if pdf and pdf_path.exists():
+        click.echo(f"    PDF: {pdf_path}")
+    elif not pdf:
+        click.echo("    PDF tidak dibuat: LibreOffice tidak terpasang.")
     click.echo("Langkah berikutnya:")
     click.echo(f"  sopxl validate {wrong}")
     click.echo(f"  sopxl consolidate {clean} --periode semester1")

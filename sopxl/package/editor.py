@@ -583,6 +583,8 @@ class WorkbookPackage:
         return decode_rows([(k, v) for _, (k, v) in sorted(rows.items())])
 
     def write_state(self, state: Mapping[str, Any]) -> None:
+        """Replace sopxl's whole state: read_state(), change your own keys, write it back
+        (keys of validation: `tanda`, `temuan`, `riwayat`; see sopxl.state)."""
         from sopxl.state import encode_rows, state_sheet_xml
 
         xml = state_sheet_xml(encode_rows(state))

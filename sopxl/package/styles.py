@@ -11,7 +11,7 @@ import re
 
 from lxml import etree
 
-from sopxl.ooxml import NS_MAIN
+from sopxl.ooxml import NS_MAIN, SAFE_PARSER
 
 _M = f"{{{NS_MAIN}}}"
 # Order of the sections of CT_Stylesheet.
@@ -67,6 +67,7 @@ class Styles:
         self.changed = False
         self._index: dict[str, dict[bytes, int]] = {}
         self._variants: dict[tuple[int | None, str], int] = {}
+        self._fill_xml: dict[int | None, str | None] = {}  # existing formats never change
 
     # -- sections ----------------------------------------------------------------------------
     def section(self, name: str, create: bool = True) -> etree._Element | None:
@@ -135,6 +136,37 @@ class Styles:
         xf = copy.deepcopy(self.xf(s))
         xf.set("fillId", str(fill_id))
         xf.set("applyFill", "1")
+        result = self.add("cellXfs", xf)
+        self._variants[key] = result
+        return result
+
+    def fill_xml(self, s: int | None) -> str | None:
+        """The fill of format `s` as XML text (None for fill 0, "no fill")."""
+        if s in self._fill_xml:
+            return self._fill_xml[s]
+        result = self._fill_xml[s] = self._fill_xml_uncached(s)
+        return result
+
+    def _fill_xml_uncached(self, s: int | None) -> str | None:
+        fid = int(self.xf(s).get("fillId", "0"))
+        fills = self.items("fills")
+        if fid == 0 or fid >= len(fills):
+            return None
+        return etree.tostring(fills[fid], encoding="unicode")
+
+    def with_fill_xml(self, s: int | None, fill_xml: str | None) -> int:
+        """Format `s` with its fill replaced by `fill_xml` (None: no fill)."""
+        key = (s, "fillxml:" + (fill_xml or ""))
+        if key in self._variants:
+            return self._variants[key]
+        xf = copy.deepcopy(self.xf(s))
+        if fill_xml:
+            fill = etree.fromstring(fill_xml.encode("utf-8"), SAFE_PARSER)
+            xf.set("fillId", str(self.add("fills", fill)))
+        else:
+            xf.set("fillId", "0")
+            if "applyFill" in xf.attrib:
+                del xf.attrib["applyFill"]
         result = self.add("cellXfs", xf)
         self._variants[key] = result
         return result

@@ -6,8 +6,8 @@ CAP-MENDAHULUI, which looks at the months after it. Conventions shared by all of
 * **Cells** (the convention of `sopxl.samplegen` too). A finding about one value names that
   value's cell. Whole-row findings (CAP-RO-ASING, CAP-DUPLIKAT: the repeated row) name the
   first cell of the row, ``A{row}``, whatever column Kode RO is in. CAP-RO-HILANG has no row to
-  name: it names the first cell of the sheet's header row, ``A{header_row}`` (``A1`` for a
-  sheet without a title block), and its message says which RO is missing.
+  name: it is a whole-sheet finding and names ``A1`` (rules.md), its message says which RO is
+  missing.
   CAP-MENDAHULUI names the first entered cell (row by row, left to right; entries are
   Realisasi Volume Bulan Ini, Progres Capaian, Realisasi Anggaran, Tanggal Entri) of a month
   that should still be empty, once per month.
@@ -421,9 +421,8 @@ def cap_ro_hilang(ctx: Context) -> Iterator[Finding]:
             name = f" ({uraian})" if isinstance(uraian, str) and uraian.strip() else ""
             yield ctx.finding(
                 md.sheet,
-                md.table.header_ref,
-                f"RO {code}{name} dari Referensi RO tidak memiliki baris di lembar {md.sheet} "
-                f"(sel {md.table.header_ref} menunjuk judul tabel).",
+                "A1",
+                f"RO {code}{name} dari Referensi RO tidak memiliki baris di lembar {md.sheet}.",
                 ro=code,
                 value=None,
                 suggestion=f"tambahkan baris untuk RO {code} di lembar {md.sheet} dan isi capaiannya",
