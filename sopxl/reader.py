@@ -38,7 +38,7 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One data row of a table: its 1-based sheet row and its values by canonical column."""
 
@@ -95,7 +95,9 @@ class WorkbookData:
     path: Path
     sheet_names: list[str]
     sheet_states: dict[str, str]
-    grids: dict[str, list[list[Any]]]  # actual sheet name -> absolute grid (row 1 = index 0)
+    # actual sheet name -> absolute grid (row 1 = index 0), for the small sheets read cell by
+    # cell (Identitas, the report sheets, the state); data sheets are read into Tables only
+    grids: dict[str, list[list[Any]]]
     error_cells: dict[str, dict[tuple[int, int], str]]  # sheet -> (row, col) -> error code
     identitas: Table | None = None
     referensi: Table | None = None
@@ -477,18 +479,23 @@ def read_workbook(path: Path | str, settings: Settings | None = None) -> Workboo
 
         blank: dict[str, bool] = {}
 
-        def load(name: str) -> tuple[str, list[list[Any]], dict[tuple[int, int], str]] | None:
+        def load(
+            name: str, keep: bool = False
+        ) -> tuple[str, list[list[Any]], dict[tuple[int, int], str]] | None:
+            """Read a sheet; its raw grid stays in `data.grids` only with `keep` (the large
+            data sheets live on as Tables, so their grids are dropped to bound memory)."""
             actual = data.sheet(name)
             if actual is None:
                 return None
             grid = reader.grid(actual)
             blank[actual] = reader.may_hold_blank_text(actual)
             errs = reader.error_cells(actual)
-            data.grids[actual] = grid
+            if keep:
+                data.grids[actual] = grid
             data.error_cells[actual] = errs
             return actual, grid, errs
 
-        loaded = load(spec.SHEET_IDENTITAS)
+        loaded = load(spec.SHEET_IDENTITAS, keep=True)
         if loaded:
             actual, grid, errs = loaded
             data.identitas = find_table(actual, grid, spec.COL_URAIAN, spec.IDENTITAS_COLUMNS, (), errs)
@@ -524,8 +531,8 @@ def read_workbook(path: Path | str, settings: Settings | None = None) -> Workboo
                 )
             )
         for report in spec.REPORT_SHEETS:
-            load(report)
-        load(spec.SHEET_STATE)
+            load(report, keep=True)
+        load(spec.SHEET_STATE, keep=True)
     return data
 
 

@@ -17,9 +17,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
-from xml.sax.saxutils import escape
 
 from sopxl.ooxml import NS_MAIN
+
+
+def escape(text: str) -> str:
+    """XML-escape text (xml.sax.saxutils would import urllib: 15 ms on every run)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 VERSION = 1
 CHUNK = 30_000  # characters per cell (Excel's limit is 32,767)

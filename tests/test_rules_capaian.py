@@ -17,7 +17,7 @@ from wbfactory import RO_DINAMIS, RO_STATIS, Book, Err, Formula, standard_book
 from sopxl import spec
 from sopxl.config import Settings
 from sopxl.findings import Finding
-from sopxl.reader import CellError, WorkbookData, find_table, read_workbook
+from sopxl.reader import CellError, WorkbookData, WorkbookReader, find_table, read_workbook
 from sopxl.rules.base import CATALOGUE, run_rules
 from sopxl.validate import check
 
@@ -691,7 +691,8 @@ def test_wbfactory_knobs_reach_the_workbook(tmp_path: Path) -> None:
     data = read_workbook(book.write(tmp_path / "k.xlsx"))
     assert "Desember" not in data.sheet_names and "Lain" in data.sheet_names
     assert data.months[12] is None
-    grid = data.grids["Januari"]
+    with WorkbookReader(data.path) as reader:
+        grid = reader.grid("Januari")
     assert grid[1][13] == "catatan lepas" and grid[9][0] == "Jumlah"
     table = data.months[1]
     assert table is not None
