@@ -226,6 +226,29 @@ def consolidate(
     return result
 
 
+def record_report_state(state: dict[str, Any], periode: str, sheet: str, figures: PeriodFigures) -> None:
+    """Record a new report sheet in sopxl's state (the CLI on disk and the Excel button alike):
+    the data hash LAP-USANG compares, and validation marks on the old sheet forgotten."""
+    # validation's marks on the old report sheet belong to cells that no longer exist: forget
+    # them, or the next validation would "restore" old styles (or drop rows) in the new sheet
+    marks = state.get("tanda")
+    if isinstance(marks, dict):
+        replaced = spec.norm(sheet)
+        for key in [k for k in marks if spec.norm(k) == replaced]:
+            del marks[key]
+    reports = state.get(STATE_KEY)
+    if not isinstance(reports, dict):
+        reports = {}
+    reports[periode] = {
+        "hash": figures.data_hash,
+        "dibuat": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "lembar": sheet,
+        "hash_bagian": figures.part_hashes,
+        "angka": figures.summary(),
+    }
+    state[STATE_KEY] = reports
+
+
 def _write_into_workbook(
     path: Path,
     sheet: str,
@@ -249,24 +272,7 @@ def _write_into_workbook(
         actual_sheet or sheet, graft_source, source_sheet=sheet, state="visible", after=after
     )
     state = pkg.read_state()
-    # validation's marks on the old report sheet belong to cells that no longer exist: forget
-    # them, or the next validation would "restore" old styles (or drop rows) in the new sheet
-    marks = state.get("tanda")
-    if isinstance(marks, dict):
-        replaced = spec.norm(actual_sheet or sheet)
-        for key in [k for k in marks if spec.norm(k) == replaced]:
-            del marks[key]
-    reports = state.get(STATE_KEY)
-    if not isinstance(reports, dict):
-        reports = {}
-    reports[periode] = {
-        "hash": figures.data_hash,
-        "dibuat": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "lembar": sheet,
-        "hash_bagian": figures.part_hashes,
-        "angka": figures.summary(),
-    }
-    state[STATE_KEY] = reports
+    record_report_state(state, periode, actual_sheet or sheet, figures)
     pkg.write_state(state)
     pkg.save(backup=True)
 

@@ -175,9 +175,7 @@ def import_sheet(book: Any, source: Path, name: str) -> Any:
 def record_report(book: Any, periode: str, sheet: str, figures: Any) -> None:
     """Record the new report in sopxl's state sheet of the open book, as `sopxl consolidate`
     does on disk (the data hash LAP-USANG compares; validation marks on the old sheet forgotten)."""
-    import datetime as dt
-
-    from sopxl.consolidate import STATE_KEY
+    from sopxl.consolidate import record_report_state
     from sopxl.state import decode_rows, encode_rows
 
     state_sheet = _sheet_map(book).get(spec.norm(spec.SHEET_STATE))
@@ -186,21 +184,7 @@ def record_report(book: Any, periode: str, sheet: str, figures: Any) -> None:
         rows = state_sheet.used_range.value
         if isinstance(rows, list) and rows and isinstance(rows[0], list):
             state = decode_rows((r[0], r[1] if len(r) > 1 else None) for r in rows)
-    marks = state.get("tanda")
-    if isinstance(marks, dict):
-        for key in [k for k in marks if spec.norm(k) == spec.norm(sheet)]:
-            del marks[key]
-    reports = state.get(STATE_KEY)
-    if not isinstance(reports, dict):
-        reports = {}
-    reports[periode] = {
-        "hash": figures.data_hash,
-        "dibuat": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "lembar": sheet,
-        "hash_bagian": figures.part_hashes,
-        "angka": figures.summary(),
-    }
-    state[STATE_KEY] = reports
+    record_report_state(state, periode, sheet, figures)
     if state_sheet is None:
         state_sheet = book.sheets.add(spec.SHEET_STATE, after=list(book.sheets)[-1])
         with contextlib.suppress(Exception):
@@ -315,7 +299,10 @@ class CellMark:
 
 
 def plan_marks(result: ValidationResult) -> list[CellMark]:
-    """One mark per cell: the worst severity, one note with every finding on that cell."""
+    """One mark per cell: the worst severity, one note with every finding on that cell
+    (worded by the CLI's own `sopxl.marks.note_text`)."""
+    from sopxl.marks import note_text
+
     grouped: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in result.findings:
         if f.cell:
@@ -325,20 +312,6 @@ def plan_marks(result: ValidationResult) -> list[CellMark]:
         severity = "error" if any(f.severity == "error" for f in findings) else "warning"
         marks.append(CellMark(sheet, cell, severity, note_text(findings)))
     return marks
-
-
-def note_text(findings: list[Finding]) -> str:
-    """The note on one cell, in the CLI's wording (sopxl.marks.note_text)."""
-    parts = []
-    for f in findings:
-        text = f"{SEVERITY_LABEL.get(f.severity, f.severity)} ({f.rule}): {f.message}"
-        if f.suggestion:
-            text += f"\nPerbaikan: {f.suggestion}"
-        parts.append(text)
-    if len(parts) == 1:
-        return f"{NOTE_MARK} {parts[0]}"
-    body = "\n".join(f"{i}. {p}" for i, p in enumerate(parts, start=1))
-    return f"{NOTE_MARK} {len(parts)} temuan pada sel ini\n{body}"
 
 
 def _sheet_map(book: Any) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from sopxl import scores, spec
 from sopxl.config import Settings
 from sopxl.findings import json_safe
 from sopxl.parse import as_date, as_number
-from sopxl.reader import CellError, Row, Table, WorkbookData
+from sopxl.reader import CellError, Row, Table, WorkbookData, first_rows_by_code
 
 
 @dataclass
@@ -150,17 +150,6 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _first_by_code(table: Table | None) -> dict[str, Row]:
-    result: dict[str, Row] = {}
-    if table is None:
-        return result
-    for row in table.rows:
-        code = row.kode
-        if code is not None and code not in result:
-            result[code] = row
-    return result
-
-
 def reporting_month(data: WorkbookData) -> int:
     """Bulan Pelaporan of Identitas, else the last month with any entry; 0 when none."""
     declared = spec.month_number(data.identity_value(spec.ID_BULAN))
@@ -252,10 +241,10 @@ def compute_figures(data: WorkbookData, periode: str, settings: Settings | None 
     end = effective_end(data, periode)
     year = data_year(data)
 
-    ref_rows = _first_by_code(data.referensi)
+    ref_rows = first_rows_by_code(data.referensi)
     codes = list(ref_rows)
     month_rows: dict[int, dict[str, Row]] = {
-        m: _first_by_code(data.months.get(m)) for m in range(1, max(end, 0) + 1)
+        m: first_rows_by_code(data.months.get(m)) for m in range(1, max(end, 0) + 1)
     }
 
     # Rencana: target progres and RPD by (code, month).

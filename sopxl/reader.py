@@ -550,3 +550,15 @@ def _identity_items(table: Table) -> dict[str, IdentityItem]:
         cell = row.ref(spec.COL_ISI) if spec.COL_ISI in row.columns else row.ref(spec.COL_URAIAN)
         items[canonical] = IdentityItem(value, cell)
     return items
+
+
+def first_rows_by_code(table: Table | None) -> dict[str, Row]:
+    """The first row of each Kode RO in a table (rules and figures key ROs this way)."""
+    result: dict[str, Row] = {}
+    if table is None:
+        return result
+    for row in table.rows:
+        code = row.kode
+        if code is not None and code not in result:
+            result[code] = row
+    return result

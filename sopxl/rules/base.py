@@ -15,7 +15,7 @@ from typing import Any
 from sopxl import spec
 from sopxl.config import Settings
 from sopxl.findings import Finding, Severity
-from sopxl.reader import Row, Table, WorkbookData
+from sopxl.reader import Row, Table, WorkbookData, first_rows_by_code
 
 Check = Callable[["Context"], Iterable[Finding]]
 
@@ -125,14 +125,7 @@ class Context:
 
     def rows_by_code(self, table: Table | None) -> dict[str, Row]:
         """First row of each Kode RO in a table."""
-        result: dict[str, Row] = {}
-        if table is None:
-            return result
-        for row in table.rows:
-            code = row.kode
-            if code is not None and code not in result:
-                result[code] = row
-        return result
+        return first_rows_by_code(table)
 
     @cached_property
     def reference(self) -> dict[str, Row]:
