@@ -320,7 +320,8 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> ReportLayout:
         r += 1
     r += 1
 
-    # --- D. charts ---------------------------------------------------------------------------
+    # --- D. charts (a printed page of their own, so no chart is cut at a page end) -----------
+    charts_row = r
     ws.merge_range(r, 0, r, LAST_COL, "D. GRAFIK", F["section"])
     r += 1
     charts = 0
@@ -374,7 +375,7 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> ReportLayout:
     r += 19
 
     # --- E. narratives (a new printed page: narratives and sign-offs stay together) ----------
-    ws.set_h_pagebreaks([r])
+    ws.set_h_pagebreaks([charts_row, r])
     ws.merge_range(
         r, 0, r, LAST_COL,
         "E. ANALISIS DAN REKOMENDASI (diisi oleh Pelaksana/JF; isian tetap tersimpan saat konsolidasi ulang)",
