@@ -6,23 +6,19 @@ Writes, beside this script:
 - contoh-capaian-2026.xlsx: clean, Januari..Oktober filled; passes every rule.
 - contoh-dengan-kesalahan-2026.xlsx: Januari..September with one mistake of every rule planted,
   and contoh-dengan-kesalahan-2026.tertanam.json listing where each must be found.
-The package copies of the two CSVs (sopxl/data/) are refreshed too.
+The package data sopxl/data/*.csv are symbolic links to the two CSVs here (one source).
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from sopxl.samplegen import SAMPLE_TODAY, build_sample, write_planted_json
 
 HERE = Path(__file__).resolve().parent
-PACKAGE_DATA = HERE.parent / "sopxl" / "data"
 
 
 def main() -> None:
-    for name in ("referensi_ro.csv", "rencana.csv"):
-        shutil.copyfile(HERE / name, PACKAGE_DATA / name)
     clean = HERE / "contoh-capaian-2026.xlsx"
     build_sample(clean, months=10, today=SAMPLE_TODAY)
     wrong = HERE / "contoh-dengan-kesalahan-2026.xlsx"

@@ -102,8 +102,8 @@ def build_sheets(
         (STATUS_SELESAI, sum(1 for e in entries if e.status == STATUS_SELESAI)),
     )
     for i, (label, n) in enumerate(counts):
-        ws.write(3 + i, 0, label, bold)
-        ws.write_number(3 + i, 1, n)
+        ws.merge_range(3 + i, 0, 3 + i, 1, label, bold)  # columns A:B, wide enough for the label
+        ws.write_number(3 + i, 2, n)
     hr = CATATAN_HEADER_ROW - 1
     for j, h in enumerate(CATATAN_HEADER):
         ws.write(hr, j, h, head)
@@ -120,7 +120,7 @@ def build_sheets(
         ws.write_string(r, 6, "-", wrap)
         ws.write_string(r, 7, "-", wrap)
         ws.write_string(r, 8, status, sev_fmt)
-    for j, width in enumerate((5, 11, 14, 7, 24, 20, 60, 45, 16)):
+    for j, width in enumerate((5, 12, 14, 7, 24, 20, 60, 45, 16)):
         ws.set_column(j, j, width)
     ws.freeze_panes(hr + 1, 0)
     ws.autofilter(hr, 0, hr + max(len(entries), 1), len(CATATAN_HEADER) - 1)
@@ -187,8 +187,11 @@ def fill_rows(pkg: WorkbookPackage, entries: list[Entry]) -> None:
         sev = s_sev["done"] if e.status == STATUS_SELESAI else s_sev.get(e.severity, s_sev["warning"])
         label = SEVERITY_LABEL.get(e.severity, e.severity)
         link = e.linkable and bool(e.cell) and len(links) < MAX_LINKS
+        # Wrapped message and suggestion: a row tall enough for them (no client auto-fits a
+        # row height written in the file; 60 and 45 characters per line fit columns G and H).
+        lines = max(1, -(-len(e.message) // 60), -(-len(e.suggestion or "") // 45))
         rows.append(
-            b'<row r="%s">' % rb
+            (b'<row r="%s" ht="%d" customHeight="1">' % (rb, 15 * min(lines, 12)) if lines > 1 else b'<row r="%s">' % rb)
             + b'<c r="A%s" s="%s"><v>%d</v></c>' % (rb, s_cell, i + 1)
             + text(b"B" + rb, sev, label)
             + text(b"C" + rb, s_cell, e.sheet)

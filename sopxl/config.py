@@ -80,14 +80,43 @@ class Settings(BaseModel):
                     + ", ".join(sorted(Settings.model_fields))
                 )
             else:
+                if key == "disabled_rules" and isinstance(value, str):
+                    value = [value]  # one rule switched off: disabled_rules=CAP-MENDAHULUI
                 data[key] = value
         try:
             return Settings.model_validate(data)
         except ValidationError as exc:
             problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+                f"{'.'.join(str(p) for p in e['loc'])}: {_explain(e['type'], e.get('ctx') or {}, e['msg'])}"
+                for e in exc.errors()
             )
             raise InvalidInput(f"Nilai pengaturan tidak sah ({problems}).") from None
+
+
+def _explain(kind: str, ctx: Mapping[str, Any], fallback: str) -> str:
+    """A pydantic validation error in Indonesian (the common kinds; others as pydantic says)."""
+    texts = {
+        "literal_error": "harus salah satu dari {expected}",
+        "int_parsing": "harus bilangan bulat",
+        "int_type": "harus bilangan bulat",
+        "int_from_float": "harus bilangan bulat",
+        "float_parsing": "harus angka",
+        "float_type": "harus angka",
+        "greater_than_equal": "minimal {ge}",
+        "less_than_equal": "maksimal {le}",
+        "greater_than": "harus lebih dari {gt}",
+        "less_than": "harus kurang dari {lt}",
+        "list_type": "harus berupa daftar (pisahkan dengan koma)",
+        "string_type": "harus berupa teks",
+        "dict_type": "harus berupa pasangan kunci = nilai",
+    }
+    template = texts.get(kind)
+    if template is None:
+        return fallback
+    try:
+        return template.format(**{k: str(v).replace(" or ", " atau ") for k, v in ctx.items()})
+    except (KeyError, IndexError):
+        return fallback
 
 
 def _coerce(value: Any) -> Any:

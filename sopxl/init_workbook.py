@@ -42,7 +42,7 @@ REFERENCE_CAPACITY = 500  # rows of Referensi RO covered by DaftarKodeRO (header
 STATE_VERSION = 1
 
 # Colours (also explained on Petunjuk).
-FILL_INPUT = "#FFF2CC"  # light yellow: cells people fill
+FILL_INPUT = "#E2EFDA"  # light green: cells people fill (distinct from the warning yellow)
 FILL_FORMULA = "#E7E6E6"  # grey: formulas, do not type over them
 FILL_REFERENCE = "#DDEBF7"  # light blue: copied from Referensi RO
 FILL_HEADER = "#1F4E78"
@@ -505,7 +505,7 @@ class _Builder:
                                    "Target Volume dan Pagu. RO baru ditambahkan di baris kosong di bawahnya.")
         line(spec.SHEET_RENCANA, "Rencana bulanan per RO: Target Progres (%) kumulatif dan Rencana Penarikan "
                                  "Dana (Rp) per bulan (tidak kumulatif).")
-        line("Januari - Desember", "Satu lembar per bulan. Isi sel kuning untuk setiap RO: Realisasi Volume Bulan "
+        line("Januari - Desember", "Satu lembar per bulan. Isi sel hijau muda untuk setiap RO: Realisasi Volume Bulan "
                                    "Ini (bukan kumulatif), Progres Capaian (%), Realisasi Anggaran Bulan Ini (Rp), "
                                    "Kendala dan Tindak Lanjut, Tanggal Entri SAKTI, Keterangan.")
         line(spec.SHEET_KENDALI, "Pemantauan pelaksanaan enam langkah SOP: isi Tanggal, Status dan Catatan.")
@@ -526,9 +526,9 @@ class _Builder:
         r += 1
         heading("Arti warna sel")
         for fill, label, text in (
-            (FILL_INPUT, "Kuning", "Sel isian: diisi oleh Bendahara / petugas."),
+            (FILL_INPUT, "Hijau muda", "Sel isian: diisi oleh Bendahara / petugas."),
             (FILL_FORMULA, "Abu-abu", "Rumus: dihitung otomatis, jangan ditimpa."),
-            (FILL_REFERENCE, "Biru muda", "Salinan dari Referensi RO: ubah di Referensi RO bila perlu."),
+            (FILL_REFERENCE, "Biru muda", "Disalin dari Referensi RO saat buku kerja dibuat; bila Referensi RO diubah, ubah juga sel ini (validasi memeriksa kesamaannya)."),
             ("#FFC7CE", "Merah", "Ditandai validasi sebagai Kesalahan; baca catatan pada sel."),
             ("#FFEB9C", "Kuning tua", "Ditandai validasi sebagai Peringatan; periksa kembali."),
         ):
@@ -679,7 +679,7 @@ class _Builder:
         ws.write_string(1, 0, self.satker, f.subtitle)
         ws.write_string(
             2, 0,
-            "Isi sel kuning. Sel abu-abu berisi rumus (jangan ditimpa). Batas entri di SAKTI: hari kerja "
+            "Isi sel hijau muda. Sel abu-abu berisi rumus (jangan ditimpa). Batas entri di SAKTI: hari kerja "
             f"ke-5 bulan {spec.MONTHS[number % 12] if number < 12 else 'Januari tahun berikutnya'}.",
             f.note,
         )

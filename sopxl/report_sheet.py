@@ -548,8 +548,8 @@ def _formats(wb: Any) -> dict[str, Any]:
         "footnote": wb.add_format({"italic": True, "font_size": 9, "text_wrap": True, "valign": "top"}),
         "label": wb.add_format({"bold": True, "valign": "top"}),
         "sublabel": wb.add_format({"valign": "vcenter"}),
-        "fill": wb.add_format({"border": 1, "text_wrap": True, "valign": "top", "bg_color": "#FFF2CC"}),
-        "fill_date": wb.add_format({"border": 1, "valign": "top", "bg_color": "#FFF2CC",
+        "fill": wb.add_format({"border": 1, "text_wrap": True, "valign": "top", "bg_color": "#E2EFDA"}),
+        "fill_date": wb.add_format({"border": 1, "valign": "top", "bg_color": "#E2EFDA",
                                      "num_format": "d mmmm yyyy", "align": "left"}),
     }
 

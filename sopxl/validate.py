@@ -8,7 +8,7 @@ from typing import Any
 
 from sopxl import spec
 from sopxl.config import Settings
-from sopxl.findings import ValidationResult
+from sopxl.findings import Finding, ValidationResult
 from sopxl.reader import WorkbookData, read_workbook
 
 
@@ -44,6 +44,18 @@ def check(data: WorkbookData, settings: Settings) -> ValidationResult:
     from sopxl.rules.base import run_rules
 
     findings = list(run_rules(data, settings))
+    # Workbook order, as the Kasi reads it: sheet by sheet (missing sheets first), then row
+    # and column; the sort is stable, so findings on one cell keep the catalogue's order.
+    position = {spec.norm(name): i for i, name in enumerate(data.sheet_names)}
+
+    def where(finding: Finding) -> tuple[int, int, int]:
+        try:
+            row, col = spec.parse_ref(finding.cell)
+        except ValueError:
+            row, col = 0, 0
+        return position.get(spec.norm(finding.sheet), -1), row, col
+
+    findings.sort(key=where)
     return ValidationResult(file=str(data.path), findings=findings)
 
 

@@ -26,14 +26,16 @@ def test_string_overrides_are_coerced_and_validated() -> None:
     assert s.deadline_days == "calendar"
     assert s.severity_of("CAP-TERLAMBAT", "warning") == "error"
     assert s.with_overrides({"disabled_rules": "CAP-A, CAP-B"}).disabled_rules == ["CAP-A", "CAP-B"]
+    assert s.with_overrides({"disabled_rules": "CAP-MENDAHULUI"}).disabled_rules == ["CAP-MENDAHULUI"]
 
 
 @pytest.mark.parametrize(
     ("pairs", "needle"),
     [
         ({"tenggat": "5"}, "tidak dikenal"),
-        ({"deadline_day": "40"}, "tidak sah"),
-        ({"deadline_days": "kadang"}, "tidak sah"),
+        ({"deadline_day": "40"}, "maksimal 28"),
+        ({"deadline_day": "lima"}, "harus bilangan bulat"),
+        ({"deadline_days": "kadang"}, "harus salah satu dari 'working' atau 'calendar'"),
         ({"severity.CAP-TERLAMBAT": "fatal"}, "tidak sah"),
     ],
 )

@@ -94,7 +94,7 @@ def test_refuses_month_errors_unless_forced(tmp_path: Path) -> None:
     before = path.read_bytes()
     res = run_cli(str(path), "--periode", "semester1")
     assert res.exit_code == 1
-    assert "Ditolak" in res.stderr and "kesalahan" in res.stderr and "--paksa" in res.stderr
+    assert "ditolak:" in res.stderr and "Ditolak:" not in res.stderr and "kesalahan" in res.stderr and "--paksa" in res.stderr
     assert path.read_bytes() == before
 
     res = run_cli(str(path), "--periode", "semester1", "--paksa")

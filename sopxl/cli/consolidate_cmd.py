@@ -82,7 +82,7 @@ def consolidate(
                 run_overrides=run_overrides,
             )
         except MonthErrors as exc:
-            click.echo(f"Ditolak: {exc.message}", err=True)
+            click.echo(exc.message, err=True)
             raise SystemExit(1) from None
     if fmt == "json":
         click.echo(json.dumps(result.to_json_dict(), ensure_ascii=False))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Mapping
 from xml.sax.saxutils import escape
@@ -141,26 +142,14 @@ def edit_cells(
         data_start = sd_open.end()
         data_end = xml.index(b"</%ssheetData>" % p, data_start)
 
-    # Index rows: number -> (start, end-of-start-tag, self_closing)
-    row_re = re.compile(rb"<%srow\b([^>]*?)(/?)>" % p)
-    starts: list[int] = []
-    numbers: list[int] = []
-    info: dict[int, tuple[int, int, bool]] = {}
-    implicit = 0
-    for m in row_re.finditer(xml, data_start, data_end):
-        rm = _ATTR_ROW_R.search(m.group(1))
-        n = int(rm.group(1)) if rm else implicit + 1
-        implicit = n
-        starts.append(m.start())
-        numbers.append(n)
-        info[n] = (m.start(), m.end(), bool(m.group(2)))
-
+    rows = _RowIndex(xml, p, data_start, data_end)
     row_close = b"</%srow>" % p
     cursor = 0
     for n in sorted(by_row):
         cells = by_row[n]
-        if n in info:
-            start, tag_end, self_closing = info[n]
+        found = rows.find(n)
+        if found is not None:
+            start, tag_end, self_closing = found
             if self_closing:
                 row_tag = xml[start:tag_end - 2].rstrip() + b">"
                 content, end = b"", tag_end
@@ -181,8 +170,7 @@ def edit_cells(
             new_content = _edit_row(b"", n, cells, p)
             if not new_content:
                 continue
-            i = bisect.bisect_right(numbers, n)
-            ins = starts[i] if i < len(starts) and numbers[i] > n else data_end
+            ins = rows.next_start(n)
             # rows may be out of order in damaged files: never go backwards
             ins = max(ins, cursor)
             out.append(xml[cursor:ins])
@@ -190,6 +178,86 @@ def edit_cells(
             cursor = ins
     out.append(xml[cursor:])
     return b"".join(out)
+
+
+class _RowIndex:
+    """Where the `<row>` start tags of a sheet's sheetData are.
+
+    The usual sheet (every row tag starts with its `r`, numbers strictly increasing, as Excel,
+    LibreOffice and XlsxWriter write them) is indexed with one C-level findall and the rows
+    wanted are found with bytes.find from a cursor that only moves forward (the edits come
+    in row order): no Python work per row of the sheet. Any other sheet gets the full index
+    of every row tag, which gives the same answers on the usual sheet.
+    """
+
+    def __init__(self, xml: bytes, p: bytes, data_start: int, data_end: int) -> None:
+        self.xml = xml
+        self.data_start, self.data_end = data_start, data_end
+        self.row_re = re.compile(rb"<%srow\b([^>]*?)(/?)>" % p)
+        self.lead = b'<%srow r="' % p
+        self.info: dict[int, tuple[int, int, bool]] | None = None
+        self.starts: list[int] = []
+        self.cursor = data_start
+        raw: list[bytes] = []
+        count = xml.count(b"<%srow" % p, data_start, data_end)
+        if count == xml.count(self.lead, data_start, data_end):
+            raw = re.compile(rb'<%srow r="(\d+)"' % p).findall(xml, data_start, data_end)
+        numbers = [int(x) for x in raw]
+        if len(raw) == count and all(a < b for a, b in itertools.pairwise(numbers)):
+            self.raw = raw
+            self.numbers = numbers
+            self.position = {n: k for k, n in enumerate(numbers)}
+        else:
+            self._full_index()
+
+    def _full_index(self) -> None:
+        """Index rows: number -> (start, end-of-start-tag, self_closing)."""
+        self.starts = []
+        self.numbers = []
+        self.info = {}
+        implicit = 0
+        for m in self.row_re.finditer(self.xml, self.data_start, self.data_end):
+            rm = _ATTR_ROW_R.search(m.group(1))
+            n = int(rm.group(1)) if rm else implicit + 1
+            implicit = n
+            self.starts.append(m.start())
+            self.numbers.append(n)
+            self.info[n] = (m.start(), m.end(), bool(m.group(2)))
+
+    def _start_of(self, k: int) -> int:
+        """Start of the k-th row tag (fast index); searched from the cursor, which moves on."""
+        start = self.xml.find(self.lead + self.raw[k] + b'"', self.cursor, self.data_end)
+        if start < 0:  # cannot happen on an indexed sheet; stay exact anyway
+            self._full_index()
+            assert self.info is not None
+            return self.starts[k]
+        self.cursor = start
+        return start
+
+    def find(self, n: int) -> tuple[int, int, bool] | None:
+        if self.info is not None:
+            return self.info.get(n)
+        k = self.position.get(n)
+        if k is None:
+            return None
+        start = self._start_of(k)
+        if self.info is not None:
+            return self.info.get(n)
+        m = self.row_re.match(self.xml, start)
+        assert m is not None
+        return start, m.end(), bool(m.group(2))
+
+    def next_start(self, n: int) -> int:
+        """Where a missing row n goes: the start of the first row after it (or the end)."""
+        i = bisect.bisect_right(self.numbers, n)
+        if self.info is not None:
+            return self.starts[i] if i < len(self.starts) and self.numbers[i] > n else self.data_end
+        if i >= len(self.numbers):
+            return self.data_end
+        start = self._start_of(i)
+        if self.info is not None:
+            return self.starts[i] if i < len(self.starts) and self.numbers[i] > n else self.data_end
+        return start
 
 
 _CELL_RE_CACHE: dict[bytes, re.Pattern[bytes]] = {}

@@ -208,6 +208,7 @@ class SheetNotes:
             vml = self._add_shapes(vml)
         has_shapes = vml is not None and re.search(r"<v:shape\b", vml) is not None
         # comments part
+        comments_data: bytes | None = None
         if has_comments and root is not None:
             if self.comments_part is None:
                 self.comments_part = pkg.unique_part("xl", "comments", ".xml")
@@ -222,7 +223,7 @@ class SheetNotes:
                     i = data.rindex(b"</commentList>")
                     data = data[:i] + new + data[i:]
                 self._pending = []
-            pkg.write(self.comments_part, data)  # bytes now: the tree can go
+            comments_data = data  # written once the sheet part is final (see below)
             self._comments = None
         elif self.comments_part is not None:
             self._drop_rel_to(self.comments_part)
@@ -235,12 +236,18 @@ class SheetNotes:
                 pkg.ensure_default("vml", CT_VML)
                 rid = pkg.add_rel(self.sheet_part, REL_VML, self.vml_part)
                 self._insert_legacy_drawing(rid)
-            pkg.write(self.vml_part, vml.encode("utf-8", "surrogateescape"))
         elif self.vml_part is not None:
             self._drop_rel_to(self.vml_part)
             pkg.delete(self.vml_part)
             self._remove_legacy_drawing()
             self.vml_part = None
+        # The sheet part is final now. Writing a big part lets the package compress the
+        # previous one, so the comments and VML parts come after any change of the sheet
+        # (else the sheet would be compressed, decompressed and compressed again).
+        if comments_data is not None and self.comments_part is not None:
+            pkg.write(self.comments_part, comments_data)  # bytes now: the tree can go
+        if has_shapes and vml is not None and self.vml_part is not None:
+            pkg.write(self.vml_part, vml.encode("utf-8", "surrogateescape"))
 
     def _drop_rel_to(self, target: str) -> None:
         for rid, _, t, ext in self.pkg.rels(self.sheet_part):
