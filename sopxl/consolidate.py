@@ -25,6 +25,7 @@ from sopxl.config import Settings
 from sopxl.errors import InvalidInput, SopxlError
 from sopxl.figures import PeriodFigures, compute_figures, effective_end
 from sopxl.findings import Finding, ValidationResult
+from sopxl.gcpause import paused_gc
 from sopxl.reader import WorkbookData
 
 # Findings of these groups are "month errors": they make the figures untrustworthy.
@@ -153,7 +154,8 @@ def consolidate(
     from sopxl.rules.base import run_rules
 
     month_rules = [rid for rid in sopxl.rules.CATALOGUE if rid.startswith(BLOCKING_PREFIXES)]
-    validation = ValidationResult(file=str(path), findings=list(run_rules(data, settings, month_rules)))
+    with paused_gc():
+        validation = ValidationResult(file=str(path), findings=list(run_rules(data, settings, month_rules)))
     blocking = blocking_findings(validation, periode, data)
     if blocking and not force:
         raise MonthErrors(_refusal_message(path, periode, blocking), blocking)

@@ -20,6 +20,7 @@ from typing import Any
 from sopxl import spec
 from sopxl.config import Settings
 from sopxl.errors import UnreadableWorkbook
+from sopxl.gcpause import paused_gc
 from sopxl.ooxml import sheet_parts
 from sopxl.safety import check_readable
 
@@ -117,6 +118,14 @@ class WorkbookData:
     def identity_value(self, item: str) -> Any:
         found = self.identity.get(item)
         return None if found is None else found.value
+
+    def release_tables(self) -> None:
+        """Drop the tables of the data sheets (Referensi RO, Rencana, the months): the bulk of
+        a large workbook's memory. What stays: path, sheet names and states, grids of the
+        small sheets, error cells, Identitas, Pengaturan and the identity items."""
+        self.referensi = None
+        self.rencana = None
+        self.months = {}
 
 
 @dataclass(frozen=True)
@@ -468,7 +477,7 @@ def _dict_builder(names: tuple[str, ...], idxs: tuple[int, ...]) -> Callable[[li
 def read_workbook(path: Path | str, settings: Settings | None = None) -> WorkbookData:
     """Read everything validation and consolidation need from a workbook."""
     path = Path(path)
-    with WorkbookReader(path, settings) as reader:
+    with paused_gc(), WorkbookReader(path, settings) as reader:
         data = WorkbookData(
             path=path,
             sheet_names=reader.sheet_names,

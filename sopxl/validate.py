@@ -9,6 +9,7 @@ from typing import Any
 from sopxl import spec
 from sopxl.config import Settings
 from sopxl.findings import Finding, ValidationResult
+from sopxl.gcpause import paused_gc
 from sopxl.reader import WorkbookData, read_workbook
 
 
@@ -43,7 +44,8 @@ def check(data: WorkbookData, settings: Settings) -> ValidationResult:
     """Run the whole catalogue on already-read data."""
     from sopxl.rules.base import run_rules
 
-    findings = list(run_rules(data, settings))
+    with paused_gc():
+        findings = list(run_rules(data, settings))
     # Workbook order, as the Kasi reads it: sheet by sheet (missing sheets first), then row
     # and column; the sort is stable, so findings on one cell keep the catalogue's order.
     position = {spec.norm(name): i for i, name in enumerate(data.sheet_names)}

@@ -53,3 +53,22 @@ def test_json_contract_of_a_result() -> None:
     assert set(doc["findings"][0]) == {"rule", "severity", "sheet", "cell", "ro", "value", "message", "suggestion"}
     assert doc["findings"][0]["value"] == "2026-04-30"
     assert doc["findings"][1]["value"] == 12 and doc["findings"][1]["ro"] is None
+
+
+def test_paused_gc_restores_the_collector_even_on_errors() -> None:
+    import gc
+
+    from sopxl.gcpause import paused_gc
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), paused_gc():
+        assert not gc.isenabled()
+        raise RuntimeError("x")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()  # a collector paused by the caller stays paused
+    finally:
+        gc.enable()
