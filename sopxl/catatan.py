@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 from sopxl import spec
 from sopxl.findings import SEVERITY_LABEL
@@ -179,6 +179,17 @@ def fill_rows(pkg: WorkbookPackage, entries: list[Entry]) -> None:
             ref, s, _xml_text(value)
         )
 
+    # Level, sheet, rule, suggestion and status take few distinct values: escaped once each.
+    escaped: dict[str, bytes] = {}
+
+    def few(ref: bytes, s: bytes, value: str) -> bytes:
+        if not value:
+            return b'<c r="%s" s="%s"/>' % (ref, s)
+        body = escaped.get(value)
+        if body is None:
+            body = escaped[value] = _xml_text(value)
+        return b'<c r="%s" s="%s" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>' % (ref, s, body)
+
     rows: list[bytes] = []
     links: list[bytes] = []
     for i, e in enumerate(entries):
@@ -193,14 +204,14 @@ def fill_rows(pkg: WorkbookPackage, entries: list[Entry]) -> None:
         rows.append(
             (b'<row r="%s" ht="%d" customHeight="1">' % (rb, 15 * min(lines, 12)) if lines > 1 else b'<row r="%s">' % rb)
             + b'<c r="A%s" s="%s"><v>%d</v></c>' % (rb, s_cell, i + 1)
-            + text(b"B" + rb, sev, label)
-            + text(b"C" + rb, s_cell, e.sheet)
+            + few(b"B" + rb, sev, label)
+            + few(b"C" + rb, s_cell, e.sheet)
             + text(b"D" + rb, s_link if link else s_cell, e.cell or "")
             + text(b"E" + rb, s_cell, e.ro or "")
-            + text(b"F" + rb, s_cell, e.rule)
+            + few(b"F" + rb, s_cell, e.rule)
             + text(b"G" + rb, s_wrap, e.message)
-            + text(b"H" + rb, s_wrap, e.suggestion or "")
-            + text(b"I" + rb, sev, e.status)
+            + few(b"H" + rb, s_wrap, e.suggestion or "")
+            + few(b"I" + rb, sev, e.status)
             + b"</row>"
         )
         if link:
@@ -229,7 +240,9 @@ def _xml_text(value: str) -> bytes:
 
 
 def _xml_attr(value: str) -> bytes:
-    return _ILLEGAL.sub("", quoteattr(value)[1:-1]).encode("utf-8")
+    """A value for a double-quoted XML attribute (quoteattr may pick single quotes instead)."""
+    text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return _ILLEGAL.sub("", text.replace("\n", "&#10;").replace("\t", "&#9;")).encode("utf-8")
 
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")

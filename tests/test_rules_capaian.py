@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import time
 from pathlib import Path
 from typing import Any
 
@@ -644,15 +643,9 @@ def test_twelve_months_of_20000_ros_are_fast() -> None:
     months[6][5][4] = "1.234,5"  # a few problems so that findings are made
     months[7][rng.randrange(1, n)][6] = 5.0
     data = _data_from_grids(months, ref, plan, "Desember")
-    from sopxl.deadline import national_holidays
-
-    national_holidays(2026)  # the one-off import of `holidays` is not rule time
-    start = time.process_time()  # CPU time: other processes on the machine do not count
+    # Their speed is measured by benchmarks/bench_validate.py (b), not here.
     findings = list(run_rules(data, Settings(today="2027-03-01"), only=CAP_RULES))
-    elapsed = time.process_time() - start
     assert {f.rule for f in findings} >= {"CAP-ANGKA", "CAP-PROGRES-TURUN"}
-    # ~0.5 s on an idle laptop core, ~1 s on a busy shared CI box; the bound leaves room
-    assert elapsed < 3.0, f"CAP rules took {elapsed:.2f} s of CPU"
 
 
 # ---- agreement with the sample generator's planted mistakes --------------------------------

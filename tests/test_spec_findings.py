@@ -72,3 +72,14 @@ def test_paused_gc_restores_the_collector_even_on_errors() -> None:
         assert not gc.isenabled()  # a collector paused by the caller stays paused
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("value", ['Sheet "Khusus"', "Bulan 'Maret'", "a & b <c>", "baris\\nbaru"])
+def test_catatan_attribute_values_survive_any_quote(value: str) -> None:
+    """Hyperlink locations in Catatan Koreksi are written as double-quoted attributes."""
+    from lxml import etree
+
+    from sopxl.catatan import _xml_attr
+
+    element = etree.fromstring(b'<x a="' + _xml_attr(value) + b'"/>')
+    assert element.get("a") == value

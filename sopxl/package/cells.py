@@ -263,11 +263,75 @@ class _RowIndex:
 _CELL_RE_CACHE: dict[bytes, re.Pattern[bytes]] = {}
 
 
+_CELL_LEAD_CACHE: dict[bytes, re.Pattern[bytes]] = {}
+_COLS: dict[bytes, int] = {}  # column letters -> number (up to 3 letters, i.e. Excel's columns)
+
+
+def _col(letters: bytes) -> int:
+    n = _COLS.get(letters)
+    if n is None:
+        n = col_number(letters)
+        if len(letters) <= 3:
+            _COLS[letters] = n
+    return n
+
+
+def _edit_row_existing(
+    content: bytes, cells: dict[int, CellEdit], p: bytes, cell_re: re.Pattern[bytes], close: bytes
+) -> bytes | None:
+    """_edit_row when every cell edited exists and the row is the usual one (each `<c>` starts
+    with its `r`, columns strictly increasing): each edited element is replaced in place,
+    found with bytes.find. None when the row is not like that (the caller does the full walk,
+    which gives the same result on such a row)."""
+    lead = b'<%sc r="' % p
+    count = content.count(b"<%sc" % p)
+    if count != content.count(lead):
+        return None
+    lead_re = _CELL_LEAD_CACHE.get(p)
+    if lead_re is None:
+        lead_re = _CELL_LEAD_CACHE[p] = re.compile(rb'<%sc r="([A-Z]+)\d+"' % p)
+    letters = lead_re.findall(content)
+    if len(letters) != count:
+        return None
+    cols = [_col(x) for x in letters]
+    if not all(a < b for a, b in itertools.pairwise(cols)):
+        return None
+    position = {c: k for k, c in enumerate(cols)}
+    if not all(c in position for c in cells):
+        return None
+    spans: list[tuple[int, int, int]] = []  # all found before any edit runs
+    cursor = 0
+    for c in sorted(cells):
+        # The first match from the cursor is this cell: a longer name with the same first
+        # letters (A -> AB) is a later column, so it comes after.
+        start = content.find(lead + letters[position[c]], cursor)
+        m = cell_re.match(content, start) if start >= 0 else None
+        if m is None:
+            return None
+        end = m.end() if m.group(2) else content.index(close, m.end()) + len(close)
+        spans.append((c, start, end))
+        cursor = end
+    out: list[bytes] = []
+    cursor = 0
+    for c, start, end in spans:
+        new = cells[c](content[start:end])
+        out.append(content[cursor:start])
+        if new is not None:
+            out.append(new)
+        cursor = end
+    out.append(content[cursor:])
+    return b"".join(out)
+
+
 def _edit_row(content: bytes, row: int, cells: dict[int, CellEdit], p: bytes) -> bytes:
     cell_re = _CELL_RE_CACHE.get(p)
     if cell_re is None:
         cell_re = _CELL_RE_CACHE[p] = re.compile(rb"<%sc\b([^>]*?)(/?)>" % p)
     close = b"</%sc>" % p
+    if content:
+        done = _edit_row_existing(content, cells, p, cell_re, close)
+        if done is not None:
+            return done
     pending = sorted(cells)
     out: list[bytes] = []
     cursor = 0

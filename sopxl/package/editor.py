@@ -7,7 +7,7 @@ Only the parts sopxl owns or must touch are rewritten; every other member is cop
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -69,6 +69,7 @@ class WorkbookPackage:
         self._trees: dict[str, etree._Element] = {}
         self._dirty: set[str] = set()
         self._deleted: set[str] = set()
+        self._derived: dict[tuple[str, str], tuple[object, Any]] = {}  # see derived()
         self._styles: Styles | None = None
         self._shared: list[etree._Element] | None = None
         self._styles_part = ""
@@ -125,6 +126,19 @@ class WorkbookPackage:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sopxl-zip")
             self._new[name] = self._pool.submit(RawMember.from_data, name, data, stamp, BIG_LEVEL)
+
+    def derived(self, name: str, key: str, compute: Callable[[bytes], Any]) -> Any:
+        """compute(read(name)), remembered while the part stays the same object (a part
+        changed, deleted or held as an edited tree is computed afresh)."""
+        if name in self._dirty or name in self._deleted:
+            return compute(self.read(name))
+        token = self._new.get(name, self._members.get(name))
+        hit = self._derived.get((name, key))
+        if hit is not None and hit[0] is token:
+            return hit[1]
+        value = compute(self.read(name))
+        self._derived[(name, key)] = (token, value)
+        return value
 
     def delete(self, name: str) -> None:
         self._changed(name)

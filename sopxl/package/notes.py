@@ -53,6 +53,12 @@ SHAPETYPE = (
     " </v:shapetype>"
 )
 _RUN_PR = '<rPr>{b}<sz val="9"/><color indexed="81"/><rFont val="Tahoma"/><family val="2"/></rPr>'
+# A note's text: "sopxl:" in bold, then the body (between the two, made once).
+_RICH_HEAD = (
+    f'<r>{_RUN_PR.format(b="<b/>")}<t>{NOTE_PREFIX}</t></r>'
+    f'<r>{_RUN_PR.format(b="")}<t xml:space="preserve">'
+)
+_RICH_TAIL = "</t></r></text></comment>"
 
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -60,6 +66,10 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 def _xml_text(value: str) -> str:
     return _ILLEGAL.sub("", escape(value))
+
+
+def _idmap_of(data: bytes) -> list[int]:
+    return _idmap_blocks(data.decode("utf-8", "replace"))
 
 
 def _idmap_blocks(text: str) -> list[int]:
@@ -94,6 +104,7 @@ class SheetNotes:
         self._vml: str | None = None
         self._new_shapes: list[tuple[str, int]] = []  # (ref, number of text lines)
         self._pending: list[str] = []  # new <comment> elements as text (default namespace)
+        self._author: tuple[etree._Element, int, etree._Element] | None = None  # see add()
         self.changed = False
 
     # -- reading ---------------------------------------------------------------------------
@@ -106,6 +117,26 @@ class SheetNotes:
     def _text(comment: etree._Element) -> str:
         text = comment.find(_M + "text")
         return "" if text is None else "".join(str(t) for t in text.itertext())
+
+    @staticmethod
+    def _is_sopxl(comment: etree._Element) -> bool:
+        """_text(comment).startswith(NOTE_PREFIX), reading only the first pieces of text."""
+        text = comment.find(_M + "text")
+        if text is None:
+            return False
+        head = ""
+        for piece in text.itertext():
+            head += str(piece)
+            if len(head) >= len(NOTE_PREFIX):
+                break
+        return head.startswith(NOTE_PREFIX)
+
+    def note_ref_set(self) -> set[str]:
+        """The cells holding a legacy note (note_refs() without the texts)."""
+        root = self.comments()
+        if root is None:
+            return set()
+        return {c.get("ref", "") for c in root.iter(_M + "comment")}
 
     def note_refs(self) -> dict[str, str]:
         """ref -> note text of every legacy note of the sheet."""
@@ -134,7 +165,7 @@ class SheetNotes:
         if root is not None:
             for c in list(root.iter(_M + "comment")):
                 ref = c.get("ref", "")
-                if ref in refs and self._text(c).startswith(NOTE_PREFIX):
+                if ref in refs and self._is_sopxl(c):
                     parent = c.getparent()
                     assert parent is not None
                     parent.remove(c)
@@ -160,6 +191,26 @@ class SheetNotes:
         """Add a sopxl note (text must start with 'sopxl:') on `ref`."""
         assert text.startswith(NOTE_PREFIX)
         root = self.comments()
+        cached = self._author
+        if cached is not None and cached[0] is root:  # the usual case: not the first note
+            author_id, clist = cached[1], cached[2]
+        else:
+            root, author_id, clist = self._prepare(root)
+            self._author = (root, author_id, clist)
+        body = text[len(NOTE_PREFIX) :]
+        rich = f'<comment ref="{ref}" authorId="{author_id}" shapeId="0"><text>{_RICH_HEAD}{_xml_text(body)}{_RICH_TAIL}'
+        if root.prefix is None:
+            self._pending.append(rich)  # spliced in as text by finish(): no tree per note
+        else:
+            wrapped = f'<x xmlns="{NS_MAIN}">{rich}</x>'.encode()
+            clist.append(etree.fromstring(wrapped, SAFE_PARSER)[0])
+        lines = sum(max(1, math.ceil(len(line) / 40)) for line in text.split("\n"))
+        self._new_shapes.append((ref, lines))
+        self.changed = True
+
+    def _prepare(self, root: etree._Element | None) -> tuple[etree._Element, int, etree._Element]:
+        """The comments root (made when absent), sopxl's author id (added when absent) and the
+        commentList element."""
         if root is None:
             root = etree.fromstring(
                 b'<comments xmlns="%s"><authors/><commentList/></comments>' % NS_MAIN.encode()
@@ -178,20 +229,7 @@ class SheetNotes:
         clist = root.find(_M + "commentList")
         if clist is None:
             clist = etree.SubElement(root, _M + "commentList")
-        body = text[len(NOTE_PREFIX) :]
-        rich = (
-            f'<comment ref="{ref}" authorId="{author_id}" shapeId="0"><text>'
-            f'<r>{_RUN_PR.format(b="<b/>")}<t>{NOTE_PREFIX}</t></r>'
-            f'<r>{_RUN_PR.format(b="")}<t xml:space="preserve">{_xml_text(body)}</t></r></text></comment>'
-        )
-        if root.prefix is None:
-            self._pending.append(rich)  # spliced in as text by finish(): no tree per note
-        else:
-            wrapped = f'<x xmlns="{NS_MAIN}">{rich}</x>'.encode()
-            clist.append(etree.fromstring(wrapped, SAFE_PARSER)[0])
-        lines = sum(max(1, math.ceil(len(line) / 40)) for line in text.split("\n"))
-        self._new_shapes.append((ref, lines))
-        self.changed = True
+        return root, author_id, clist
 
     # -- writing -------------------------------------------------------------------------------
     def finish(self) -> None:
@@ -258,7 +296,7 @@ class SheetNotes:
         used: set[int] = set()
         for name in self.pkg.part_names():
             if name.lower().endswith(".vml") and name != self.vml_part:
-                used.update(_idmap_blocks(self.pkg.read(name).decode("utf-8", "replace")))
+                used.update(self.pkg.derived(name, "idmap", _idmap_of))
         return used
 
     def _add_shapes(self, vml: str | None) -> str:

@@ -193,7 +193,9 @@ class _Facts:
     """Facts of one run shared by the CAP rules."""
 
     def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+        # Weakly: _FACTS maps the Context to this object, and a value holding its key strongly
+        # would keep both (with every table of the workbook) alive after the run.
+        self.ctx: Context = weakref.proxy(ctx)
         self._months: dict[int, _Month | None] = {}
         self._ref_numbers: dict[str, dict[str, float]] = {}
         self._plan_numbers: dict[tuple[int, str], dict[str, float]] = {}

@@ -1,0 +1,5 @@
+"""`python -m sopxl.cli`: the same as the `sopxl` command."""
+
+from sopxl.cli import main
+
+main()
