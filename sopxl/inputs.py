@@ -17,7 +17,7 @@ import io
 import itertools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -231,6 +231,18 @@ def _text(value: Any) -> str:
 # --- public readers ---------------------------------------------------------------------------
 
 
+def _data_rows(
+    table: _RawTable, cols: dict[str, int]
+) -> Iterator[tuple[int, str, dict[str, Any], str]]:
+    """The non-empty rows of an input table: (N, "baris N", values by column, Kode RO as text)."""
+    for number, values in table.rows:
+        get = {c: _value(values, i) for c, i in cols.items()}
+        if all(v is None for v in get.values()):
+            continue
+        kode_raw = get[spec.COL_KODE_RO]
+        yield number, f"baris {number}", get, "" if kode_raw is None else _text(kode_raw).strip()
+
+
 def read_referensi(path: Path | str) -> list[RoEntry]:
     """The ROs of a Referensi RO file, checked; InvalidInput lists every problem."""
     table = _read_table(path, spec.COL_KODE_RO)
@@ -240,14 +252,8 @@ def read_referensi(path: Path | str) -> list[RoEntry]:
     seen: dict[str, int] = {}
     jenis_names = {spec.norm(spec.JENIS_STATIS): spec.JENIS_STATIS,
                    spec.norm(spec.JENIS_DINAMIS): spec.JENIS_DINAMIS}
-    for number, values in table.rows:
-        get = {c: _value(values, i) for c, i in cols.items()}
-        if all(v is None for v in get.values()):
-            continue
-        where = f"baris {number}"
+    for number, where, get, kode in _data_rows(table, cols):
         row_ok = True
-        kode_raw = get[spec.COL_KODE_RO]
-        kode = "" if kode_raw is None else _text(kode_raw).strip()
         if not kode:
             problems.append(f"{where}: Kode RO kosong.")
             row_ok = False
@@ -318,14 +324,8 @@ def read_rencana(path: Path | str, ros: Iterable[RoEntry] | None = None) -> list
     problems: list[str] = []
     entries: list[PlanEntry] = []
     seen: dict[tuple[str, int], int] = {}
-    for number, values in table.rows:
-        get = {c: _value(values, i) for c, i in cols.items()}
-        if all(v is None for v in get.values()):
-            continue
-        where = f"baris {number}"
+    for number, where, get, kode in _data_rows(table, cols):
         row_ok = True
-        kode_raw = get[spec.COL_KODE_RO]
-        kode = "" if kode_raw is None else _text(kode_raw).strip()
         if not kode:
             problems.append(f"{where}: Kode RO kosong.")
             row_ok = False
