@@ -133,19 +133,14 @@ def consolidate(
     """Consolidate `periode` ('semester1', 'semester2', 'tahunan') of the workbook at `path`."""
     from sopxl.reader import read_workbook
     from sopxl.report_sheet import ReportInputs, build_report_workbook, read_people_cells
-    from sopxl.validate import resolve_settings
+    from sopxl.validate import reading_settings, resolve_settings
 
     if periode not in spec.PERIODS:
         raise InvalidInput(
             f"Periode '{periode}' tidak dikenal. Pilih salah satu: {', '.join(spec.PERIODS)}."
         )
     path = Path(path)
-    # the reading guards (max_rows_per_sheet, ...) may be raised from a settings file or --set
-    guards = Settings()
-    for overrides in (file_overrides, run_overrides):
-        if overrides:
-            guards = guards.with_overrides(overrides)
-    data = read_workbook(path, guards)
+    data = read_workbook(path, reading_settings(file_overrides, run_overrides))
     settings = resolve_settings(data, file_overrides, run_overrides)
     sheet, start, end = spec.PERIODS[periode]
 

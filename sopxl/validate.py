@@ -40,6 +40,15 @@ def resolve_settings(
     return settings
 
 
+def reading_settings(
+    file_overrides: Mapping[str, Any] | None = None,
+    run_overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """The settings the reader's guards obey (max_rows_per_sheet, ...): known before the
+    workbook is read, so from a settings file and `--set` only."""
+    return Settings().with_overrides({**(file_overrides or {}), **(run_overrides or {})})
+
+
 def check(data: WorkbookData, settings: Settings) -> ValidationResult:
     """Run the whole catalogue on already-read data."""
     from sopxl.rules.base import run_rules
@@ -69,8 +78,7 @@ def validate_path(
     """Read and check one workbook; the library entry point behind `sopxl validate`."""
     path = Path(path)
     # The reader's own guards (row limits, size) obey the file and run overrides too.
-    reader_settings = Settings().with_overrides({**(file_overrides or {}), **(run_overrides or {})})
-    data = read_workbook(path, reader_settings)
+    data = read_workbook(path, reading_settings(file_overrides, run_overrides))
     settings = resolve_settings(data, file_overrides, run_overrides)
     return check(data, settings), data, settings
 

@@ -49,8 +49,8 @@ def demo(outdir: str, months: int) -> None:
         run = {"today": SAMPLE_TODAY.isoformat()}
         results = {}
         for path in (clean, wrong):
-            for stale in (path.with_name(path.stem + ".sopxl-cadangan" + path.suffix),):
-                stale.unlink(missing_ok=True)
+            # a backup left by an earlier demo run would be rotated, not made anew
+            path.with_name(path.stem + ".sopxl-cadangan" + path.suffix).unlink(missing_ok=True)
             result, data, settings = validate_path(path, None, run)
             if path == wrong:
                 write_marks(data, result, settings)
