@@ -18,6 +18,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bytecode import ensure_bytecode
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_S = 1.0
 
@@ -117,6 +120,7 @@ def make_workbook(folder: Path) -> Path:
 
 
 def main() -> None:
+    ensure_bytecode()
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--child", type=Path)

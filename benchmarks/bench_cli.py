@@ -13,6 +13,10 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bytecode import ensure_bytecode
 
 
 def median_seconds(cmd: list[str], runs: int) -> float:
@@ -25,6 +29,7 @@ def median_seconds(cmd: list[str], runs: int) -> float:
 
 
 def main() -> None:
+    ensure_bytecode()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()

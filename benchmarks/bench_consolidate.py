@@ -32,6 +32,8 @@ if str(ROOT) not in sys.path:
 if str(ROOT / "benchmarks") not in sys.path:
     sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from bytecode import ensure_bytecode  # noqa: E402
+
 TODAY = "2027-03-01"  # every month of TA 2026 can be reported by then
 # Rencana of 20,000 ROs holds 240,000 rows: within the default guard of 500,000 rows per sheet
 OVERRIDES = {"today": TODAY, "max_rows_per_sheet": "400000"}
@@ -101,6 +103,7 @@ def bench_process(label: str, source: Path, runs: int, workdir: Path) -> tuple[f
 
 
 def main(argv: list[str] | None = None) -> None:
+    ensure_bytecode()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--ros", type=int, default=20_000)

@@ -30,6 +30,8 @@ for folder in (ROOT, ROOT / "benchmarks"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
+from bytecode import ensure_bytecode  # noqa: E402
+
 TODAY = "2027-03-01"
 
 # What `sopxl validate PATH` does (validate_cmd), through the library so that the row limit
@@ -132,6 +134,7 @@ def flagged_cells(path: Path, result_file: Path) -> list[tuple[str, str, str, st
 
 
 def main(argv: list[str] | None = None) -> None:
+    ensure_bytecode()
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--findings-only":
         marks = flagged_cells(Path(argv[1]), Path(argv[2]))

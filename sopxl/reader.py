@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import re
 import zipfile
-import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import compress
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sopxl import spec
 from sopxl.config import Settings
 from sopxl.errors import UnreadableWorkbook
 from sopxl.gcpause import paused_gc
 from sopxl.ooxml import sheet_parts
+from sopxl.package.deflate import ERRORS as DEFLATE_ERRORS
+from sopxl.package.deflate import Inflater
+from sopxl.package.zipio import read_raw
 from sopxl.safety import check_readable
 
 
@@ -58,29 +62,117 @@ class Row:
 
     @property
     def kode(self) -> str | None:
-        value = self.values.get(spec.COL_KODE_RO)
-        if is_blank(value) or isinstance(value, CellError):
-            return None
-        return str(value).strip()
+        return kode_of(self.values.get(spec.COL_KODE_RO))
 
 
-@dataclass
 class Table:
-    """A header-led table of a sheet."""
+    """A header-led table of a sheet, held column by column.
 
-    sheet: str
-    header_row: int | None  # 1-based; None when no header row was found
-    columns: dict[str, int]  # canonical column -> 1-based column index
-    found: list[str]  # headers as written in the header row (non-empty ones)
-    missing: list[str]  # required columns not found
-    rows: list[Row]
+    `data[column]` lists a canonical column's values along the data rows (row i is sheet row
+    `row_numbers[i]`); the rules read whole columns. `rows` gives the same data as Row
+    objects, built on first use (for the small sheets and the few places that want them).
+    """
 
-    def ref(self, row: Row, column: str) -> str:
-        return row.ref(column)
+    def __init__(
+        self,
+        sheet: str,
+        header_row: int | None,
+        columns: dict[str, int],
+        found: list[str],
+        missing: list[str],
+        row_numbers: list[int] | None = None,
+        data: dict[str, list[Any]] | None = None,
+    ) -> None:
+        self.sheet = sheet
+        self.header_row = header_row  # 1-based; None when no header row was found
+        self.columns = columns  # canonical column -> 1-based column index
+        self.found = found  # headers as written in the header row (non-empty ones)
+        self.missing = missing  # required columns not found
+        self.row_numbers: list[int] = row_numbers if row_numbers is not None else []
+        self.data: dict[str, list[Any]] = data if data is not None else {}
+        self._absent: list[Any] | None = None
+
+    def __len__(self) -> int:
+        return len(self.row_numbers)
+
+    def __repr__(self) -> str:
+        return f"Table({self.sheet!r}, header_row={self.header_row}, rows={len(self)})"
+
+    def column(self, name: str) -> list[Any]:
+        """The values of a canonical column along the rows (all None when it is absent).
+        The list is shared: never mutate it."""
+        found = self.data.get(name)
+        if found is None:
+            if self._absent is None or len(self._absent) != len(self):
+                self._absent = [None] * len(self)
+            found = self._absent
+        return found
+
+    def ref_at(self, i: int, column: str | None = None) -> str:
+        """A1 reference of row i's cell in `column` (the first cell of the row if absent)."""
+        if column is not None and column in self.columns:
+            return spec.cell_ref(self.row_numbers[i], self.columns[column])
+        return spec.cell_ref(self.row_numbers[i], 1)
+
+    @cached_property
+    def codes(self) -> list[str | None]:
+        """Kode RO of every row (stripped text; None where blank or an error value)."""
+        raws = self.column(spec.COL_KODE_RO)
+        if set(map(type, raws)) == {str}:  # the usual case, at C speed
+            stripped = list(map(str.strip, raws))
+            if "" not in stripped:
+                return cast(list[str | None], stripped)
+        return [kode_of(v) for v in raws]
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        """The rows as Row objects (built once, on first use)."""
+        names = list(self.data)
+        if not names:
+            return [Row(r, {}, self.columns) for r in self.row_numbers]
+        return [
+            Row(r, dict(zip(names, vals, strict=True)), self.columns)
+            for r, vals in zip(self.row_numbers, zip(*self.data.values(), strict=True), strict=True)
+        ]
+
+    def at(self, i: int) -> RowAt:
+        """Row i as a light view (for a finding's cell and message)."""
+        return RowAt(self, i)
 
     @property
     def header_ref(self) -> str:
         return spec.cell_ref(self.header_row or 1, 1)
+
+
+class RowAt:
+    """Row i of a Table, read through its columns: what a rule needs to name a row's cells."""
+
+    __slots__ = ("i", "r", "table")
+
+    def __init__(self, table: Table, i: int) -> None:
+        self.table = table
+        self.i = i
+        self.r = table.row_numbers[i]  # 1-based sheet row
+
+    def ref(self, column: str | None = None) -> str:
+        return self.table.ref_at(self.i, column)
+
+    def get(self, column: str) -> Any:
+        return self.table.column(column)[self.i]
+
+    @property
+    def kode(self) -> str | None:
+        return self.table.codes[self.i]
+
+
+def kode_of(value: Any) -> str | None:
+    """Kode RO as a cell holds it: stripped text, None where blank or an Excel error."""
+    if type(value) is str:
+        return value.strip() or None
+    if value is None or isinstance(value, CellError):
+        return None
+    text = str(value).strip()
+    return text or None
 
 
 @dataclass
@@ -133,7 +225,6 @@ class _Scan:
     """What the sheet XML says beyond calamine's values (computed before calamine loads it)."""
 
     errors: dict[tuple[int, int], str]
-    blank_text: bool  # the part itself may hold text of only white space
 
 
 class WorkbookReader:
@@ -141,7 +232,7 @@ class WorkbookReader:
 
     Before calamine loads a sheet, its XML part is scanned once (`_scan_part`): the size
     guards refuse absurd extents before any grid is allocated, and the same pass finds the
-    Excel error values and white-space-only text. (Scanning the next sheet in a thread while
+    Excel error values. (Scanning the next sheet in a thread while
     calamine parses the current one was measured: no gain, python-calamine keeps the GIL.)
     """
 
@@ -151,7 +242,6 @@ class WorkbookReader:
         self.path = path
         self.settings = settings or Settings()
         self._scans: dict[str, _Scan | None] = {}
-        self._shared_blank: bool | None = None
         check_readable(path, self.settings)
         try:
             self._zip = zipfile.ZipFile(path)
@@ -187,8 +277,10 @@ class WorkbookReader:
     def sheet_states(self) -> dict[str, str]:
         return {name: part.state for name, part in self._parts.items()}
 
-    def grid(self, sheet: str) -> list[list[Any]]:
-        """All cell values of a sheet; row 1 is index 0, column A index 0; blanks are None."""
+    def grid(self, sheet: str, *, clean: bool = True) -> list[list[Any]]:
+        """All cell values of a sheet; row 1 is index 0, column A index 0; blanks are None
+        (with `clean=False` they stay as calamine gives them, "": find_table cleans the
+        columns it reads, which is cheaper than cleaning every cell)."""
         self._scan(sheet)  # refuses an absurd sheet before calamine allocates its grid
         try:
             raw: list[list[Any]] = self._book.get_sheet_by_name(sheet).to_python(
@@ -200,6 +292,8 @@ class WorkbookReader:
             ) from None
         if len(raw) > self.settings.max_rows_per_sheet:
             raise UnreadableWorkbook(_too_many_rows(sheet, len(raw), self.settings))
+        if not clean:
+            return raw
         for row in raw:  # calamine gives "" for an empty cell: make it None, in place
             if "" in row:
                 i = row.index("")
@@ -216,6 +310,11 @@ class WorkbookReader:
         if sheet not in self._scans:
             self._scans[sheet] = self._scan_part(self._zip, sheet)
         return self._scans[sheet]
+
+    def _check_dimension(self, sheet: str, head: bytes) -> None:
+        m = _DIMENSION.search(head)
+        if m:
+            _refuse_extent(sheet, int(m.group(2)), _col_number(m.group(1)), self.settings)
 
     def _scan_part(self, zf: zipfile.ZipFile, sheet: str) -> _Scan | None:
         """Refuse a sheet whose declared or physical extent is absurd; find error values.
@@ -239,13 +338,22 @@ class WorkbookReader:
                 f"data). Batasnya {_dots(limit)} baris per lembar."
             )
         try:
-            with zf.open(info) as fh:
-                head = fh.read(4096)
-            m = _DIMENSION.search(head)
-            if m:
-                _refuse_extent(sheet, int(m.group(2)), _col_number(m.group(1)), self.settings)
-            data = zf.read(info)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+            if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1:
+                # Raw inflate (ISA-L where installed), bounded by the size the directory
+                # declares: the first 4 KB for the dimension, then the rest.
+                with open(self.path, "rb") as fh:
+                    inflater = Inflater(read_raw(fh, info))
+                head = inflater.read(4096)
+                self._check_dimension(sheet, head)
+                data = head + inflater.read(max(info.file_size - len(head), 0) + 1)
+                if len(data) != info.file_size:
+                    raise zipfile.BadZipFile(f"{info.filename}: size differs from the directory")
+            else:
+                with zf.open(info) as fh:
+                    head = fh.read(4096)
+                self._check_dimension(sheet, head)
+                data = zf.read(info)
+        except _PART_ERRORS:
             raise UnreadableWorkbook(
                 f"Berkas '{self.path.name}' rusak: data lembar '{sheet}' tidak dapat dibuka "
                 "(arsip zip rusak). Ambil salinan yang utuh atau simpan ulang dari Excel."
@@ -260,29 +368,7 @@ class WorkbookReader:
         for c in _WIDE_CELL.finditer(data):  # only cells beyond column Z are looked at
             cols = max(cols, _col_number(c.group(1)))
         _refuse_extent(sheet, rows, cols, self.settings)
-        # Text in a sheet part is inline (t="inlineStr") or a formula's text result (t="str");
-        # only then can the part itself hold white-space-only text.
-        blank = (b't="inlineStr"' in data or b't="str"' in data) and _may_hold_blank_text(data)
-        return _Scan(_error_values(data), blank)
-
-    def may_hold_blank_text(self, sheet: str) -> bool:
-        """Whether a sheet may hold text of only white space (shared, inline or formula text).
-
-        False is exact: no `<t>` or `<v>` element of the shared strings or of the sheet's XML
-        holds only white space.
-        """
-        if self._shared_blank is None:
-            try:
-                shared = self._zip.read("xl/sharedStrings.xml")
-            except KeyError:
-                shared = b""
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
-                shared = b" "
-            self._shared_blank = _may_hold_blank_text(shared)
-        if self._shared_blank:
-            return True
-        scan = self._scan(sheet)
-        return True if scan is None else scan.blank_text
+        return _Scan(_error_values(data))
 
     def error_cells(self, sheet: str) -> dict[tuple[int, int], str]:
         """Cells of a sheet whose cached value is an Excel error: (row, col) -> code."""
@@ -310,23 +396,13 @@ def _error_values(data: bytes) -> dict[tuple[int, int], str]:
     return found
 
 
+# What reading a damaged sheet part raises.
+_PART_ERRORS: tuple[type[Exception], ...] = (zipfile.BadZipFile, OSError, EOFError, ValueError, *DEFLATE_ERRORS)
 # A sheet of more cells than this is refused (a dense grid of them costs about 1 GB).
 MAX_CELLS_PER_SHEET = 20_000_000
 _DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"')
 _ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 _WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})[0-9]')
-_BLANK_T = re.compile(rb"<t(?: [^>]*)?>[ \t\r\n]+</t>")  # a text run of only white space
-_BLANK_V = re.compile(rb"<v>[ \t\r\n]+</v>")  # a formula's text result of only white space
-
-
-def _may_hold_blank_text(data: bytes) -> bool:
-    """Whether XML may hold a <t> (shared or inline text) or a <v> of a text formula result
-    (t="str") of only white space: one regex pass each, about 1.3 GB/s."""
-    if _BLANK_T.search(data) is not None:
-        return True
-    return b't="str"' in data and _BLANK_V.search(data) is not None
-
-
 def _col_number(letters: bytes) -> int:
     col = 0
     for ch in letters:
@@ -365,24 +441,21 @@ def find_table(
     columns: Iterable[str],
     optional: Iterable[str] = (),
     errors: dict[tuple[int, int], str] | None = None,
-    *,
-    blank_text: bool = True,
 ) -> Table:
-    """Locate the header row (first of the first 20 rows holding `key_header`) and read rows.
-
-    Text of only white space counts as empty. `blank_text=False` promises that the grid holds
-    no such text (WorkbookReader.may_hold_blank_text knows it from the XML) and skips the check.
-    """
+    """Locate the header row (first of the first 20 rows holding `key_header`) and read the
+    table below it, column by column. Empty cells ("" or None) and text of only white space
+    are None; cells of `errors` ((row, col) -> code) are CellError; rows empty in every
+    column of the table are skipped."""
     wanted = {spec.norm(c): c for c in columns}
     optional_set = set(optional)
     key = spec.norm(key_header)
     header_index = None
     for i, row in enumerate(grid[: spec.HEADER_SCAN_ROWS]):
-        if any(v is not None and spec.norm(v) == key for v in row):
+        if any(v is not None and v != "" and spec.norm(v) == key for v in row):
             header_index = i
             break
     if header_index is None:
-        return Table(sheet, None, {}, [], [c for c in wanted.values() if c not in optional_set], [])
+        return Table(sheet, None, {}, [], [c for c in wanted.values() if c not in optional_set])
     header = grid[header_index]
     mapping: dict[str, int] = {}
     found: list[str] = []
@@ -394,84 +467,66 @@ def find_table(
         if canonical is not None and canonical not in mapping:
             mapping[canonical] = j + 1
     missing = [c for c in wanted.values() if c not in mapping and c not in optional_set]
-    return Table(sheet, header_index + 1, mapping, found, missing,
-                 _table_rows(grid, header_index + 1, mapping, errors or {}, blank_text))
+    row_numbers, data = _table_columns(grid, header_index + 1, mapping, errors or {})
+    return Table(sheet, header_index + 1, mapping, found, missing, row_numbers, data)
 
 
-def _table_rows(
+_TEXT_OR_NONE = frozenset({str, type(None)})
+
+
+def _table_columns(
     grid: list[list[Any]],
     start: int,
     mapping: dict[str, int],
     errors: dict[tuple[int, int], str],
-    blank_text: bool = True,
-) -> list[Row]:
-    """The data rows below the header (0-based grid index `start` on), wholly empty ones skipped.
+) -> tuple[list[int], dict[str, list[Any]]]:
+    """(sheet row numbers, canonical column -> values) of the data rows below the header
+    (0-based grid index `start` on), wholly empty rows left out.
 
-    The hot loop of reading: values are picked with one C-level itemgetter per row; only rows
-    holding an error value, or text when the sheet may hold white-space-only text
-    (`blank_text`), take the slower per-cell path.
+    The hot path of reading: each column is picked from the grid with one C-level map, and
+    cleaned ("" and white-space-only text to None) only where it holds text.
     """
-    rows: list[Row] = []
     if not mapping:
-        return rows
-    names = tuple(mapping)
-    idxs = tuple(mapping[name] - 1 for name in names)
-    width = max(idxs) + 1
-    count = len(names)
-    pick = itemgetter(*idxs)
-    error_rows = {r for (r, _c) in errors}
-    build = _dict_builder(names, idxs)
-    pad: list[Any] = [None] * width
-    for i in range(start, len(grid)):
-        raw = grid[i]
-        if len(raw) < width:
-            raw = [*raw, *pad[: width - len(raw)]]
-        picked = pick(raw)
-        vals: tuple[Any, ...] = picked if count > 1 else (picked,)
-        if i + 1 in error_rows:  # rare: rows holding an Excel error value
-            fixed = list(vals)
-            for k, v in enumerate(fixed):
-                if v is None:
-                    code = errors.get((i + 1, idxs[k] + 1))
-                    if code is not None:
-                        fixed[k] = CellError(code)
-            vals = tuple(fixed)
-            if vals.count(None) == count:
-                continue
-            rows.append(Row(i + 1, _clean_values(names, vals, blank_text), mapping))
-            continue
-        if vals.count(None) == count:
-            continue
-        if blank_text and str in map(type, vals):
-            if all(v is None or (type(v) is str and not v.strip()) for v in vals):
-                continue
-            rows.append(Row(i + 1, _clean_values(names, vals, blank_text), mapping))
-            continue
-        rows.append(Row(i + 1, build(raw), mapping))
-    return rows
-
-
-def _clean_values(names: tuple[str, ...], vals: tuple[Any, ...], blank_text: bool) -> dict[str, Any]:
-    if blank_text:
-        vals = tuple(None if type(v) is str and not v.strip() else v for v in vals)
-    return dict(zip(names, vals, strict=True))
-
-
-_BUILDERS: dict[tuple[tuple[str, ...], tuple[int, ...]], Callable[[list[Any]], dict[str, Any]]] = {}
-
-
-def _dict_builder(names: tuple[str, ...], idxs: tuple[int, ...]) -> Callable[[list[Any]], dict[str, Any]]:
-    """A function making a row's value dict straight from the grid row: a dict display with
-    constant keys runs about 40 % faster than dict(zip(...)) in the hot loop of reading.
-    The keys are canonical column names (sopxl.spec), never text from the workbook."""
-    key = (names, idxs)
-    builder = _BUILDERS.get(key)
-    if builder is None:
-        body = ", ".join(f"{name!r}: raw[{index}]" for name, index in zip(names, idxs, strict=True))
-        builder = eval(f"lambda raw: {{{body}}}", {"__builtins__": {}})
-        _BUILDERS[key] = builder
-    return builder
-
+        return [], {}
+    body = grid[start:]
+    n = len(body)
+    data: dict[str, list[Any]] = {}
+    for name, col in mapping.items():
+        j = col - 1
+        try:
+            values = list(map(itemgetter(j), body))
+        except IndexError:  # ragged rows (a grid made by hand): pad with None
+            values = [row[j] if j < len(row) else None for row in body]
+        types = set(map(type, values))
+        if str in types and (
+            not types <= _TEXT_OR_NONE
+            or "" in values
+            or any(map(str.isspace, filter(None, values)))  # C speed: blank text anywhere?
+        ):
+            values = [None if type(v) is str and not v.strip() else v for v in values]
+        data[name] = values
+    if errors:
+        by_column = {col: name for name, col in mapping.items()}
+        for (r, c), code in errors.items():
+            target = by_column.get(c)
+            i = r - 1 - start
+            if target is not None and 0 <= i < n and data[target][i] is None:
+                data[target][i] = CellError(code)
+    row_numbers = list(range(start + 1, start + 1 + n))
+    columns = list(data.values())
+    if all(None in values for values in columns):  # else no row can be wholly empty
+        empty = [i for i, v in enumerate(columns[0]) if v is None]
+        for values in columns[1:]:
+            if not empty:
+                break
+            empty = [i for i in empty if values[i] is None]
+        if empty:
+            keep = [True] * n
+            for i in empty:
+                keep[i] = False
+            row_numbers = list(compress(row_numbers, keep))
+            data = {name: list(compress(values, keep)) for name, values in data.items()}
+    return row_numbers, data
 
 
 def read_workbook(path: Path | str, settings: Settings | None = None) -> WorkbookData:
@@ -486,8 +541,6 @@ def read_workbook(path: Path | str, settings: Settings | None = None) -> Workboo
             error_cells={},
         )
 
-        blank: dict[str, bool] = {}
-
         def load(
             name: str, keep: bool = False
         ) -> tuple[str, list[list[Any]], dict[tuple[int, int], str]] | None:
@@ -496,49 +549,30 @@ def read_workbook(path: Path | str, settings: Settings | None = None) -> Workboo
             actual = data.sheet(name)
             if actual is None:
                 return None
-            grid = reader.grid(actual)
-            blank[actual] = reader.may_hold_blank_text(actual)
+            # Kept grids are cleaned ("" -> None) cell by cell; tables clean column by column.
+            grid = reader.grid(actual, clean=keep)
             errs = reader.error_cells(actual)
             if keep:
                 data.grids[actual] = grid
             data.error_cells[actual] = errs
             return actual, grid, errs
 
+        def table(name: str, key: str, columns: Iterable[str], optional: Iterable[str] = ()) -> Table | None:
+            loaded = load(name)
+            if loaded is None:
+                return None
+            return find_table(loaded[0], loaded[1], key, columns, optional, loaded[2])
+
         loaded = load(spec.SHEET_IDENTITAS, keep=True)
         if loaded:
             actual, grid, errs = loaded
             data.identitas = find_table(actual, grid, spec.COL_URAIAN, spec.IDENTITAS_COLUMNS, (), errs)
             data.identity = _identity_items(data.identitas)
-        loaded = load(spec.SHEET_REFERENSI)
-        if loaded:
-            data.referensi = find_table(
-                loaded[0], loaded[1], spec.COL_KODE_RO, spec.REFERENSI_COLUMNS, (), loaded[2],
-                blank_text=blank[loaded[0]],
-            )
-        loaded = load(spec.SHEET_RENCANA)
-        if loaded:
-            data.rencana = find_table(
-                loaded[0], loaded[1], spec.COL_KODE_RO, spec.RENCANA_COLUMNS, (), loaded[2],
-                blank_text=blank[loaded[0]],
-            )
-        loaded = load(spec.SHEET_PENGATURAN)
-        if loaded:
-            data.pengaturan = find_table(loaded[0], loaded[1], "Kunci", ("Kunci", "Nilai"), (), loaded[2])
+        data.referensi = table(spec.SHEET_REFERENSI, spec.COL_KODE_RO, spec.REFERENSI_COLUMNS)
+        data.rencana = table(spec.SHEET_RENCANA, spec.COL_KODE_RO, spec.RENCANA_COLUMNS)
+        data.pengaturan = table(spec.SHEET_PENGATURAN, "Kunci", ("Kunci", "Nilai"))
         for number, month in enumerate(spec.MONTHS, start=1):
-            loaded = load(month)
-            data.months[number] = (
-                None
-                if loaded is None
-                else find_table(
-                    loaded[0],
-                    loaded[1],
-                    spec.COL_KODE_RO,
-                    spec.MONTH_COLUMNS,
-                    spec.MONTH_OPTIONAL,
-                    loaded[2],
-                    blank_text=blank[loaded[0]],
-                )
-            )
+            data.months[number] = table(month, spec.COL_KODE_RO, spec.MONTH_COLUMNS, spec.MONTH_OPTIONAL)
         for report in spec.REPORT_SHEETS:
             load(report, keep=True)
         load(spec.SHEET_STATE, keep=True)

@@ -377,24 +377,35 @@ def test_white_space_text_counts_as_empty(tmp_path: Path, constant_memory: bool)
     }
 
 
-def test_blank_text_flag_is_exact(tmp_path: Path) -> None:
-    from sopxl.reader import WorkbookReader
-
-    path = tmp_path / "flag.xlsx"
-    wb = xlsxwriter.Workbook(str(path))
-    wb.add_worksheet("A").write_row(0, 0, ["Kode RO", "x"])
-    wb.add_worksheet("B").write_row(0, 0, ["Kode RO", " "])
-    wb.close()
-    with WorkbookReader(path) as reader:
-        reader.grid("A")
-        assert reader.may_hold_blank_text("A") is True  # the shared strings hold " "
-    path2 = tmp_path / "flag2.xlsx"
-    wb = xlsxwriter.Workbook(str(path2))
-    wb.add_worksheet("A").write_row(0, 0, ["Kode RO", "x"])
-    wb.close()
-    with WorkbookReader(path2) as reader:
-        reader.grid("A")
-        assert reader.may_hold_blank_text("A") is False
+def test_find_table_cleans_columns_and_skips_empty_rows() -> None:
+    """A raw calamine grid ("" for empty cells): "" and blank text become None, error cells
+    become CellError (and keep their row), rows empty in every table column are skipped,
+    ragged rows are padded, and the columns and the Row view agree."""
+    grid: list[list[object]] = [
+        ["Judul", "", "", ""],
+        ["Kode RO", "Satuan", "lain", "Kendala"],
+        [RO_A, " Orang ", "x", "   "],
+        ["", "", "isi kolom lain saja", ""],  # empty in every table column: skipped
+        ["\t", "", "", ""],  # blank text only: skipped
+        ["", "", "", ""],  # the error cell below keeps this row
+        [RO_B],  # ragged
+    ]
+    table = find_table("S", grid, "kode ro", ["Kode RO", "Satuan", "Kendala"],
+                       errors={(6, 4): "#N/A"})
+    assert table.header_row == 2
+    assert table.row_numbers == [3, 6, 7]
+    assert table.column("Kode RO") == [RO_A, None, RO_B]
+    assert table.column("Satuan") == [" Orang ", None, None]
+    assert table.column("Kendala") == [None, CellError("#N/A"), None]
+    assert table.column("Tidak Ada") == [None, None, None]
+    assert table.codes == [RO_A, None, RO_B]
+    assert [row.values for row in table.rows] == [
+        {"Kode RO": RO_A, "Satuan": " Orang ", "Kendala": None},
+        {"Kode RO": None, "Satuan": None, "Kendala": CellError("#N/A")},
+        {"Kode RO": RO_B, "Satuan": None, "Kendala": None},
+    ]
+    assert table.at(1).ref("Kendala") == "D6" and table.ref_at(2) == "A7"
+    assert table.at(2).kode == RO_B and table.at(0).get("Satuan") == " Orang "
 
 
 def test_scan_refusal_names_its_sheet(tmp_path: Path) -> None:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from sopxl.package.deflate import deflate, inflate
+
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
 _END = struct.Struct("<4s4H2LH")
@@ -38,7 +40,7 @@ class RawMember:
         if self.method == zipfile.ZIP_STORED:
             return self.raw
         if self.method == zipfile.ZIP_DEFLATED:
-            return zlib.decompress(self.raw, -15)
+            return inflate(self.raw)
         raise zipfile.BadZipFile(f"unsupported compression method {self.method} in {self.name}")
 
     @classmethod
@@ -49,9 +51,22 @@ class RawMember:
         date_time: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0),
         level: int = 6,
     ) -> RawMember:
-        comp = zlib.compressobj(level, zlib.DEFLATED, -15)
-        raw = comp.compress(data) + comp.flush()
+        raw = deflate(data, level)
         return cls(name, zipfile.ZIP_DEFLATED, raw, zlib.crc32(data) & 0xFFFFFFFF, len(data), date_time)
+
+
+def read_raw(fh: BinaryIO, info: zipfile.ZipInfo) -> bytes:
+    """A member's compressed bytes as stored, from an open archive file."""
+    fh.seek(info.header_offset)
+    header = fh.read(_LOCAL.size)
+    if len(header) != _LOCAL.size or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    fields = _LOCAL.unpack(header)
+    fh.seek(fields[9] + fields[10], 1)
+    raw = fh.read(info.compress_size)
+    if len(raw) != info.compress_size:
+        raise zipfile.BadZipFile(f"{info.filename} is truncated")
+    return raw
 
 
 def read_members(path: Path) -> list[RawMember]:
@@ -61,15 +76,7 @@ def read_members(path: Path) -> list[RawMember]:
         for info in zf.infolist():
             if info.flag_bits & 0x1:
                 raise zipfile.BadZipFile(f"{info.filename} is encrypted")
-            fh.seek(info.header_offset)
-            header = fh.read(_LOCAL.size)
-            if len(header) != _LOCAL.size or header[:4] != b"PK\x03\x04":
-                raise zipfile.BadZipFile(f"bad local header for {info.filename}")
-            fields = _LOCAL.unpack(header)
-            fh.seek(fields[9] + fields[10], 1)
-            raw = fh.read(info.compress_size)
-            if len(raw) != info.compress_size:
-                raise zipfile.BadZipFile(f"{info.filename} is truncated")
+            raw = read_raw(fh, info)
             members.append(
                 RawMember(
                     info.filename,

@@ -96,9 +96,8 @@ class Context:
         for month, table in self.data.months.items():
             if table is None:
                 continue
-            if any(
-                row.get(col) is not None for row in table.rows for col in spec.MONTH_REPORTED_COLUMNS
-            ):
+            n = len(table)
+            if any(table.column(col).count(None) != n for col in spec.MONTH_REPORTED_COLUMNS):
                 result.append(month)
         return sorted(result)
 

@@ -49,7 +49,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 from itertools import compress, repeat
-from operator import ge, gt, itemgetter, mul, or_, sub
+from operator import add, ge, gt, lt, mul, ne, or_, sub
 from typing import Any, Final, cast
 
 from sopxl import spec
@@ -66,7 +66,7 @@ from sopxl.parse import (
     parse_date,
     parse_number,
 )
-from sopxl.reader import CellError, Row, Table
+from sopxl.reader import CellError, Row, RowAt, Table
 from sopxl.rules.base import Context, rule
 
 TOLERANCE: Final = 1e-6
@@ -95,10 +95,6 @@ def _types(values: list[Any]) -> set[type]:
     return set(map(type, values))
 
 
-def _full(numbers: list[float | None]) -> list[float] | None:
-    """The list itself when every value is a number (checked at C speed), else None."""
-    return None if None in numbers else cast(list[float], numbers)
-
 
 def _code_key(text: str) -> str:
     return re.sub(r"\s+", "", text).upper().replace(",", ".")
@@ -112,24 +108,19 @@ class _Month:
         self.name = spec.MONTHS[number - 1]
         self.table = table
         self.sheet = table.sheet
-        self.rows: list[Row] = table.rows
-        self._raw: dict[str, list[Any]] = {}
-        self._values = [r.values for r in self.rows]
+        self.n = len(table)
         self._num: dict[str, list[float | None]] = {}
+        self._full: dict[str, bool] = {}
+
+    def row(self, i: int) -> RowAt:
+        return self.table.at(i)
 
     def has(self, column: str) -> bool:
         return column in self.table.columns
 
     def raw(self, column: str) -> list[Any]:
         """The values of a column, row by row (None where blank or the column is absent)."""
-        found = self._raw.get(column)
-        if found is None:
-            if column in self.table.columns:  # the reader gives every row all its columns
-                found = list(map(itemgetter(column), self._values))
-            else:
-                found = [None] * len(self.rows)
-            self._raw[column] = found
-        return found
+        return self.table.column(column)
 
     def num(self, column: str) -> list[float | None]:
         """The numbers of a column, row by row (None where the value is not a number)."""
@@ -138,22 +129,24 @@ class _Month:
             raw = self.raw(column)
             if _types(raw) == {float}:
                 found = cast(list[float | None], raw)  # all numbers already (never mutated)
+                self._full[column] = True
             else:
                 found = [v if type(v) is float else (None if v is None else as_number(v)) for v in raw]
             self._num[column] = found
         return found
 
-    @cached_property
+    def full(self, column: str) -> list[float] | None:
+        """`num(column)` when every row holds a number, else None (known from the types
+        when the column was parsed; `None in list` compares every float with None)."""
+        nums = self.num(column)
+        known = self._full.get(column)
+        if known is None:
+            known = self._full[column] = None not in nums
+        return cast(list[float], nums) if known else None
+
+    @property
     def codes(self) -> list[str | None]:
-        raws = self.raw(spec.COL_KODE_RO)
-        if _types(raws) == {str}:
-            stripped = list(map(str.strip, raws))
-            if "" not in stripped:
-                return cast(list[str | None], stripped)
-        return [
-            (v.strip() or None) if type(v) is str else (None if v is None else row.kode)
-            for row, v in zip(self.rows, self.raw(spec.COL_KODE_RO), strict=True)
-        ]
+        return self.table.codes
 
     @cached_property
     def first(self) -> dict[str, int]:
@@ -175,11 +168,18 @@ class _Month:
         Rules then compare whole columns at C speed (``list(map(d.get, codes)) == nums``)
         and fall back to the row by row check only when something differs.
         """
-        return len(self.first) == len(self.rows)
+        return len(self.first) == self.n
 
     def expected(self, by_code: dict[Any, Any]) -> list[Any]:
-        """`by_code` laid along the rows (None where an RO has no value)."""
-        return list(map(by_code.get, self.codes))
+        """`by_code` laid along the rows (None where an RO has no value).
+
+        When `by_code` holds exactly this month's ROs in row order (the usual case: every
+        sheet lists the ROs in the Referensi RO order), its values are the answer; comparing
+        the key lists runs in sequence and costs far less than one lookup per row."""
+        codes = self.codes
+        if len(by_code) == len(codes) and list(by_code) == codes:
+            return list(by_code.values())
+        return list(map(by_code.get, codes))
 
     def all_dates(self, column: str) -> bool:
         """Every row holds a date (no blank, no text) in `column`."""
@@ -239,25 +239,20 @@ class _Facts:
         return self.ref_numbers(column).get(code)
 
     @cached_property
-    def _plan_rows(self) -> dict[int, dict[str, dict[str, Any]]]:
-        """Month -> Kode RO -> the values of its first Rencana row."""
-        result: dict[int, dict[str, dict[str, Any]]] = {m: {} for m in range(1, 13)}
+    def _plan_rows(self) -> dict[int, dict[str, int]]:
+        """Month -> Kode RO -> the index of its first Rencana row."""
+        result: dict[int, dict[str, int]] = {m: {} for m in range(1, 13)}
         table = self.ctx.data.rencana
         if table is None or spec.COL_KODE_RO not in table.columns or spec.COL_BULAN not in table.columns:
             return result
-        values = [r.values for r in table.rows]
-        bulans = list(map(itemgetter(spec.COL_BULAN), values))
-        months = {b: spec.month_number(b) for b in set(bulans)}  # cell values are hashable
-        codes = [
-            c.strip() if type(c) is str else (None if c is None or isinstance(c, CellError) else str(c).strip())
-            for c in map(itemgetter(spec.COL_KODE_RO), values)
-        ]
-        for code, bulan, v in zip(codes, bulans, values, strict=True):
-            month = months[bulan]
+        bulans = table.column(spec.COL_BULAN)
+        month_of = {b: spec.month_number(b) for b in set(bulans)}  # cell values are hashable
+        for i, (code, bulan) in enumerate(zip(table.codes, bulans, strict=True)):
+            month = month_of[bulan]
             if code and month is not None:
                 plan = result[month]
                 if code not in plan:
-                    plan[code] = v
+                    plan[code] = i
         return result
 
     def plan_numbers(self, month: int, column: str) -> dict[str, float]:
@@ -267,19 +262,19 @@ class _Facts:
         if found is None:
             plan = self._plan_rows[month]
             table = self.ctx.data.rencana
-            values = (
-                list(map(itemgetter(column), plan.values()))
-                if table is not None and column in table.columns
-                else []
-            )
-            if values and _types(values) == {float}:
-                found = dict(zip(plan, values, strict=True))
+            if table is None or column not in table.columns:
+                found = {}
             else:
-                found = {code: x for code, v in plan.items() if type(x := v.get(column)) is float}
-            if len(found) < len(plan):  # a few values are ints or not numbers
-                for code, v in plan.items():
-                    if code not in found and (number := as_number(v.get(column))) is not None:
-                        found[code] = number
+                column_values = table.column(column)
+                values = list(map(column_values.__getitem__, plan.values()))
+                if _types(values) == {float}:
+                    found = dict(zip(plan, values, strict=True))
+                else:
+                    found = {}
+                    for code, v in zip(plan, values, strict=True):
+                        number = v if type(v) is float else as_number(v)
+                        if number is not None:
+                            found[code] = number
             self._plan_numbers[key] = found
         return found
 
@@ -290,11 +285,27 @@ class _Facts:
         non-number was met on the way).
         """
         result: _Running = {}
-        running: dict[str, float | None] = {}
+        running: dict[str, float | None] = {}  # a new dict for every month that changes it
         for m in range(1, 13):
             md = self.month(m)
             if md is not None and md.has(column):
                 nums = md.num(column)
+                full = md.full(column) if md.aligned else None
+                if full is not None and not running:  # the first month with data
+                    running = dict(zip(md.first, full, strict=True))
+                    result[m] = running
+                    continue
+                if (
+                    full is not None
+                    and len(running) == len(full)
+                    and list(running) == md.codes
+                    and None not in running.values()
+                ):  # the same ROs in the same order, every value a number: at C speed
+                    totals = cast(list[float], list(running.values()))
+                    running = dict(zip(md.first, map(add, totals, full), strict=True))
+                    result[m] = running
+                    continue
+                running = dict(running)
                 raws = md.raw(column)
                 for code, i in md.first.items():
                     n = nums[i]
@@ -307,7 +318,7 @@ class _Facts:
                         running[code] = None if before is None else before + n
                     else:
                         running[code] = n
-            result[m] = dict(running)
+            result[m] = running
         return result
 
     @cached_property
@@ -381,7 +392,7 @@ def cap_ro_asing(ctx: Context) -> Iterator[Finding]:
         reference = f.reference
         for i in [i for i, code in enumerate(md.codes) if code is None or code not in reference]:
             code = md.codes[i]
-            row = md.rows[i]
+            row = md.row(i)
             if code is None:
                 if isinstance(raws[i], CellError):
                     continue
@@ -438,7 +449,7 @@ def cap_duplikat(ctx: Context) -> Iterator[Finding]:
         for i, code in enumerate(md.codes):
             if code is None or first[code] == i:
                 continue
-            row, first_row = md.rows[i], md.rows[first[code]]
+            row, first_row = md.row(i), md.row(first[code])
             yield ctx.finding(
                 md.sheet,
                 row.ref(),
@@ -473,7 +484,7 @@ def cap_kosong(ctx: Context) -> Iterator[Finding]:
             code = codes[i]
             if code is None or first[code] != i or (reference and code not in reference):
                 continue  # no RO, a repeated row (CAP-DUPLIKAT), an unknown RO (CAP-RO-ASING)
-            row = md.rows[i]
+            row = md.row(i)
             for column, raws in columns:
                 if raws[i] is None:
                     yield ctx.finding(
@@ -509,7 +520,7 @@ def cap_angka(ctx: Context) -> Iterator[Finding]:
                 )
                 yield ctx.finding(
                     md.sheet,
-                    md.rows[i].ref(column),
+                    md.row(i).ref(column),
                     _not_a_number(column, value),
                     ro=md.codes[i],
                     value=value,
@@ -524,7 +535,7 @@ def cap_negatif(ctx: Context) -> Iterator[Finding]:
             if not md.has(column):
                 continue
             nums = md.num(column)
-            full = _full(nums)
+            full = md.full(column)
             if full is not None and (not full or min(full) >= 0):
                 continue
             for i in [i for i, n in enumerate(nums) if n is not None and n < 0]:
@@ -533,7 +544,7 @@ def cap_negatif(ctx: Context) -> Iterator[Finding]:
                 shown = format_rupiah(number) if column == spec.COL_ANGGARAN else format_number(number)
                 yield ctx.finding(
                     md.sheet,
-                    md.rows[i].ref(column),
+                    md.row(i).ref(column),
                     f"{column} bernilai negatif ({shown}); volume dan nilai uang tidak boleh negatif.",
                     ro=md.codes[i],
                     value=number,
@@ -574,7 +585,7 @@ def cap_satuan(ctx: Context) -> Iterator[Finding]:
             shown = target.strip()
             yield ctx.finding(
                 md.sheet,
-                md.rows[i].ref(spec.COL_SATUAN),
+                md.row(i).ref(spec.COL_SATUAN),
                 f"Satuan RO {code} bulan {md.name} ({format_value(value)}) berbeda dengan "
                 f"Referensi RO (\"{shown}\").",
                 ro=code,
@@ -604,7 +615,7 @@ def cap_target(ctx: Context) -> Iterator[Finding]:
                     continue
                 yield ctx.finding(
                     md.sheet,
-                    md.rows[i].ref(spec.COL_TARGET_VOLUME),
+                    md.row(i).ref(spec.COL_TARGET_VOLUME),
                     f"Target Volume RO {code} bulan {md.name} ({format_value(raws[i])}) berbeda "
                     f"dengan Referensi RO ({format_number(expected)}).",
                     ro=code,
@@ -631,7 +642,7 @@ def cap_target(ctx: Context) -> Iterator[Finding]:
                         continue  # written as a fraction: CAP-PERSEN-PECAHAN says so
                 yield ctx.finding(
                     md.sheet,
-                    md.rows[i].ref(spec.COL_TARGET_PROGRES),
+                    md.row(i).ref(spec.COL_TARGET_PROGRES),
                     f"Target Progres RO {code} bulan {md.name} ({format_value(raws[i])}) berbeda "
                     f"dengan lembar Rencana ({format_percent(expected)}).",
                     ro=code,
@@ -646,7 +657,7 @@ def cap_persen(ctx: Context) -> Iterator[Finding]:
         if not md.has(spec.COL_PROGRES):
             continue
         nums = md.num(spec.COL_PROGRES)
-        full = _full(nums)
+        full = md.full(spec.COL_PROGRES)
         if full is not None and (not full or (min(full) >= 0 and max(full) <= 100)):
             continue
         for i in [i for i, n in enumerate(nums) if n is not None and (n < 0 or n > 100)]:
@@ -661,7 +672,7 @@ def cap_persen(ctx: Context) -> Iterator[Finding]:
             )
             yield ctx.finding(
                 md.sheet,
-                md.rows[i].ref(spec.COL_PROGRES),
+                md.row(i).ref(spec.COL_PROGRES),
                 f"Progres Capaian {format_percent(number)} di luar rentang 0–100 %.",
                 ro=md.codes[i],
                 value=number,
@@ -676,7 +687,7 @@ def cap_persen_pecahan(ctx: Context) -> Iterator[Finding]:
             if not md.has(column):
                 continue
             nums = md.num(column)
-            full = _full(nums)
+            full = md.full(column)
             if full is not None:
                 ordered = sorted(full)
                 above = bisect_right(ordered, 0.0)
@@ -688,7 +699,7 @@ def cap_persen_pecahan(ctx: Context) -> Iterator[Finding]:
                 meant = number * 100
                 yield ctx.finding(
                     md.sheet,
-                    md.rows[i].ref(column),
+                    md.row(i).ref(column),
                     f"{column} bernilai {format_number(number)}: kemungkinan ditulis sebagai pecahan "
                     "(kolom persen berisi 0–100, 45 berarti 45 %).",
                     ro=md.codes[i],
@@ -701,30 +712,50 @@ def cap_persen_pecahan(ctx: Context) -> Iterator[Finding]:
 @rule("CAP-PROGRES-TURUN", "error", "Progres Capaian turun dari bulan sebelumnya")
 def cap_progres_turun(ctx: Context) -> Iterator[Finding]:
     f = facts(ctx)
-    last: dict[str, float] = {}
-    last_month: dict[str, str] = {}
+    last: dict[str, float] = {}  # RO -> its last Progres Capaian so far
+    last_month: dict[str, str] = {}  # RO -> the month of that value
     for md in f.checked():
         if not md.has(spec.COL_PROGRES):
             continue
         nums = md.num(spec.COL_PROGRES)
+        full = md.full(spec.COL_PROGRES) if md.aligned else None
+        if full is not None and (not last or list(last) == md.codes):
+            # the same ROs in the same order (or the first month), every value a number:
+            # at C speed, only the rows lower than last month need a look
+            codes = cast(list[str], md.codes)
+            lower = [] if not last else list(compress(range(md.n), map(lt, full, last.values())))
+            for k in lower:
+                ro, value = codes[k], full[k]
+                prior = last[ro]
+                if _lt(value, prior):
+                    yield _progres_turun(ctx, md, k, ro, value, prior, last_month[ro])
+            last = dict(zip(codes, full, strict=True))
+            last_month = dict.fromkeys(codes, md.name)
+            continue
         for code, i in md.first.items():
             number = nums[i]
             if number is None:
                 continue
             before = last.get(code)
             if before is not None and number < before and _lt(number, before):
-                yield ctx.finding(
-                    md.sheet,
-                    md.rows[i].ref(spec.COL_PROGRES),
-                    f"Progres Capaian RO {code} bulan {md.name} ({format_percent(number)}) lebih "
-                    f"rendah dari bulan {last_month[code]} ({format_percent(before)}); progres bersifat "
-                    "kumulatif.",
-                    ro=code,
-                    value=number,
-                    suggestion=f"tulis progres kumulatif paling sedikit {format_number(before, thousands=False)}",
-                )
+                yield _progres_turun(ctx, md, i, code, number, before, last_month[code])
             last[code] = number
             last_month[code] = md.name
+
+
+def _progres_turun(
+    ctx: Context, md: _Month, i: int, code: str, number: float, before: float, before_month: str
+) -> Finding:
+    return ctx.finding(
+        md.sheet,
+        md.row(i).ref(spec.COL_PROGRES),
+        f"Progres Capaian RO {code} bulan {md.name} ({format_percent(number)}) lebih "
+        f"rendah dari bulan {before_month} ({format_percent(before)}); progres bersifat "
+        "kumulatif.",
+        ro=code,
+        value=number,
+        suggestion=f"tulis progres kumulatif paling sedikit {format_number(before, thousands=False)}",
+    )
 
 
 @rule("CAP-KUMULATIF", "error", "Realisasi Volume Kumulatif tidak sama dengan jumlah bulanan")
@@ -735,10 +766,16 @@ def cap_kumulatif(ctx: Context) -> Iterator[Finding]:
             continue
         cum = f.cum_volume[md.number]
         raws, nums = md.raw(spec.COL_RVRO_KUM), md.num(spec.COL_RVRO_KUM)
-        if md.aligned and md.expected(cum) == nums:
-            continue  # every cell is its running sum (or both are unknown / empty)
+        items: Iterable[tuple[str, int]] = md.first.items()
+        if md.aligned:
+            expected_sums = md.expected(cum)
+            if expected_sums == nums:
+                continue  # every cell is its running sum (or both are unknown / empty)
+            # only the rows that differ at all need the tolerant comparison below
+            codes = cast(list[str], md.codes)
+            items = [(codes[i], i) for i in compress(range(md.n), map(ne, expected_sums, nums))]
         month_raws = md.raw(spec.COL_RVRO)
-        for code, i in md.first.items():
+        for code, i in items:
             expected = cum.get(code, 0.0)
             found = nums[i]
             if expected is None or found == expected:
@@ -751,7 +788,7 @@ def cap_kumulatif(ctx: Context) -> Iterator[Finding]:
             span = "Januari" if md.number == 1 else f"Januari–{md.name}"
             yield ctx.finding(
                 md.sheet,
-                md.rows[i].ref(spec.COL_RVRO_KUM),
+                md.row(i).ref(spec.COL_RVRO_KUM),
                 f"Realisasi Volume Kumulatif RO {code} bulan {md.name} ({format_value(raws[i])}) "
                 f"tidak sama dengan jumlah Realisasi Volume Bulan Ini {span} ({format_number(expected)}).",
                 ro=code,
@@ -799,7 +836,7 @@ def cap_melebihi_target(ctx: Context) -> Iterator[Finding]:
     for md, code, i, total, target, previous in _first_excess(f, f.cum_volume, targets, spec.COL_RVRO):
         ref_row = f.reference[code]
         dinamis = spec.norm(ref_row.get(spec.COL_JENIS_RO) or "") == dinamis_key
-        row = md.rows[i]
+        row = md.row(i)
         satuan = ref_row.get(spec.COL_SATUAN)
         unit = f" {satuan.strip()}" if isinstance(satuan, str) and satuan.strip() else ""
         if dinamis:
@@ -835,7 +872,7 @@ def cap_progres_volume(ctx: Context) -> Iterator[Finding]:
         nums = md.num(spec.COL_PROGRES)
         items: Iterable[tuple[str, int]] = md.first.items()
         if md.aligned:
-            full, totals, limits = _full(nums), md.expected(cum), md.expected(shrunk)
+            full, totals, limits = md.full(spec.COL_PROGRES), md.expected(cum), md.expected(shrunk)
             if full is not None and None not in totals and None not in limits:
                 # C speed: only rows at 100 % or whose volume reached the target need a look
                 look = map(or_, map(ge, full, repeat(_ALMOST_100)), map(ge, totals, limits))
@@ -872,7 +909,7 @@ def cap_progres_volume(ctx: Context) -> Iterator[Finding]:
                 continue
             yield ctx.finding(
                 md.sheet,
-                md.rows[i].ref(spec.COL_PROGRES),
+                md.row(i).ref(spec.COL_PROGRES),
                 message,
                 ro=code,
                 value=progres,
@@ -891,7 +928,7 @@ def cap_kendala(ctx: Context) -> Iterator[Finding]:
         plan = f.plan_numbers(md.number, spec.COL_TARGET_PROGRES)
         own_targets = md.num(spec.COL_TARGET_PROGRES) if md.has(spec.COL_TARGET_PROGRES) else None
         if md.aligned:
-            full, targets = _full(nums), md.expected(plan)
+            full, targets = md.full(spec.COL_PROGRES), md.expected(plan)
             if full is not None and None not in targets and all(map(ge, full, targets)):
                 continue  # every RO on or ahead of its plan
         texts = [(c, md.raw(c)) for c in text_columns]
@@ -912,7 +949,7 @@ def cap_kendala(ctx: Context) -> Iterator[Finding]:
             which = " dan ".join(empty)
             yield ctx.finding(
                 md.sheet,
-                md.rows[i].ref(empty[0]),
+                md.row(i).ref(empty[0]),
                 f"Progres Capaian RO {code} bulan {md.name} ({format_percent(progres)}) di bawah "
                 f"Target Progres ({format_percent(target)}) tetapi {which} kosong.",
                 ro=code,
@@ -967,7 +1004,7 @@ def cap_tanggal(ctx: Context) -> Iterator[Finding]:
             value = raws[i]
             if value is None or isinstance(value, CellError):
                 continue
-            row = md.rows[i]
+            row = md.row(i)
             if date is None:
                 guess = parse_date(value) if isinstance(value, str) else None
                 if guess is not None:
@@ -1045,7 +1082,7 @@ def cap_terlambat(ctx: Context) -> Iterator[Finding]:
                 continue
             yield ctx.finding(
                 md.sheet,
-                md.rows[i].ref(spec.COL_TANGGAL),
+                md.row(i).ref(spec.COL_TANGGAL),
                 f"Capaian output RO {code} bulan {md.name} direkam di SAKTI pada {format_date(date)}, "
                 f"melewati tenggat {format_date(deadline)}.",
                 ro=code,
@@ -1059,7 +1096,7 @@ def cap_pagu(ctx: Context) -> Iterator[Finding]:
     f = facts(ctx)
     pagus = f.ref_numbers(spec.COL_PAGU)
     for md, code, i, total, pagu, previous in _first_excess(f, f.cum_budget, pagus, spec.COL_ANGGARAN):
-        row = md.rows[i]
+        row = md.row(i)
         yield ctx.finding(
             md.sheet,
             row.ref(spec.COL_ANGGARAN),
@@ -1084,7 +1121,7 @@ def cap_deviasi_rpd(ctx: Context) -> Iterator[Finding]:
         nums = md.num(spec.COL_ANGGARAN)
         notes = md.raw(spec.COL_KETERANGAN) if md.has(spec.COL_KETERANGAN) else None
         plan = f.plan_numbers(md.number, spec.COL_RPD)
-        full, rpds = _full(nums), md.expected(plan) if md.aligned else None
+        full, rpds = md.full(spec.COL_ANGGARAN), md.expected(plan) if md.aligned else None
         if full is not None and rpds is not None and None not in rpds:
             # C speed: the rows whose |realisation - RPD| > RPD x ratio
             away = map(gt, map(abs, map(sub, full, rpds)), map(mul, rpds, repeat(ratio)))
@@ -1115,7 +1152,7 @@ def cap_deviasi_rpd(ctx: Context) -> Iterator[Finding]:
             where = "isi Keterangan" if notes is not None else "tambahkan kolom Keterangan dan isi"
             yield ctx.finding(
                 md.sheet,
-                md.rows[i].ref(spec.COL_ANGGARAN),
+                md.row(i).ref(spec.COL_ANGGARAN),
                 f"Realisasi Anggaran RO {code} bulan {md.name} ({format_rupiah(spent)}) {shown} dari "
                 f"Rencana Penarikan Dana ({format_rupiah(rpd)}); batas {format_number(limit)} %, "
                 "Keterangan kosong.",
@@ -1138,7 +1175,7 @@ def cap_mendahului(ctx: Context) -> Iterator[Finding]:
         raws = [md.raw(c) for c in columns]
         first: tuple[int, str] | None = None
         count = 0
-        for i in range(len(md.rows)):
+        for i in range(md.n):
             for column, values in zip(columns, raws, strict=True):
                 if values[i] is not None:
                     count += 1
@@ -1147,7 +1184,7 @@ def cap_mendahului(ctx: Context) -> Iterator[Finding]:
                     break
         if first is None:
             continue
-        row = md.rows[first[0]]
+        row = md.row(first[0])
         basis = (
             f"bulan pelaporan adalah {spec.MONTHS[reporting - 1]}" if reporting else "belum ada bulan dilaporkan"
         )

@@ -5,24 +5,35 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from sopxl import spec
 from sopxl.findings import Finding
-from sopxl.reader import CellError, Row, is_blank
+from sopxl.reader import CellError, Row, Table, is_blank
 from sopxl.rules.base import Context, rule
 from sopxl.rules.referensi import code_key, num, number_or_text, rupiah, show, typed, usable
 
 
 @dataclass
 class _Plan:
-    """One pass over the plan rows: by RO and month, plus the rows REN-RO must report."""
+    """One pass over the plan rows: by RO and month, plus the rows REN-RO must report.
+    Rows are indices into the Rencana table (`Table.at(i)` names their cells)."""
 
-    by_ro: dict[str, dict[int, Row]]  # code key -> month -> first row of that month
+    by_ro: dict[str, dict[int, int]]  # code key -> month -> first row of that month
     codes: dict[str, str]  # code key -> code as written first
-    rows_of: dict[str, list[Row]]  # code key -> every row naming it (for an unknown RO)
-    blank_code: list[Row]  # rows with data but no Kode RO
-    bad_month: list[tuple[Row, str]]  # (row, code) whose Bulan is not a month
-    duplicates: list[tuple[Row, str, int, Row]]  # (row, code, month, earlier row)
+    keys: list[str | None]  # code key of every row (None: no code, or an error value)
+    blank_code: list[int]  # rows with data but no Kode RO
+    bad_month: list[tuple[int, str]]  # (row, code) whose Bulan is not a month
+    duplicates: list[tuple[int, str, int, int]]  # (row, code, month, earlier row)
+
+    def rows_naming(self, wanted: set[str]) -> dict[str, list[int]]:
+        """Code key -> every row naming it, for the keys in `wanted` (REN-RO's unknown ROs)."""
+        found: dict[str, list[int]] = {}
+        if wanted:
+            for i, key in enumerate(self.keys):
+                if key in wanted:
+                    found.setdefault(key, []).append(i)
+        return found
 
 
 _PLANS: weakref.WeakKeyDictionary[Context, _Plan | None] = weakref.WeakKeyDictionary()
@@ -39,52 +50,55 @@ def _plan(ctx: Context) -> _Plan | None:
     plan = None
     if usable(table, spec.COL_KODE_RO, spec.COL_BULAN):
         assert table is not None
-        plan = _Plan({}, {}, {}, [], [], [])
-        by_ro, rows_of = plan.by_ro, plan.rows_of
-        keys: dict[str, str] = {}  # cell text -> code key (a plan repeats each code 12 times)
-        month_of: dict[str, int | None] = {}  # month text -> number
-        for row in table.rows:
-            values = row.values
-            raw = values.get(spec.COL_KODE_RO)
-            raw_month = values.get(spec.COL_BULAN)
-            if type(raw) is str and raw in keys:
-                key = keys[raw]
-            else:
-                if isinstance(raw, CellError) or isinstance(raw_month, CellError):
-                    continue
-                code = row.kode
-                if code is None:
-                    plan.blank_code.append(row)
-                    continue
-                key = code_key(code)
-                if type(raw) is str:
-                    keys[raw] = key
-                if key not in plan.codes:
-                    plan.codes[key] = code
-            if type(raw_month) is str:
-                if raw_month in month_of:
-                    month = month_of[raw_month]
-                else:
-                    month = month_of[raw_month] = spec.month_number(raw_month)
-            elif isinstance(raw_month, CellError):
-                continue
-            else:
-                month = spec.month_number(raw_month)
-            members = rows_of.get(key)
-            if members is None:
-                members = rows_of[key] = []
-                by_ro[key] = {}
-            members.append(row)
-            if month is None:
-                plan.bad_month.append((row, plan.codes[key]))
-                continue
-            months = by_ro[key]
-            earlier = months.get(month)
-            if earlier is None:
-                months[month] = row
-            else:
-                plan.duplicates.append((row, plan.codes[key], month, earlier))
+        plan = _plan_of(table)
     _PLANS[ctx] = plan
+    return plan
+
+
+def _plan_of(table: Table) -> _Plan:
+    raws = table.column(spec.COL_KODE_RO)
+    raw_months = table.column(spec.COL_BULAN)
+    codes = table.codes
+    month_of = {v: None if isinstance(v, CellError) else spec.month_number(v) for v in set(raw_months)}
+    plan = _Plan({}, {}, [], [], [], [])
+    if (
+        CellError not in set(map(type, raws))
+        and None not in codes
+        and None not in month_of.values()
+    ):  # the usual plan: every row has a code and a month (the lean loop below)
+        keys = plan.keys = cast(list[str | None], list(map(str.upper, cast(list[str], codes))))
+        months = list(map(month_of.__getitem__, raw_months))
+        for key, code in zip(keys, codes, strict=True):
+            if key not in plan.codes:
+                plan.codes[cast(str, key)] = cast(str, code)
+        by_ro: dict[str, dict[int, int]] = {key: {} for key in plan.codes}
+        for i, key, month in zip(range(len(keys)), keys, months, strict=True):
+            assert month is not None and key is not None
+            earlier = by_ro[key].setdefault(month, i)
+            if earlier != i:
+                plan.duplicates.append((i, plan.codes[key], month, earlier))
+        plan.by_ro = by_ro
+        return plan
+    for i, (raw, raw_month) in enumerate(zip(raws, raw_months, strict=True)):
+        plan.keys.append(None)
+        if isinstance(raw, CellError) or isinstance(raw_month, CellError):
+            continue
+        code = codes[i]
+        if code is None:
+            plan.blank_code.append(i)
+            continue
+        key = code_key(code)
+        plan.keys[i] = key
+        if key not in plan.codes:
+            plan.codes[key] = code
+            plan.by_ro[key] = {}
+        month = month_of[raw_month]
+        if month is None:
+            plan.bad_month.append((i, plan.codes[key]))
+            continue
+        earlier = plan.by_ro[key].setdefault(month, i)
+        if earlier != i:
+            plan.duplicates.append((i, plan.codes[key], month, earlier))
     return plan
 
 
@@ -110,18 +124,17 @@ def rencana_ro(ctx: Context) -> Iterator[Finding]:
         return
     reference = _reference_keys(ctx)
     found: list[tuple[int, int, Finding]] = []  # (sheet row, order within the row, finding)
-    for row in plan.blank_code:
+    for row in map(table.at, plan.blank_code):
         found.append((row.r, 0, ctx.finding(
             table.sheet, row.ref(spec.COL_KODE_RO),
             f"Baris rencana {row.r} tidak memuat Kode RO.",
             suggestion="Isi Kode RO yang ada di lembar Referensi RO, atau hapus baris ini.",
         )))
     if reference is not None:
-        for key, rows in plan.rows_of.items():
-            if key in reference:
-                continue
+        unknown = {key for key in plan.by_ro if key not in reference}
+        for key, rows in plan.rows_naming(unknown).items():
             code = plan.codes[key]
-            for row in rows:
+            for row in map(table.at, rows):
                 found.append((row.r, 0, ctx.finding(
                     table.sheet, row.ref(spec.COL_KODE_RO),
                     f"RO {code} pada rencana tidak ada di lembar {spec.SHEET_REFERENSI}.",
@@ -129,7 +142,8 @@ def rencana_ro(ctx: Context) -> Iterator[Finding]:
                     suggestion=f"Perbaiki Kode RO agar sama dengan {spec.SHEET_REFERENSI}, atau "
                     f"tambahkan RO ini ke {spec.SHEET_REFERENSI}.",
                 )))
-    for row, code in plan.bad_month:
+    for i, code in plan.bad_month:
+        row = table.at(i)
         month_value = row.get(spec.COL_BULAN)
         found.append((row.r, 1, ctx.finding(
             table.sheet, row.ref(spec.COL_BULAN),
@@ -137,7 +151,8 @@ def rencana_ro(ctx: Context) -> Iterator[Finding]:
             ro=code, value=month_value,
             suggestion="Isi nama bulan (Januari … Desember) atau angka 1–12.",
         )))
-    for row, code, month, earlier in plan.duplicates:
+    for i, code, month, j in plan.duplicates:
+        row, earlier = table.at(i), table.at(j)
         found.append((row.r, 1, ctx.finding(
             table.sheet, row.ref(spec.COL_KODE_RO),
             f"Rencana RO {code} bulan {spec.MONTHS[month - 1]} ganda: sudah ada di baris "
@@ -172,12 +187,13 @@ def rencana_target(ctx: Context) -> Iterator[Finding]:
     plan = _plan(ctx)
     if plan is None or table is None or spec.COL_TARGET_PROGRES not in table.columns:
         return
+    targets = table.column(spec.COL_TARGET_PROGRES)
     for key, months in plan.by_ro.items():
         code = plan.codes[key]
         previous: tuple[int, float] | None = None
         for month in sorted(months):
-            row = months[month]
-            value = row.values.get(spec.COL_TARGET_PROGRES)
+            i = months[month]
+            value = targets[i]
             if (
                 type(value) is float
                 and 0.0 <= value <= 100.0
@@ -188,7 +204,7 @@ def rencana_target(ctx: Context) -> Iterator[Finding]:
                 continue
             if isinstance(value, CellError):
                 continue
-            cell = row.ref(spec.COL_TARGET_PROGRES)
+            cell = table.ref_at(i, spec.COL_TARGET_PROGRES)
             name = spec.MONTHS[month - 1]
             number, meant = number_or_text(value)
             if number is None:
@@ -250,15 +266,19 @@ def rencana_pagu(ctx: Context) -> Iterator[Finding]:
         or spec.COL_PAGU not in referensi.columns
     ):
         return
+    rpds = table.column(spec.COL_RPD)
+    numbers = set(map(type, rpds)) == {float}  # every RPD a number: sums at C speed
     for key, ref_row in reference.items():
         pagu, _ = number_or_text(ref_row.get(spec.COL_PAGU))
         months = plan.by_ro.get(key)
         if pagu is None or not months:
             continue  # REF-NILAI / REN-RO report these
+        if numbers and abs(sum(map(rpds.__getitem__, months.values())) - pagu) < 0.25:
+            continue  # well within the 0.5 the exact sum below allows
         total = 0.0
         unreadable: list[str] = []
-        for month, row in sorted(months.items()):
-            value = row.get(spec.COL_RPD)
+        for month, i in sorted(months.items()):
+            value = rpds[i]
             number, meant = number_or_text(value)
             if number is not None:
                 total += number

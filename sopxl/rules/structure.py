@@ -110,7 +110,7 @@ def formula_error(ctx: Context) -> Iterator[Finding]:
         table = tables.get(actual)
         codes_by_row: dict[int, str | None] = {}
         if table is not None:
-            codes_by_row = {row.r: row.kode for row in table.rows}
+            codes_by_row = dict(zip(table.row_numbers, table.codes, strict=True))
         for (r, c), code in sorted(errors.items()):
             ref = spec.cell_ref(r, c)
             ro = codes_by_row.get(r)
