@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 import weakref
 from bisect import bisect_right
@@ -94,6 +95,14 @@ def _types(values: list[Any]) -> set[type]:
     """The types of the values (computed at C speed)."""
     return set(map(type, values))
 
+
+
+def _fill(values: list[Any], default: float) -> list[Any]:
+    """`values` with None replaced by `default` (the list itself when it holds no None), so
+    that whole columns compare at C speed with `map`."""
+    if None not in values:
+        return values
+    return [default if v is None else v for v in values]
 
 
 def _code_key(text: str) -> str:
@@ -295,14 +304,19 @@ class _Facts:
                     running = dict(zip(md.first, full, strict=True))
                     result[m] = running
                     continue
-                if (
-                    full is not None
-                    and len(running) == len(full)
-                    and list(running) == md.codes
-                    and None not in running.values()
-                ):  # the same ROs in the same order, every value a number: at C speed
-                    totals = cast(list[float], list(running.values()))
-                    running = dict(zip(md.first, map(add, totals, full), strict=True))
+                if md.aligned and len(running) == md.n and list(running) == md.codes:
+                    # the same ROs in the same order as the sums so far: column by column
+                    before = list(running.values())
+                    if full is not None and None not in before:  # all numbers: at C speed
+                        totals: list[float | None] = list(
+                            map(add, cast(list[float], before), full)
+                        )
+                    else:  # unknown sums stay unknown; a non-number makes a sum unknown
+                        totals = [
+                            None if b is None else (b + x if x is not None else (b if r is None else None))
+                            for b, x, r in zip(before, nums, md.raw(column), strict=True)
+                        ]
+                    running = dict(zip(md.first, totals, strict=True))
                     result[m] = running
                     continue
                 running = dict(running)
@@ -314,8 +328,8 @@ class _Facts:
                             running[code] = None
                         continue
                     if code in running:
-                        before = running[code]
-                        running[code] = None if before is None else before + n
+                        so_far = running[code]
+                        running[code] = None if so_far is None else so_far + n
                     else:
                         running[code] = n
             result[m] = running
@@ -601,12 +615,7 @@ def cap_target(ctx: Context) -> Iterator[Finding]:
     for md in f.checked():
         if md.has(spec.COL_TARGET_VOLUME):
             raws, nums = md.raw(spec.COL_TARGET_VOLUME), md.num(spec.COL_TARGET_VOLUME)
-            same = md.aligned and md.expected(volumes) == nums
-            suspects = [] if same else [
-                (code, i, expected)
-                for code, i in md.first.items()
-                if (expected := volumes.get(code)) is not None and nums[i] != expected
-            ]
+            suspects = _differing(md, volumes, nums)
             for code, i, expected in suspects:
                 found = nums[i]
                 if found is None and raws[i] is not None:
@@ -625,12 +634,7 @@ def cap_target(ctx: Context) -> Iterator[Finding]:
         if md.has(spec.COL_TARGET_PROGRES):
             plan = f.plan_numbers(md.number, spec.COL_TARGET_PROGRES)
             raws, nums = md.raw(spec.COL_TARGET_PROGRES), md.num(spec.COL_TARGET_PROGRES)
-            same = md.aligned and md.expected(plan) == nums
-            suspects = [] if same else [
-                (code, i, expected)
-                for code, i in md.first.items()
-                if (expected := plan.get(code)) is not None and nums[i] != expected
-            ]
+            suspects = _differing(md, plan, nums)
             for code, i, expected in suspects:
                 found = nums[i]
                 if found is None and raws[i] is not None:
@@ -649,6 +653,28 @@ def cap_target(ctx: Context) -> Iterator[Finding]:
                     value=raws[i],
                     suggestion=f"Target Progres seharusnya {format_number(expected)} (sesuai lembar Rencana)",
                 )
+
+
+def _differing(
+    md: _Month, by_code: dict[str, float], nums: list[float | None]
+) -> list[tuple[str, int, float]]:
+    """(code, row, expected) of the first rows whose number is not exactly `by_code`'s
+    value for their RO (ROs without a value are left out)."""
+    if md.aligned:
+        expected = md.expected(by_code)
+        if expected == nums:
+            return []
+        codes = cast(list[str], md.codes)  # aligned: every row has its code
+        return [
+            (codes[i], i, expected[i])
+            for i in compress(range(md.n), map(ne, expected, nums))
+            if expected[i] is not None
+        ]
+    return [
+        (code, i, value)
+        for code, i in md.first.items()
+        if (value := by_code.get(code)) is not None and nums[i] != value
+    ]
 
 
 @rule("CAP-PERSEN", "error", "Progres Capaian di luar 0–100")
@@ -872,12 +898,14 @@ def cap_progres_volume(ctx: Context) -> Iterator[Finding]:
         nums = md.num(spec.COL_PROGRES)
         items: Iterable[tuple[str, int]] = md.first.items()
         if md.aligned:
-            full, totals, limits = md.full(spec.COL_PROGRES), md.expected(cum), md.expected(shrunk)
-            if full is not None and None not in totals and None not in limits:
-                # C speed: only rows at 100 % or whose volume reached the target need a look
-                look = map(or_, map(ge, full, repeat(_ALMOST_100)), map(ge, totals, limits))
-                codes = cast(list[str], md.codes)  # aligned: every row has its code
-                items = [(codes[i], i) for i in compress(range(len(full)), look)]
+            # C speed: only rows at 100 % or whose volume reached the target need a look (an
+            # empty Progres never is at 100 %, an unknown sum never reached, no target never)
+            full = _fill(nums, -1.0)
+            totals = _fill(md.expected(cum), -math.inf)
+            limits = _fill(md.expected(shrunk), math.inf)
+            look = map(or_, map(ge, full, repeat(_ALMOST_100)), map(ge, totals, limits))
+            codes = cast(list[str], md.codes)  # aligned: every row has its code
+            items = [(codes[i], i) for i in compress(range(md.n), look)]
         for code, i in items:
             progres = nums[i]
             if progres is None or progres < 0:
@@ -927,16 +955,21 @@ def cap_kendala(ctx: Context) -> Iterator[Finding]:
         nums = md.num(spec.COL_PROGRES)
         plan = f.plan_numbers(md.number, spec.COL_TARGET_PROGRES)
         own_targets = md.num(spec.COL_TARGET_PROGRES) if md.has(spec.COL_TARGET_PROGRES) else None
-        if md.aligned:
-            full, targets = md.full(spec.COL_PROGRES), md.expected(plan)
-            if full is not None and None not in targets and all(map(ge, full, targets)):
-                continue  # every RO on or ahead of its plan
         texts = [(c, md.raw(c)) for c in text_columns]
-        suspects = [
-            (code, i, progres)
-            for code, i in md.first.items()
-            if (progres := nums[i]) is not None and not (code in plan and progres >= plan[code])
-        ]
+        if md.aligned:
+            # C speed: the rows with a Progres Capaian below their plan, or without a plan
+            # (an empty Progres is never below; no plan is always "below" and looked at)
+            progress = _fill(nums, math.inf)
+            targets = _fill(md.expected(plan), math.inf)
+            codes = cast(list[str], md.codes)
+            suspects = [(codes[i], i, cast(float, nums[i]))
+                        for i in compress(range(md.n), map(lt, progress, targets))]
+        else:
+            suspects = [
+                (code, i, progres)
+                for code, i in md.first.items()
+                if (progres := nums[i]) is not None and not (code in plan and progres >= plan[code])
+            ]
         for code, i, progres in suspects:
             target = plan.get(code)
             if target is None and own_targets is not None:
@@ -1121,12 +1154,14 @@ def cap_deviasi_rpd(ctx: Context) -> Iterator[Finding]:
         nums = md.num(spec.COL_ANGGARAN)
         notes = md.raw(spec.COL_KETERANGAN) if md.has(spec.COL_KETERANGAN) else None
         plan = f.plan_numbers(md.number, spec.COL_RPD)
-        full, rpds = md.full(spec.COL_ANGGARAN), md.expected(plan) if md.aligned else None
-        if full is not None and rpds is not None and None not in rpds:
-            # C speed: the rows whose |realisation - RPD| > RPD x ratio
-            away = map(gt, map(abs, map(sub, full, rpds)), map(mul, rpds, repeat(ratio)))
+        if md.aligned:
+            # C speed: the rows whose |realisation - RPD| > RPD x ratio (a missing number or
+            # plan is NaN, and NaN compares false)
+            spent_all = _fill(nums, math.nan)
+            rpds = _fill(md.expected(plan), math.nan)
+            away = map(gt, map(abs, map(sub, spent_all, rpds)), map(mul, rpds, repeat(ratio)))
             codes = md.codes
-            candidates = [(codes[i], i, full[i], rpds[i]) for i in compress(range(len(full)), away)]
+            candidates = [(codes[i], i, spent_all[i], rpds[i]) for i in compress(range(md.n), away)]
         else:
             candidates = [
                 (code, i, spent, rpd)

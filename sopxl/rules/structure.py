@@ -109,14 +109,18 @@ def formula_error(ctx: Context) -> Iterator[Finding]:
             continue
         table = tables.get(actual)
         codes_by_row: dict[int, str | None] = {}
+        names: dict[int, str] = {}  # column number -> canonical name (the first, if repeated)
+        header_row = 0
         if table is not None:
             codes_by_row = dict(zip(table.row_numbers, table.codes, strict=True))
+            if table.header_row is not None:
+                header_row = table.header_row
+                for name, col in table.columns.items():
+                    names.setdefault(col, name)
         for (r, c), code in sorted(errors.items()):
             ref = spec.cell_ref(r, c)
             ro = codes_by_row.get(r)
-            column = None
-            if table is not None and table.header_row is not None and r > table.header_row:
-                column = next((name for name, col in table.columns.items() if col == c), None)
+            column = names.get(c) if header_row and r > header_row else None
             where = f" (kolom '{column}')" if column else ""
             yield ctx.finding(
                 actual,
