@@ -132,6 +132,17 @@ class Context:
         return self.rows_by_code(self.data.referensi)
 
 
+def ro_major(months: list[int | None]) -> bool:
+    """Whether a plan's rows run RO by RO, each with its 12 months in order (how `sopxl init`,
+    the DIPA's halaman III and most people lay out Rencana): row i is then month i % 12 + 1,
+    and a month's rows are one slice (checked at C speed)."""
+    n = len(months)
+    return n > 0 and n % 12 == 0 and months == _MONTH_CYCLE * (n // 12)
+
+
+_MONTH_CYCLE: list[int | None] = list(range(1, 13))
+
+
 def run_rules(data: WorkbookData, settings: Settings, only: Iterable[str] | None = None) -> Iterator[Finding]:
     """Run every registered rule (or those in `only`) and yield their findings in catalogue order."""
     import sopxl.rules  # noqa: F401  (registers the catalogue)

@@ -68,7 +68,7 @@ from sopxl.parse import (
     parse_number,
 )
 from sopxl.reader import CellError, Row, RowAt, Table
-from sopxl.rules.base import Context, rule
+from sopxl.rules.base import Context, ro_major, rule
 
 TOLERANCE: Final = 1e-6
 _ALMOST_100: Final = 100 - 100 * TOLERANCE
@@ -256,6 +256,18 @@ class _Facts:
             return result
         bulans = table.column(spec.COL_BULAN)
         month_of = {b: spec.month_number(b) for b in set(bulans)}  # cell values are hashable
+        months = list(map(month_of.__getitem__, bulans))
+        if ro_major(months):  # the usual layout: the slices of one month are that month's rows
+            codes = table.codes
+            n = len(codes)
+            for m in range(1, 13):
+                of_month = codes[m - 1 :: 12]
+                if None in of_month or len(set(of_month)) < len(of_month):
+                    break  # a blank or repeated code: the general loop below
+                result[m] = dict(zip(cast(list[str], of_month), range(m - 1, n, 12), strict=True))
+            else:
+                return result
+            result = {m: {} for m in range(1, 13)}
         for i, (code, bulan) in enumerate(zip(table.codes, bulans, strict=True)):
             month = month_of[bulan]
             if code and month is not None:
