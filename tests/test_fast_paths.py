@@ -21,6 +21,7 @@ from sopxl import spec
 from sopxl.config import Settings
 from sopxl.reader import read_workbook
 from sopxl.rules import capaian
+from sopxl.rules.base import Context
 from sopxl.samplegen import build_sample
 from sopxl.validate import check
 
@@ -54,14 +55,20 @@ def test_planted_sample_same_findings(tmp_path: Path, monkeypatch: pytest.Monkey
     assert {f[0] for f in found} >= {p.rule for p in planted if p.rule.startswith("CAP-")}
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize(("seed", "reorder"), [(1, False), (2, False), (3, False), (4, True), (5, True)])
 def test_scattered_blanks_errors_and_deviations_same_findings(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, reorder: bool
 ) -> None:
     """Empty cells, Excel error values and changed numbers scattered over every monthly
-    column that the fast paths read: the paths that tolerate them must agree too."""
+    column that the fast paths read: the paths that tolerate them must agree too. With
+    `reorder`, every month lists its ROs in another order than Referensi RO and the plan is
+    not laid out RO by RO, so the "same order" shortcuts are skipped as well."""
     rnd = random.Random(seed)
     book = standard_book(months=6)
+    if reorder:
+        for month in book.months:
+            book.months[month].reverse()
+        rnd.shuffle(book.rencana)
     columns = (spec.COL_RVRO, spec.COL_RVRO_KUM, spec.COL_PROGRES, spec.COL_ANGGARAN,
                spec.COL_TARGET_VOLUME, spec.COL_TARGET_PROGRES, spec.COL_KENDALA)
     for month in range(1, 7):
@@ -78,3 +85,31 @@ def test_scattered_blanks_errors_and_deviations_same_findings(
     found = _both(path, monkeypatch)
     assert any(f[0] == "STR-FORMULA-ERROR" for f in found)
     assert any(f[0] == "CAP-KOSONG" for f in found)
+
+
+def test_plan_slices_equal_the_row_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Rencana laid out RO by RO is indexed by month slices; the row loop gives the same."""
+    from sopxl.rules import rencana
+    from sopxl.rules.base import ro_major
+
+    assert ro_major([*range(1, 13)] * 3) and not ro_major([*range(1, 13), 1]) and not ro_major([])
+    path = tmp_path / "bersih.xlsx"
+    build_sample(path, months=9, seed=4, today=dt.date.fromisoformat(TODAY))
+    table = read_workbook(path).rencana
+    assert table is not None
+    months = [spec.month_number(v) for v in table.column(spec.COL_BULAN)]
+    assert ro_major(months)  # the sample's plan is laid out RO by RO: the slices are used
+    fast = rencana._plan_of(table)
+    monkeypatch.setattr(rencana, "ro_major", lambda months: False)
+    slow = rencana._plan_of(table)
+    assert fast.by_ro == slow.by_ro and list(fast.by_ro) == list(slow.by_ro)
+    assert fast.codes == slow.codes and fast.duplicates == slow.duplicates == []
+
+
+    def plan_rows() -> list[list[tuple[str, int]]]:  # capaian's index: month -> RO -> row
+        ctx = Context(read_workbook(path), Settings(today=TODAY))
+        return [list(rows.items()) for rows in capaian.facts(ctx)._plan_rows.values()]
+
+    fast_rows = plan_rows()
+    monkeypatch.setattr(capaian, "ro_major", lambda months: False)
+    assert plan_rows() == fast_rows and all(fast_rows)
