@@ -209,6 +209,7 @@ class _Facts:
         self._ref_numbers: dict[str, dict[str, float]] = {}
         self._plan_numbers: dict[tuple[int, str], dict[str, float]] = {}
         self._dates: dict[tuple[int, int], tuple[dt.date, dt.date]] = {}
+        self._plan_sliced = False  # _plan_rows found the plan laid out RO by RO
 
     def month(self, number: int) -> _Month | None:
         """A month whose sheet exists and has a header row with Kode RO."""
@@ -266,6 +267,7 @@ class _Facts:
                     break  # a blank or repeated code: the general loop below
                 result[m] = dict(zip(cast(list[str], of_month), range(m - 1, n, 12), strict=True))
             else:
+                self._plan_sliced = True
                 return result
             result = {m: {} for m in range(1, 13)}
         for i, (code, bulan) in enumerate(zip(table.codes, bulans, strict=True)):
@@ -287,7 +289,10 @@ class _Facts:
                 found = {}
             else:
                 column_values = table.column(column)
-                values = list(map(column_values.__getitem__, plan.values()))
+                if self._plan_sliced:  # month m's rows are rows m-1, m+11, ...: one C slice
+                    values = column_values[month - 1 :: 12]
+                else:
+                    values = list(map(column_values.__getitem__, plan.values()))
                 if _types(values) == {float}:
                     found = dict(zip(plan, values, strict=True))
                 else:
