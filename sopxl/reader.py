@@ -294,15 +294,8 @@ class WorkbookReader:
             raise UnreadableWorkbook(_too_many_rows(sheet, len(raw), self.settings))
         if not clean:
             return raw
-        for row in raw:  # calamine gives "" for an empty cell: make it None, in place
-            if "" in row:
-                i = row.index("")
-                while True:
-                    row[i] = None
-                    try:
-                        i = row.index("", i + 1)
-                    except ValueError:
-                        break
+        for k, row in enumerate(raw):  # calamine gives "" for an empty cell: make it None
+            raw[k] = _none_for_empty(row)
         return raw
 
     def _scan(self, sheet: str) -> _Scan | None:
@@ -414,6 +407,8 @@ MAX_CELLS_PER_SHEET = 20_000_000
 _DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"')
 _ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 _WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})[0-9]')
+
+
 def _col_number(letters: bytes) -> int:
     col = 0
     for ch in letters:
@@ -482,18 +477,24 @@ def find_table(
     return Table(sheet, header_index + 1, mapping, found, missing, row_numbers, data)
 
 
+def _none_for_empty(values: list[Any]) -> list[Any]:
+    """`values` with calamine's empty cells ("") as None: changed in place where they are
+    few (each found at C speed), a new list where they are many."""
+    empty = values.count("")
+    if empty * 4 > len(values):
+        return [None if v == "" else v for v in values]
+    i = -1
+    for _ in range(empty):
+        i = values.index("", i + 1)
+        values[i] = None
+    return values
+
+
 def _clean_text(values: list[Any]) -> list[Any]:
     """Empty text ("", calamine's empty cell) and white-space-only text to None; the searches
     run at C speed and only the cells found are touched (a column of numbers with a few
     empty or error cells, or of codes, is the usual case)."""
-    empty = values.count("")
-    if empty * 4 > len(values):
-        values = [None if v == "" else v for v in values]
-    else:
-        i = -1
-        for _ in range(empty):
-            i = values.index("", i + 1)
-            values[i] = None
+    values = _none_for_empty(values)
     if any(map(str.isspace, filter(str.__instancecheck__, values))):
         values = [None if type(v) is str and v.isspace() else v for v in values]
     return values

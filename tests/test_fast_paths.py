@@ -36,8 +36,7 @@ def _findings(path: Path, monkeypatch: pytest.MonkeyPatch | None) -> list[tuple[
             mp.setattr(capaian._Month, "aligned", property(lambda self: False))
             mp.setattr(capaian._Month, "full", lambda self, column: None)
             mp.setattr(capaian._Month, "expected", lambda self, by_code: list(map(by_code.get, self.codes)))
-            mp.setattr(capaian, "ro_major", lambda months: False)  # the plan by its row loops
-            mp.setattr(rencana, "ro_major", lambda months: False)
+            mp.setattr(Context, "plan_ro_major", property(lambda self: False))  # plan: row loops
         result = check(data, settings)
     return [(f.rule, f.severity, f.sheet, f.cell, f.ro, f.value, f.message, f.suggestion)
             for f in result.findings]
@@ -100,9 +99,8 @@ def test_plan_slices_equal_the_row_loop(tmp_path: Path, monkeypatch: pytest.Monk
     assert table is not None
     months = [spec.month_number(v) for v in table.column(spec.COL_BULAN)]
     assert ro_major(months)  # the sample's plan is laid out RO by RO: the slices are used
-    fast = rencana._plan_of(table)
-    monkeypatch.setattr(rencana, "ro_major", lambda months: False)
-    slow = rencana._plan_of(table)
+    fast = rencana._plan_of(table, months, True)
+    slow = rencana._plan_of(table, months, False)
     assert fast.by_ro == slow.by_ro and list(fast.by_ro) == list(slow.by_ro)
     assert fast.codes == slow.codes and fast.duplicates == slow.duplicates == []
 
@@ -112,5 +110,5 @@ def test_plan_slices_equal_the_row_loop(tmp_path: Path, monkeypatch: pytest.Monk
         return [list(rows.items()) for rows in capaian.facts(ctx)._plan_rows.values()]
 
     fast_rows = plan_rows()
-    monkeypatch.setattr(capaian, "ro_major", lambda months: False)
+    monkeypatch.setattr(Context, "plan_ro_major", property(lambda self: False))
     assert plan_rows() == fast_rows and all(fast_rows)

@@ -122,6 +122,22 @@ class Context:
             return None
         return year if 2000 <= year <= 2100 else None
 
+    @cached_property
+    def plan_months(self) -> list[int | None]:
+        """The month of every Rencana row (None where Bulan is not a month or an error
+        value); empty without a Rencana with a Bulan column. Shared by the REN and CAP rules."""
+        table = self.data.rencana
+        if table is None or spec.COL_BULAN not in table.columns:
+            return []
+        bulans = table.column(spec.COL_BULAN)
+        month_of = {b: spec.month_number(b) for b in set(bulans)}  # cell values are hashable
+        return list(map(month_of.__getitem__, bulans))
+
+    @cached_property
+    def plan_ro_major(self) -> bool:
+        """Whether Rencana runs RO by RO, 12 months each in order (see `ro_major`)."""
+        return ro_major(self.plan_months)
+
     def rows_by_code(self, table: Table | None) -> dict[str, Row]:
         """First row of each Kode RO in a table."""
         return first_rows_by_code(table)

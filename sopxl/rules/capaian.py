@@ -68,7 +68,7 @@ from sopxl.parse import (
     parse_number,
 )
 from sopxl.reader import CellError, Row, RowAt, Table
-from sopxl.rules.base import Context, ro_major, rule
+from sopxl.rules.base import Context, rule
 
 TOLERANCE: Final = 1e-6
 _ALMOST_100: Final = 100 - 100 * TOLERANCE
@@ -94,7 +94,6 @@ def _lt(a: float, b: float) -> bool:
 def _types(values: list[Any]) -> set[type]:
     """The types of the values (computed at C speed)."""
     return set(map(type, values))
-
 
 
 def _fill(values: list[Any], default: float) -> list[Any]:
@@ -251,27 +250,17 @@ class _Facts:
     @cached_property
     def _plan_rows(self) -> dict[int, dict[str, int]]:
         """Month -> Kode RO -> the index of its first Rencana row."""
-        result: dict[int, dict[str, int]] = {m: {} for m in range(1, 13)}
         table = self.ctx.data.rencana
         if table is None or spec.COL_KODE_RO not in table.columns or spec.COL_BULAN not in table.columns:
-            return result
-        bulans = table.column(spec.COL_BULAN)
-        month_of = {b: spec.month_number(b) for b in set(bulans)}  # cell values are hashable
-        months = list(map(month_of.__getitem__, bulans))
-        if ro_major(months):  # the usual layout: the slices of one month are that month's rows
-            codes = table.codes
-            n = len(codes)
-            for m in range(1, 13):
-                of_month = codes[m - 1 :: 12]
-                if None in of_month or len(set(of_month)) < len(of_month):
-                    break  # a blank or repeated code: the general loop below
-                result[m] = dict(zip(cast(list[str], of_month), range(m - 1, n, 12), strict=True))
-            else:
+            return {m: {} for m in range(1, 13)}
+        codes = table.codes
+        if self.ctx.plan_ro_major:  # the usual layout: the slices of one month are its rows
+            sliced = _month_slices(codes)
+            if sliced is not None:
                 self._plan_sliced = True
-                return result
-            result = {m: {} for m in range(1, 13)}
-        for i, (code, bulan) in enumerate(zip(table.codes, bulans, strict=True)):
-            month = month_of[bulan]
+                return sliced
+        result: dict[int, dict[str, int]] = {m: {} for m in range(1, 13)}
+        for i, (code, month) in enumerate(zip(codes, self.ctx.plan_months, strict=True)):
             if code and month is not None:
                 plan = result[month]
                 if code not in plan:
@@ -384,6 +373,19 @@ class _Facts:
             found = (_month_last_day(year, month), deadline_for(year, month, self.ctx.settings))
             self._dates[key] = found
         return found
+
+
+def _month_slices(codes: list[str | None]) -> dict[int, dict[str, int]] | None:
+    """Month -> Kode RO -> row of a plan laid out RO by RO (row i is month i % 12 + 1), each
+    month one slice; None when a slice holds a blank or a repeated code."""
+    n = len(codes)
+    result: dict[int, dict[str, int]] = {}
+    for m in range(1, 13):
+        of_month = codes[m - 1 :: 12]
+        if None in of_month or len(set(of_month)) < len(of_month):
+            return None
+        result[m] = dict(zip(cast(list[str], of_month), range(m - 1, n, 12), strict=True))
+    return result
 
 
 _FACTS: weakref.WeakKeyDictionary[Context, _Facts] = weakref.WeakKeyDictionary()

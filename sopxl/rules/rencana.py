@@ -10,7 +10,7 @@ from typing import cast
 from sopxl import spec
 from sopxl.findings import Finding
 from sopxl.reader import CellError, Row, Table, is_blank
-from sopxl.rules.base import Context, ro_major, rule
+from sopxl.rules.base import Context, rule
 from sopxl.rules.referensi import code_key, num, number_or_text, rupiah, show, typed, usable
 
 
@@ -50,7 +50,7 @@ def _plan(ctx: Context) -> _Plan | None:
     plan = None
     if usable(table, spec.COL_KODE_RO, spec.COL_BULAN):
         assert table is not None
-        plan = _plan_of(table)
+        plan = _plan_of(table, ctx.plan_months, ctx.plan_ro_major)
     _PLANS[ctx] = plan
     return plan
 
@@ -58,16 +58,17 @@ def _plan(ctx: Context) -> _Plan | None:
 _MONTHS = tuple(range(1, 13))
 
 
-def _plan_of(table: Table) -> _Plan:
+def _plan_of(table: Table, months: list[int | None], ro_major: bool) -> _Plan:
+    """The plan of a Rencana table whose rows have the month numbers `months`
+    (`Context.plan_months`); `ro_major`: laid out RO by RO (`Context.plan_ro_major`)."""
     raws = table.column(spec.COL_KODE_RO)
     raw_months = table.column(spec.COL_BULAN)
     codes = table.codes
-    month_of = {v: None if isinstance(v, CellError) else spec.month_number(v) for v in set(raw_months)}
     plan = _Plan({}, {}, [], [], [], [])
     if (
         CellError not in set(map(type, raws))
         and None not in codes
-        and None not in month_of.values()
+        and None not in months
     ):  # the usual plan: every row has a code and a month (the lean loop below)
         texts = cast(list[str], codes)
         if all(map(str.isupper, texts)):  # already upper case (the usual codes): no copies
@@ -75,10 +76,9 @@ def _plan_of(table: Table) -> _Plan:
         else:  # one upper-case copy per distinct code
             upper = {code: code.upper() for code in set(texts)}
             keys = plan.keys = cast(list[str | None], list(map(upper.__getitem__, texts)))
-        months = list(map(month_of.__getitem__, raw_months))
         firsts = keys[::12]
         if (
-            ro_major(months)
+            ro_major
             and len(set(firsts)) == len(firsts)
             and all(keys[m::12] == firsts for m in range(1, 12))
         ):  # RO by RO, 12 months each, every RO once: the plan is its slices (C speed)
@@ -114,7 +114,7 @@ def _plan_of(table: Table) -> _Plan:
         if key not in plan.codes:
             plan.codes[key] = code
             plan.by_ro[key] = {}
-        month = month_of[raw_month]
+        month = months[i]
         if month is None:
             plan.bad_month.append((i, plan.codes[key]))
             continue
