@@ -1,5 +1,5 @@
 """What one click on Validasi costs, as the button runs it: a fresh Python process that
-imports sopxl.excel and runs `validasi()` on a normal workbook (12 months, 2 ROs, a few
+imports sopxl.frontends.excel and runs `validasi()` on a normal workbook (12 months, 2 ROs, a few
 errors), marking a stand-in Book (no Excel here, so Excel's own COM time is not counted).
 
     .venv/bin/python benchmarks/bench_button.py [--runs 7]
@@ -90,11 +90,11 @@ def child(path: Path) -> None:
     """The button's work, in this (fresh) process."""
     from python_calamine import CalamineWorkbook
 
-    import sopxl.excel
+    import sopxl.frontends.excel
 
     names = list(CalamineWorkbook.from_path(str(path)).sheet_names)
     book = StandInBook(path, names)
-    result = sopxl.excel.validasi(book)
+    result = sopxl.frontends.excel.validasi(book)
     if result is None:
         raise SystemExit("validasi failed: " + " | ".join(book.app.alerts))
     print(len(result.findings))
@@ -102,7 +102,7 @@ def child(path: Path) -> None:
 
 def make_workbook(folder: Path) -> Path:
     try:
-        from sopxl.samplegen import SAMPLE_TODAY, build_sample
+        from sopxl.build.samples import SAMPLE_TODAY, build_sample
 
         path = folder / "capaian.xlsx"
         build_sample(path, months=9, plant=True, today=SAMPLE_TODAY)
@@ -111,7 +111,7 @@ def make_workbook(folder: Path) -> Path:
         sys.path.insert(0, str(ROOT / "tests"))
         from wbfactory import standard_book
 
-        from sopxl import spec
+        from sopxl.core import spec
 
         book = standard_book(months=12)
         book.identitas[spec.ID_KODE_SATKER] = "4117"
@@ -151,7 +151,7 @@ def main() -> None:
             findings = proc.stdout.strip()
     median = statistics.median(times)
     print(
-        f"button (python start + import sopxl.excel + validasi, stand-in Book): "
+        f"button (python start + import sopxl.frontends.excel + validasi, stand-in Book): "
         f"median {median:.3f} s, min {min(times):.3f} s, max {max(times):.3f} s "
         f"over {args.runs} runs (CPU median {statistics.median(cpu):.3f} s: the figure on an "
         f"idle machine); {findings} findings; target < {TARGET_S:.1f} s: "

@@ -34,7 +34,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
     bare = median_seconds([sys.executable, "-c", "pass"], args.runs)
-    help_ = median_seconds([sys.executable, "-m", "sopxl.cli", "--help"], args.runs)
+    help_ = median_seconds([sys.executable, "-m", "sopxl.frontends.cli", "--help"], args.runs)
     verdict = "OK" if help_ < 0.5 else "MISSED"
     print(
         f"sopxl --help {help_:.3f} s, python -c pass {bare:.3f} s -> ratio {help_ / bare:.2f}; "

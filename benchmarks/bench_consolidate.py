@@ -4,7 +4,7 @@ reading the same file with `pandas.read_excel(engine="openpyxl")` (all sheets).
 
 Two workbooks:
 
-- normal: the clean sample (sopxl.samplegen, 12 months, 17 ROs), periode tahunan;
+- normal: the clean sample (sopxl.build.samples, 12 months, 17 ROs), periode tahunan;
 - large: 12 months x 20,000 ROs (benchmarks/gen_large.py), periode tahunan.
 
     .venv/bin/python benchmarks/bench_consolidate.py [--runs 3] [--ros 20000] [--skip-large]
@@ -51,7 +51,7 @@ def _median(func: Callable[[], object], runs: int) -> float:
 def bench(label: str, source: Path, runs: int, workdir: Path) -> tuple[float, float]:
     import pandas as pd
 
-    from sopxl.consolidate import consolidate
+    from sopxl.report.consolidate import consolidate
 
     def run_consolidate() -> None:
         copy = workdir / f"run-{source.name}"
@@ -78,7 +78,7 @@ def bench_process(label: str, source: Path, runs: int, workdir: Path) -> tuple[f
     against `python -c "pandas.read_excel(..., engine='openpyxl')"`."""
     import subprocess
 
-    sopxl = [sys.executable, "-c", "from sopxl.cli import main; main()"]
+    sopxl = [sys.executable, "-c", "from sopxl.frontends.cli import main; main()"]
     copy = workdir / f"proc-{source.name}"
 
     def run_cli() -> None:
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--large", type=Path, help="reuse this generated large workbook")
     args = parser.parse_args(argv)
 
-    from sopxl.samplegen import build_sample
+    from sopxl.build.samples import build_sample
 
     with tempfile.TemporaryDirectory(prefix="sopxl-bench-") as tmp:
         work = Path(tmp)

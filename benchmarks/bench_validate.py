@@ -67,7 +67,7 @@ def sopxl_command() -> list[str]:
     script = Path(sys.executable).with_name("sopxl")
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "from sopxl.cli import main; main()"]
+    return [sys.executable, "-c", "from sopxl.frontends.cli import main; main()"]
 
 
 def bench_process(path: Path, repeat: int) -> dict[str, float]:
@@ -94,9 +94,9 @@ def bench_process(path: Path, repeat: int) -> dict[str, float]:
 def bench_library(path: Path, repeat: int) -> dict[str, float]:
     from python_calamine import CalamineWorkbook
 
-    from sopxl.config import Settings
-    from sopxl.reader import read_workbook
-    from sopxl.validate import check
+    from sopxl.core.config import Settings
+    from sopxl.read.workbook import read_workbook
+    from sopxl.rules.validate import check
 
     # 20,000 ROs make a Rencana sheet of 240,000 rows, within the default guard of 500,000.
     settings = Settings(today=TODAY, max_rows_per_sheet=300_000)

@@ -50,9 +50,9 @@ def hwm():
 CHILD_SOPXL = HWM + """
 import sys, time
 t0 = time.perf_counter()
-from sopxl.config import Settings
-from sopxl.reader import read_workbook
-from sopxl.validate import check, resolve_settings
+from sopxl.core.config import Settings
+from sopxl.read.workbook import read_workbook
+from sopxl.rules.validate import check, resolve_settings
 path, write, today = sys.argv[1], sys.argv[2] == "write", sys.argv[3]
 overrides = {"today": today, "max_rows_per_sheet": 300000}
 data = read_workbook(path, Settings(**overrides))
@@ -60,7 +60,7 @@ settings = resolve_settings(data, None, overrides)
 result = check(data, settings)
 w0 = time.perf_counter()
 if write:
-    from sopxl.marks import write_marks
+    from sopxl.writeback.marks import write_marks
     write_marks(data, result, settings)
 t1 = time.perf_counter()
 print(f"RESULT {t1 - t0:.3f} {hwm()} {t1 - w0:.3f}")
@@ -71,9 +71,9 @@ CHILD_WRITE_ONLY = HWM + """
 import sys, time
 t0 = time.perf_counter()
 from pathlib import Path
-from sopxl.config import Settings
-from sopxl.findings import ValidationResult
-from sopxl.marks import apply_marks
+from sopxl.core.config import Settings
+from sopxl.core.findings import ValidationResult
+from sopxl.writeback.marks import apply_marks
 result = ValidationResult.model_validate_json(Path(sys.argv[2]).read_text(encoding="utf-8"))
 w0 = time.perf_counter()
 apply_marks(Path(sys.argv[1]), result, Settings(today=sys.argv[3]))
@@ -115,10 +115,10 @@ def run_child(code: str, *args: str) -> tuple[float, float, float]:
 
 
 def flagged_cells(path: Path, result_file: Path) -> list[tuple[str, str, str, str]]:
-    from sopxl.config import Settings
-    from sopxl.marks import note_text
-    from sopxl.reader import read_workbook
-    from sopxl.validate import check, resolve_settings
+    from sopxl.core.config import Settings
+    from sopxl.read.workbook import read_workbook
+    from sopxl.rules.validate import check, resolve_settings
+    from sopxl.writeback.marks import note_text
 
     overrides = {"today": TODAY, "max_rows_per_sheet": 300_000}
     data = read_workbook(path, Settings(**overrides))

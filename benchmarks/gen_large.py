@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sopxl import spec  # noqa: E402
+from sopxl.core import spec  # noqa: E402
 
 ERROR_CODES = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?")
 KRO = ("EBA", "EBB", "EBD", "SBA", "QDC", "RAB")

@@ -8,7 +8,7 @@ Steps:
 2. for each picture, copy the workbook with every sheet but one hidden (and the other
    sheets' print areas dropped, because LibreOffice prints print areas of hidden sheets),
    so the PDF holds only that sheet;
-3. render it to PDF with LibreOffice (``sopxl.libreoffice.convert``, private profile),
+3. render it to PDF with LibreOffice (``sopxl.report.libreoffice.convert``, private profile),
    find the drawn area of the chosen page from a small greyscale render, and write a
    cropped PNG of it with ``pdftoppm``.
 
@@ -33,7 +33,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sopxl.libreoffice import convert
+from sopxl.report.libreoffice import convert
 
 DOCS = Path(__file__).resolve().parent
 MAX_BYTES = 250_000
@@ -73,7 +73,7 @@ PICTURES: tuple[Picture, ...] = (
 
 def run_demo(outdir: Path) -> None:
     """Run `sopxl demo OUTDIR` with the Python running this script."""
-    cmd = [sys.executable, "-c", "from sopxl.cli import main; main()", "demo", str(outdir)]
+    cmd = [sys.executable, "-c", "from sopxl.frontends.cli import main; main()", "demo", str(outdir)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"sopxl demo failed ({proc.returncode}):\n{proc.stderr or proc.stdout}")

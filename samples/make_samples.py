@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sopxl.samplegen import SAMPLE_TODAY, build_sample, write_planted_json
+from sopxl.build.samples import SAMPLE_TODAY, build_sample, write_planted_json
 
 HERE = Path(__file__).resolve().parent
 

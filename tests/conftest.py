@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sopxl.libreoffice import convert, find_soffice
+from sopxl.report.libreoffice import convert, find_soffice
 
 
 def _lo_required() -> bool:

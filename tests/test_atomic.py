@@ -18,10 +18,10 @@ import pytest
 from click.testing import CliRunner
 from wbfactory import standard_book
 
-from sopxl import spec
-from sopxl.cli import cli
-from sopxl.errors import WorkbookBusy
-from sopxl.package.atomic import atomic_write, backup_path, check_writable, lock_files
+from sopxl.core import spec
+from sopxl.core.errors import WorkbookBusy
+from sopxl.frontends.cli import cli
+from sopxl.ooxml.atomic import atomic_write, backup_path, check_writable, lock_files
 
 TODAY = "2026-04-20"
 
@@ -129,9 +129,9 @@ WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from sopxl.config import Settings
-    from sopxl.marks import write_marks
-    from sopxl.validate import validate_path
+    from sopxl.core.config import Settings
+    from sopxl.writeback.marks import write_marks
+    from sopxl.rules.validate import validate_path
 
     result, data, settings = validate_path(sys.argv[1], run_overrides={"today": sys.argv[2]})
     print("ready", flush=True)

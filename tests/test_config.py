@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sopxl.config import Settings, load_settings_file, parse_set_options
-from sopxl.errors import InvalidInput
+from sopxl.core.config import Settings, load_settings_file, parse_set_options
+from sopxl.core.errors import InvalidInput
 
 
 def test_defaults_follow_the_specs() -> None:

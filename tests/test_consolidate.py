@@ -15,14 +15,14 @@ from click.testing import CliRunner
 from test_figures import expected_json, varied_book
 from wbfactory import standard_book
 
-from sopxl import spec
-from sopxl.cli import cli
-from sopxl.consolidate import consolidate, stored_report
-from sopxl.errors import SopxlError
-from sopxl.package import WorkbookPackage
-from sopxl.reader import read_workbook
-from sopxl.report_sheet import find_label, narrative_value, signoff_values
-from sopxl.validate import validate_path
+from sopxl.core import spec
+from sopxl.core.errors import SopxlError
+from sopxl.frontends.cli import cli
+from sopxl.ooxml import WorkbookPackage
+from sopxl.read.workbook import read_workbook
+from sopxl.report.consolidate import consolidate, stored_report
+from sopxl.report.sheet import find_label, narrative_value, signoff_values
+from sopxl.rules.validate import validate_path
 
 SHEET_S1 = spec.PERIODS["semester1"][0]
 
@@ -232,8 +232,8 @@ def test_typing_over_a_figure_gives_lap_angka_at_that_cell(tmp_path: Path) -> No
     check, _, _ = validate_path(path)
     angka = [f for f in check.findings if f.rule == "LAP-ANGKA"]
     assert [(f.sheet, f.cell, f.ro) for f in angka] == [(SHEET_S1, cell, ro.kode)]
-    from sopxl.parse import format_number
-    from sopxl.scores import round_half_up
+    from sopxl.calc.scores import round_half_up
+    from sopxl.core.parse import format_number
 
     assert format_number(round_half_up(ro.capaian_persen), max_decimals=2) in (angka[0].suggestion or "")
     assert not [f for f in check.findings if f.rule == "LAP-USANG"]
@@ -343,9 +343,9 @@ def test_pdf_option_writes_pdf_next_to_output(tmp_path: Path, soffice: str) -> N
 
 
 def test_pdf_without_libreoffice_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sopxl.libreoffice
+    import sopxl.report.libreoffice
 
-    monkeypatch.setattr(sopxl.libreoffice, "find_soffice", lambda: None)
+    monkeypatch.setattr(sopxl.report.libreoffice, "find_soffice", lambda: None)
     path = standard_book(months=6).write(tmp_path / "wb.xlsx")
     with pytest.raises(SopxlError, match="LibreOffice tidak terpasang"):
         consolidate(path, "semester1", write=False, pdf=True)
@@ -354,7 +354,7 @@ def test_pdf_without_libreoffice_says_so(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_sample_workbook_through_the_cli(tmp_path: Path) -> None:
-    from sopxl.samplegen import build_sample
+    from sopxl.build.samples import build_sample
 
     path = tmp_path / "sample.xlsx"
     build_sample(path, months=12, today=dt.date(2027, 3, 1))
@@ -372,10 +372,10 @@ def test_report_cells_hold_half_up_rounded_scores(tmp_path: Path) -> None:
     """The worked example's 95.555 is 95.5549999... in binary: Excel would show 95.55."""
     from dataclasses import replace
 
-    from sopxl import scores
-    from sopxl.config import Settings
-    from sopxl.figures import compute_figures
-    from sopxl.report_sheet import ReportInputs, build_report_workbook
+    from sopxl.calc import scores
+    from sopxl.calc.figures import compute_figures
+    from sopxl.core.config import Settings
+    from sopxl.report.sheet import ReportInputs, build_report_workbook
 
     path = standard_book(months=6).write(tmp_path / "wb.xlsx")
     fig = compute_figures(read_workbook(path), "semester1")
@@ -395,7 +395,7 @@ def test_achievement_chart_is_capped_for_many_ros(tmp_path: Path) -> None:
 
     from test_figures import REFS
 
-    from sopxl.report_sheet import MAX_CHART_ROS
+    from sopxl.report.sheet import MAX_CHART_ROS
 
     refs = []
     for i in range(MAX_CHART_ROS + 30):

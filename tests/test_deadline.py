@@ -8,14 +8,14 @@ import sys
 
 import pytest
 
-from sopxl.config import Settings
-from sopxl.deadline import (
+from sopxl.core.calendar import (
     deadline_for,
     deadline_label,
     is_working_day,
     national_holidays,
     nth_working_day,
 )
+from sopxl.core.config import Settings
 
 
 def test_holidays_of_2026_known_to_the_package() -> None:
@@ -59,7 +59,7 @@ def test_nth_working_day_skips_weekends_and_holidays() -> None:
 
 
 def test_holidays_is_imported_lazily() -> None:
-    code = "import sys, sopxl.deadline; assert 'holidays' not in sys.modules"
+    code = "import sys, sopxl.core.calendar; assert 'holidays' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -67,7 +67,7 @@ def test_bundled_holiday_table_equals_the_holidays_package() -> None:
     """The table that spares each run the `holidays` import must say what the package says."""
     import holidays
 
-    from sopxl.deadline import _bundled
+    from sopxl.core.calendar import _bundled
 
     table = _bundled()
     assert set(table) == {str(y) for y in range(2020, 2036)}

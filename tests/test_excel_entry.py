@@ -1,6 +1,6 @@
-"""The Excel entry points (sopxl.excel) against a recording stand-in for xlwings' Book.
+"""The Excel entry points (sopxl.frontends.excel) against a recording stand-in for xlwings' Book.
 
-There is no Excel here; the stand-in has the few attributes sopxl.excel uses (the same
+There is no Excel here; the stand-in has the few attributes sopxl.frontends.excel uses (the same
 names and behaviour as xlwings': `Range.color` reads an RGB tuple and accepts a hex
 string, `Range.note`/`add_note` like xlwings' Note API, `App.alert`) and records them.
 """
@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from wbfactory import standard_book
 
-import sopxl.excel as excel
-from sopxl import spec
-from sopxl.validate import validate_path
+import sopxl.frontends.excel as excel
+from sopxl.core import spec
+from sopxl.rules.validate import validate_path
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated")  # oletools' pyparsing use
 
@@ -321,7 +321,7 @@ def test_fixed_cells_lose_their_mark_and_user_fill_and_note_come_back(tmp_path: 
 def test_lo_macro_writes_the_same_catatan_columns() -> None:
     import importlib.util
 
-    source = Path(__file__).resolve().parent.parent / "sopxl" / "lo_macro" / "sopxl_lo.py"
+    source = Path(__file__).resolve().parent.parent / "sopxl" / "frontends" / "lo_macro" / "sopxl_lo.py"
     loader = importlib.util.spec_from_file_location("sopxl_lo_copy", source)
     assert loader is not None and loader.loader is not None
     module = importlib.util.module_from_spec(loader)
@@ -329,7 +329,7 @@ def test_lo_macro_writes_the_same_catatan_columns() -> None:
     assert tuple(module.HEADER) == excel.CATATAN_HEADER
     assert module.NOTE_MARK == excel.NOTE_MARK
 
-    from sopxl.package.notes import NOTE_PREFIX
+    from sopxl.ooxml.notes import NOTE_PREFIX
 
     assert excel.NOTE_MARK == NOTE_PREFIX  # the CLI and the buttons recognise each other's notes
     assert {k: int(v[1:], 16) for k, v in (("error", excel.FILL_ERROR), ("warning", excel.FILL_WARNING))} == module.FILL
@@ -408,7 +408,7 @@ def test_konsolidasi_refuses_while_errors(tmp_path: Path) -> None:
 
 
 def _clean_sample(tmp_path: Path, months: int = 6) -> Path:
-    from sopxl.samplegen import SAMPLE_TODAY, build_sample
+    from sopxl.build.samples import SAMPLE_TODAY, build_sample
 
     path = tmp_path / "contoh.xlsx"
     build_sample(path, months=months, plant=False, today=SAMPLE_TODAY)
@@ -430,8 +430,8 @@ def test_konsolidasi_copies_the_report_into_the_open_book(tmp_path: Path) -> Non
     assert _digest(path) == digest  # the user's file is untouched
     assert "Sheet 'Laporan Semester I' dibuat" in book.app.alerts[-1][0]
     # the report is recorded in sopxl's state like `sopxl consolidate` does (LAP-USANG)
-    from sopxl.consolidate import consolidate
-    from sopxl.state import decode_rows
+    from sopxl.read.state import decode_rows
+    from sopxl.report.consolidate import consolidate
 
     rows = book.sheets[spec.SHEET_STATE].used_range.value
     state = decode_rows((r[0], r[1]) for r in rows)
@@ -465,8 +465,8 @@ def test_caller_without_excel_raises() -> None:
 def test_excel_setup_on_linux_explains() -> None:
     from click.testing import CliRunner
 
-    from sopxl.cli import cli
-    from sopxl.cli.excel_cmd import linux_steps, setup_steps
+    from sopxl.frontends.cli import cli
+    from sopxl.frontends.cli.excel_cmd import linux_steps, setup_steps
 
     steps = setup_steps("linux", Path("/nonexistent"), "/usr/bin/python3")
     assert steps == linux_steps()
@@ -478,7 +478,7 @@ def test_excel_setup_on_linux_explains() -> None:
 
 
 def test_excel_setup_windows_writes_interpreter_into_user_config(tmp_path: Path) -> None:
-    from sopxl.cli.excel_cmd import FIXED, OK, TODO, setup_steps, user_conf_path
+    from sopxl.frontends.cli.excel_cmd import FIXED, OK, TODO, setup_steps, user_conf_path
 
     python = r"C:\Users\kasi\AppData\Local\Programs\Python\Python312\python.exe"
     conf = user_conf_path("win32", tmp_path)
@@ -502,7 +502,7 @@ def test_excel_setup_windows_writes_interpreter_into_user_config(tmp_path: Path)
 def test_excel_setup_mac_installs_applescript(tmp_path: Path) -> None:
     import xlwings
 
-    from sopxl.cli.excel_cmd import FIXED, setup_steps, user_conf_path
+    from sopxl.frontends.cli.excel_cmd import FIXED, setup_steps, user_conf_path
 
     steps = {s.title: s for s in setup_steps("darwin", tmp_path, "/usr/local/bin/python3", fix=True)}
     assert steps["AppleScript xlwings"].status == FIXED
@@ -515,8 +515,8 @@ def test_excel_setup_checks_the_workbook_xlwings_version(tmp_path: Path) -> None
     import xlsxwriter
     import xlwings
 
-    from sopxl.cli.excel_cmd import OK, TODO, check_workbook
-    from sopxl.macro_workbook import attach_macros
+    from sopxl.build.macro import attach_macros
+    from sopxl.frontends.cli.excel_cmd import OK, TODO, check_workbook
 
     path = tmp_path / "b.xlsm"
     wb = xlsxwriter.Workbook(str(path))
@@ -531,8 +531,8 @@ def test_excel_setup_checks_the_workbook_xlwings_version(tmp_path: Path) -> None
 
 
 def test_validasi_updates_kendali_sop_step_3(tmp_path: Path) -> None:
-    from sopxl.catatan import catatan_kendali, status_kendali
-    from sopxl.samplegen import SAMPLE_TODAY, build_sample
+    from sopxl.build.samples import SAMPLE_TODAY, build_sample
+    from sopxl.writeback.catatan import catatan_kendali, status_kendali
 
     path = tmp_path / "salah.xlsx"
     build_sample(path, months=6, plant=True, today=SAMPLE_TODAY)

@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 from wbfactory import Err, standard_book
 
-from sopxl import spec
-from sopxl.config import Settings
-from sopxl.reader import read_workbook
+from sopxl.build.samples import build_sample
+from sopxl.core import spec
+from sopxl.core.config import Settings
+from sopxl.read.workbook import read_workbook
 from sopxl.rules import capaian, rencana
 from sopxl.rules.base import Context
-from sopxl.samplegen import build_sample
-from sopxl.validate import check
+from sopxl.rules.validate import check
 
 TODAY = "2027-01-20"
 

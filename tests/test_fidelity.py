@@ -26,11 +26,11 @@ from click.testing import CliRunner
 from lxml import etree
 from wbfactory import Book, _write, standard_book
 
-from sopxl import spec
-from sopxl.cli import cli as main
-from sopxl.ooxml import SAFE_PARSER, rels_path, sheet_parts
-from sopxl.package import WorkbookPackage
-from sopxl.package.zipio import read_members
+from sopxl.core import spec
+from sopxl.frontends.cli import cli as main
+from sopxl.ooxml import WorkbookPackage
+from sopxl.ooxml.names import SAFE_PARSER, rels_path, sheet_parts
+from sopxl.ooxml.zipio import read_members
 
 TODAY = "2026-04-20"
 TC_ID = "{6A1C2B3D-0000-4000-8000-000000000001}"
@@ -330,7 +330,7 @@ def test_fix_then_validate_removes_marks(decorated: tuple[Path, Path, dict[str, 
     pkg.save(backup=False)
     run_validate(path)
 
-    from sopxl.package import cells
+    from sopxl.ooxml import cells
 
     feb_part = sheet_map(original)["Februari"]
     expected = cells.edit_cells(

@@ -1,4 +1,4 @@
-"""Period figures (sopxl.figures) against an independent pandas computation over the sheets.
+"""Period figures (sopxl.calc.figures) against an independent pandas computation over the sheets.
 
 `varied_book` makes a workbook whose numbers differ RO by RO and month by month: uneven
 volumes and spending, a Dinamis RO passing its target, a special ZZ RO (left out of IKPA),
@@ -17,11 +17,11 @@ import pandas as pd
 import pytest
 from wbfactory import Book, plan_progress, standard_book
 
-from sopxl import spec
-from sopxl.config import Settings
-from sopxl.deadline import deadline_for
-from sopxl.figures import compute_figures, data_hash
-from sopxl.reader import read_workbook
+from sopxl.calc.figures import compute_figures, data_hash
+from sopxl.core import spec
+from sopxl.core.calendar import deadline_for
+from sopxl.core.config import Settings
+from sopxl.read.workbook import read_workbook
 
 RO_ZZ = "013.07.WA.4293.EBA.ZZ1"
 RO_EXTRA = "013.07.WA.4293.QDC.051"
@@ -290,7 +290,7 @@ def test_data_hash_changes_with_month_data_not_with_later_months(tmp_path: Path)
     ("months", "periode"), [(12, "tahunan"), (12, "semester1"), (12, "semester2"), (4, "semester1")]
 )
 def test_sample_workbook_figures_equal_pandas(tmp_path: Path, months: int, periode: str) -> None:
-    from sopxl.samplegen import build_sample
+    from sopxl.build.samples import build_sample
 
     path = tmp_path / "sample.xlsx"
     build_sample(path, months=months, today=dt.date(2027, 3, 1))

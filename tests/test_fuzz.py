@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wbfactory import Book, Err, standard_book
 
-from sopxl import spec
-from sopxl.config import Settings
-from sopxl.reader import WorkbookReader, read_workbook
-from sopxl.validate import check
+from sopxl.core import spec
+from sopxl.core.config import Settings
+from sopxl.read.workbook import WorkbookReader, read_workbook
+from sopxl.rules.validate import check
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 NUMBERY = st.sampled_from(

@@ -22,7 +22,7 @@ import xlsxwriter
 from click.testing import CliRunner
 from wbfactory import standard_book
 
-from sopxl.cli import cli
+from sopxl.frontends.cli import cli
 
 SHEET1 = "xl/worksheets/sheet1.xml"
 
@@ -339,7 +339,7 @@ def unreadable(good: Path) -> Iterator[Path]:
 
 
 def _cli_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-c", "from sopxl.cli import main; main()", *args]
+    return [sys.executable, "-c", "from sopxl.frontends.cli import main; main()", *args]
 
 
 def test_no_read_permission(unreadable: Path) -> None:
@@ -389,8 +389,8 @@ def test_subprocess_refusals(good: Path, tmp_path: Path, kind: str) -> None:
 
 def test_library_raises_unreadable_not_other_errors(tmp_path: Path) -> None:
     """The library entry point gives UnreadableWorkbook (a SopxlError) for the same inputs."""
-    from sopxl.errors import UnreadableWorkbook
-    from sopxl.validate import validate_path
+    from sopxl.core.errors import UnreadableWorkbook
+    from sopxl.rules.validate import validate_path
 
     path = tmp_path / "x.xlsx"
     for content in (b"", b"PK\x03\x04garbage", io.BytesIO(b"a,b\n").getvalue()):

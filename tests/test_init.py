@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-from sopxl import spec
-from sopxl.cli import COMMANDS, cli
-from sopxl.init_workbook import DEFINED_NAME_KODE, MONTH_HEADER_ROW, build_content, write_workbook
-from sopxl.inputs import parse_number
+from sopxl.build.workbook import DEFINED_NAME_KODE, MONTH_HEADER_ROW, build_content, write_workbook
+from sopxl.core import spec
+from sopxl.frontends.cli import COMMANDS, cli
+from sopxl.read.inputs import parse_number
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -261,14 +261,14 @@ def test_macro_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result, out = run_init(tmp_path, "--macro", name="x.xlsx")
     assert result.exit_code == 2 and ".xlsm" in result.output and not out.exists()
     # Without the macro module: a clear refusal, nothing written.
-    monkeypatch.setitem(sys.modules, "sopxl.macro_workbook", None)
+    monkeypatch.setitem(sys.modules, "sopxl.build.macro", None)
     result, out = run_init(tmp_path, "--macro", name="y.xlsm")
     assert result.exit_code == 2 and "makro" in result.output and not out.exists()
     assert "Traceback" not in result.output
 
 
 def test_macro_workbook_when_available(tmp_path: Path) -> None:
-    pytest.importorskip("sopxl.macro_workbook")
+    pytest.importorskip("sopxl.build.macro")
     import zipfile
 
     result, out = run_init(tmp_path, "--macro", name="m.xlsm")
@@ -293,7 +293,7 @@ def test_every_help_has_an_example() -> None:
         assert "Contoh" in result.output, name
 
 
-START = "import sys\nfrom sopxl.cli import main\nsys.argv = ['sopxl', '--help']\nmain()\n"
+START = "import sys\nfrom sopxl.frontends.cli import main\nsys.argv = ['sopxl', '--help']\nmain()\n"
 
 
 def test_help_is_light() -> None:
@@ -302,9 +302,9 @@ def test_help_is_light() -> None:
     done = subprocess.run([sys.executable, "-c", START], capture_output=True, text=True, env=env)
     assert done.returncode == 0 and "Contoh" in done.stdout
     probe = (
-        "import sys, sopxl.cli\n"
+        "import sys, sopxl.frontends.cli\n"
         "from click.testing import CliRunner\n"
-        "CliRunner().invoke(sopxl.cli.cli, ['--help'])\n"
+        "CliRunner().invoke(sopxl.frontends.cli.cli, ['--help'])\n"
         "heavy = [m for m in ('pandas', 'openpyxl', 'xlsxwriter', 'pydantic', 'python_calamine', 'lxml', 'holidays')"
         " if m in sys.modules]\n"
         "print(','.join(heavy))\n"
@@ -318,7 +318,7 @@ def test_help_is_light() -> None:
 
 
 def _sample_path(tmp_path: Path, months: int) -> Path:
-    from sopxl.samplegen import SAMPLE_TODAY, build_sample
+    from sopxl.build.samples import SAMPLE_TODAY, build_sample
 
     path = tmp_path / "sample.xlsx"
     build_sample(path, months=months, today=SAMPLE_TODAY, seed=3)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from sopxl import spec
-from sopxl.errors import InvalidInput
-from sopxl.inputs import parse_number, read_referensi, read_rencana
+from sopxl.core import spec
+from sopxl.core.errors import InvalidInput
+from sopxl.read.inputs import parse_number, read_referensi, read_rencana
 
 REF_HEADER = "Kode RO;Uraian RO;Satuan;Jenis RO;Target Volume;Pagu (Rp)"
 RO_A = "013.07.WA.4293.EBA.962"

@@ -1,4 +1,4 @@
-"""The LibreOffice Calc macro (sopxl/lo_macro/sopxl_lo.py) in a real LibreOffice, headless.
+"""The LibreOffice Calc macro (sopxl/frontends/lo_macro/sopxl_lo.py) in a real LibreOffice, headless.
 
 LibreOffice's own Python (/usr/bin/python3 with `uno`) runs a small driver: it starts
 soffice with a private profile, opens a workbook, calls the macro's `validate_document`
@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 from wbfactory import standard_book
 
-from sopxl import spec
-from sopxl.validate import validate_path
+from sopxl.core import spec
+from sopxl.rules.validate import validate_path
 
 ROOT = Path(__file__).resolve().parent.parent
-MACRO_DIR = ROOT / "sopxl" / "lo_macro"
+MACRO_DIR = ROOT / "sopxl" / "frontends" / "lo_macro"
 SYSTEM_PYTHON = "/usr/bin/python3"
 
 DRIVER = r'''
@@ -106,7 +106,7 @@ def _sopxl_command() -> list[str]:
     found = shutil.which("sopxl")
     if found:
         return [found]
-    return [sys.executable, "-c", "from sopxl.cli import main; main()"]
+    return [sys.executable, "-c", "from sopxl.frontends.cli import main; main()"]
 
 
 def _run_driver(
@@ -228,7 +228,7 @@ def test_lo_macro_reports_missing_sopxl(tmp_path: Path) -> None:
 def test_lo_install_writes_macro_and_command(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from sopxl.cli import cli
+    from sopxl.frontends.cli import cli
 
     run = CliRunner().invoke(cli, ["lo-install", "--profile", str(tmp_path / "profile")])
     assert run.exit_code == 0, run.output
@@ -240,7 +240,7 @@ def test_lo_install_writes_macro_and_command(tmp_path: Path) -> None:
 
 
 def test_default_profile_locations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sopxl.cli.lo_cmd import default_user_dir
+    from sopxl.frontends.cli.lo_cmd import default_user_dir
 
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
     monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
@@ -253,7 +253,7 @@ def test_default_profile_locations(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_installed_macro_runs_through_the_script_provider(soffice: str, tmp_path: Path) -> None:
     """`sopxl lo-install` into a private profile, then LibreOffice itself runs `validasi`."""
     _system_uno()
-    from sopxl.cli.lo_cmd import install
+    from sopxl.frontends.cli.lo_cmd import install
 
     profile = tmp_path / "profile"
     install(profile / "user")

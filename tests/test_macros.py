@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-import sopxl.excel
-from sopxl import spec, vba
-from sopxl.macro_workbook import BUTTONS, CONF_SHEET, attach_macros, conf_rows
+import sopxl.frontends.excel
+from sopxl.build import vba
+from sopxl.build.macro import BUTTONS, CONF_SHEET, attach_macros, conf_rows
+from sopxl.core import spec
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated")
@@ -118,8 +119,8 @@ def test_every_runpython_names_a_function_of_sopxl_excel(xlsm: Path) -> None:
     targets = vba.run_python_targets(ours)
     assert len(targets) == len(calls), "every RunPython must be `import sopxl.excel; sopxl.excel.f()`"
     for name in targets:
-        assert callable(getattr(sopxl.excel, name, None)), name
-    assert set(targets) == set(sopxl.excel.ENTRY_POINTS) == {b.python for b in BUTTONS}
+        assert callable(getattr(sopxl.frontends.excel, name, None)), name
+    assert set(targets) == set(sopxl.frontends.excel.ENTRY_POINTS) == {b.python for b in BUTTONS}
     # each button's Sub runs the function its Button record says
     sopxl_bas = modules["Sopxl"]
     for b in BUTTONS:

@@ -7,11 +7,11 @@ from pathlib import Path
 import openpyxl
 import xlsxwriter
 
-from sopxl import spec
-from sopxl.config import Settings
-from sopxl.findings import Finding, ValidationResult
-from sopxl.marks import ERROR_FILL, WARNING_FILL, apply_marks, note_text
-from sopxl.package import WorkbookPackage
+from sopxl.core import spec
+from sopxl.core.config import Settings
+from sopxl.core.findings import Finding, ValidationResult
+from sopxl.ooxml import WorkbookPackage
+from sopxl.writeback.marks import ERROR_FILL, WARNING_FILL, apply_marks, note_text
 
 SETTINGS = Settings(today="2026-04-20")
 

@@ -8,9 +8,9 @@ import shutil
 import weakref
 from pathlib import Path
 
-from sopxl.marks import write_marks
-from sopxl.reader import read_workbook
-from sopxl.validate import check, resolve_settings
+from sopxl.read.workbook import read_workbook
+from sopxl.rules.validate import check, resolve_settings
+from sopxl.writeback.marks import write_marks
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "contoh-dengan-kesalahan-2026.xlsx"
 RUN = {"today": "2026-10-20"}

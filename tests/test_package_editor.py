@@ -13,10 +13,10 @@ import xlsxwriter
 from lxml import etree
 from test_fidelity import tiny_png
 
-from sopxl import spec
-from sopxl.ooxml import SAFE_PARSER
-from sopxl.package import WorkbookPackage, cells
-from sopxl.state import CHUNK
+from sopxl.core import spec
+from sopxl.ooxml import WorkbookPackage, cells
+from sopxl.ooxml.names import SAFE_PARSER
+from sopxl.read.state import CHUNK
 
 
 def simple_book(path: Path, sheets: tuple[str, ...] = ("Data", "Lain")) -> Path:
@@ -228,7 +228,7 @@ def test_prefixed_sheet_xml() -> None:
 def test_note_goes_before_table_and_extlst(tmp_path: Path) -> None:
     from test_marks import SETTINGS, finding, result
 
-    from sopxl.marks import ERROR_FILL, apply_marks
+    from sopxl.writeback.marks import ERROR_FILL, apply_marks
 
     path = tmp_path / "t.xlsx"
     wb = xlsxwriter.Workbook(str(path))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sopxl.parse import (
+from sopxl.core.parse import (
     as_date,
     as_number,
     format_date,
@@ -19,7 +19,7 @@ from sopxl.parse import (
     parse_date,
     parse_number,
 )
-from sopxl.reader import CellError
+from sopxl.read.workbook import CellError
 
 
 @pytest.mark.parametrize(

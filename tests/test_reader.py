@@ -15,8 +15,8 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from sopxl import spec
-from sopxl.reader import CellError, Table, WorkbookData, find_table, read_workbook
+from sopxl.core import spec
+from sopxl.read.workbook import CellError, Table, WorkbookData, find_table, read_workbook
 
 RO_A = "013.07.WA.4293.EBA.962"
 RO_B = "013.07.WA.4293.SBA.001"
@@ -337,8 +337,8 @@ def test_duplicate_header_first_wins_and_missing_listed() -> None:
 
 def test_rows_without_r_attribute_still_counted(tmp_path: Path) -> None:
     """The size guard counts <row> elements even when they carry no r= attribute."""
-    from sopxl.config import Settings
-    from sopxl.errors import UnreadableWorkbook
+    from sopxl.core.config import Settings
+    from sopxl.core.errors import UnreadableWorkbook
 
     path = hand_made(tmp_path / "p.xlsx", XlsxWriterSink, PLAIN)
     with zipfile.ZipFile(path) as zf:
@@ -410,8 +410,8 @@ def test_find_table_cleans_columns_and_skips_empty_rows() -> None:
 
 def test_scan_refusal_names_its_sheet(tmp_path: Path) -> None:
     """The XML scan runs before calamine loads a sheet; its refusal names that sheet."""
-    from sopxl.config import Settings
-    from sopxl.errors import UnreadableWorkbook
+    from sopxl.core.config import Settings
+    from sopxl.core.errors import UnreadableWorkbook
 
     path = hand_made(tmp_path / "t.xlsx", XlsxWriterSink, PLAIN)
     with pytest.raises(UnreadableWorkbook, match="'Rencana' memiliki 25 baris"):

@@ -13,12 +13,12 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from wbfactory import RO_DINAMIS, RO_STATIS, Book, Err, Formula, standard_book
 
-from sopxl import spec
-from sopxl.config import Settings
-from sopxl.findings import Finding
-from sopxl.reader import CellError, WorkbookData, WorkbookReader, find_table, read_workbook
+from sopxl.core import spec
+from sopxl.core.config import Settings
+from sopxl.core.findings import Finding
+from sopxl.read.workbook import CellError, WorkbookData, WorkbookReader, find_table, read_workbook
 from sopxl.rules.base import CATALOGUE, run_rules
-from sopxl.validate import check
+from sopxl.rules.validate import check
 
 TODAY = Settings(today="2026-11-24")
 CAP_RULES = [r for r in CATALOGUE if r.startswith("CAP-")]
@@ -470,7 +470,7 @@ def test_tanggal_accepts_month_end_and_serial_numbers(tmp_path: Path) -> None:
 
 
 def test_terlambat_counts_good_friday_as_holiday(tmp_path: Path) -> None:
-    from sopxl.deadline import national_holidays
+    from sopxl.core.calendar import national_holidays
 
     # 2026: Good Friday 3 April; Idul Fitri per `holidays` 21-22 March (a weekend).
     assert dt.date(2026, 4, 3) in national_holidays(2026)
@@ -595,7 +595,7 @@ def _data_from_grids(months: dict[int, list[list[Any]]], referensi: list[list[An
         data.months[m] = None if grid is None else find_table(
             spec.MONTHS[m - 1], grid, spec.COL_KODE_RO, spec.MONTH_COLUMNS, spec.MONTH_OPTIONAL)
     if bulan is not None:
-        from sopxl.reader import IdentityItem
+        from sopxl.read.workbook import IdentityItem
 
         data.identity[spec.ID_BULAN] = IdentityItem(bulan, "B11")
         data.identity[spec.ID_TAHUN] = IdentityItem(tahun, "B4")
@@ -652,7 +652,7 @@ def test_twelve_months_of_20000_ros_are_fast() -> None:
 
 
 def test_every_planted_cap_mistake_is_found_at_its_cell(tmp_path: Path) -> None:
-    from sopxl.samplegen import SAMPLE_TODAY, build_sample
+    from sopxl.build.samples import SAMPLE_TODAY, build_sample
 
     path = tmp_path / "sample.xlsx"
     planted = build_sample(path, months=6, plant=CAP_RULES, today=SAMPLE_TODAY)

@@ -10,12 +10,12 @@ from test_consolidate import a1, fill_people_cells, report_grid, ro_table_cell
 from test_figures import varied_book
 from wbfactory import standard_book
 
-from sopxl import spec
-from sopxl.consolidate import consolidate
-from sopxl.findings import Finding
-from sopxl.package import WorkbookPackage
-from sopxl.report_sheet import TOTAL_LABEL, find_label, read_people_cells, signoff_values
-from sopxl.validate import validate_path
+from sopxl.core import spec
+from sopxl.core.findings import Finding
+from sopxl.ooxml import WorkbookPackage
+from sopxl.report.consolidate import consolidate
+from sopxl.report.sheet import TOTAL_LABEL, find_label, read_people_cells, signoff_values
+from sopxl.rules.validate import validate_path
 
 SHEET = spec.PERIODS["semester1"][0]
 
@@ -100,7 +100,7 @@ def test_rounding_does_not_count_as_a_difference(tmp_path: Path) -> None:
     ro = result.figures.ro[2]
     grid = report_grid(path)
     cell = a1(ro_table_cell(grid, ro.kode, "Penyerapan (%)"))
-    from sopxl.scores import round_half_up
+    from sopxl.calc.scores import round_half_up
 
     type_into(path, SHEET, {cell: round_half_up(ro.penyerapan_persen)})  # what people see
     assert lap(path) == []
@@ -159,8 +159,8 @@ def test_report_made_by_hand_is_read_by_labels(tmp_path: Path) -> None:
 def test_validation_marks_on_a_report_do_not_leak_into_the_next_one(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from sopxl.cli import cli
-    from sopxl.package import WorkbookPackage as Pkg
+    from sopxl.frontends.cli import cli
+    from sopxl.ooxml import WorkbookPackage as Pkg
 
     path = varied_book(6).write(tmp_path / "wb.xlsx")
     result = consolidate(path, "semester1")

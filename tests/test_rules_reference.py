@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from wbfactory import RO_DINAMIS, RO_STATIS, Book, standard_book
 
-from sopxl import spec
-from sopxl.config import Settings
-from sopxl.findings import Finding
-from sopxl.reader import read_workbook
+from sopxl.core import spec
+from sopxl.core.config import Settings
+from sopxl.core.findings import Finding
+from sopxl.read.workbook import read_workbook
 from sopxl.rules.base import run_rules
 
 MINE = ("REF-KODE", "REF-DUPLIKAT", "REF-NILAI", "REN-RO", "REN-TARGET", "REN-PAGU")

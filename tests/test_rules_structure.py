@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from wbfactory import RO_STATIS, Book, Err, Formula, standard_book
 
-from sopxl import spec
-from sopxl.config import Settings
-from sopxl.findings import Finding
-from sopxl.reader import read_workbook
+from sopxl.core import spec
+from sopxl.core.config import Settings
+from sopxl.core.findings import Finding
+from sopxl.read.workbook import read_workbook
 from sopxl.rules import CATALOGUE
 from sopxl.rules.base import run_rules
 

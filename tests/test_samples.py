@@ -14,11 +14,7 @@ import pytest
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-from sopxl import spec
-from sopxl.cli import cli
-from sopxl.init_workbook import MONTH_HEADER_ROW
-from sopxl.inputs import read_referensi, read_rencana
-from sopxl.samplegen import (
+from sopxl.build.samples import (
     PLANTABLE_RULES,
     SAMPLE_TODAY,
     build_sample,
@@ -28,6 +24,10 @@ from sopxl.samplegen import (
     sample_content,
     write_planted_json,
 )
+from sopxl.build.workbook import MONTH_HEADER_ROW
+from sopxl.core import spec
+from sopxl.frontends.cli import cli
+from sopxl.read.inputs import read_referensi, read_rencana
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -115,7 +115,7 @@ def test_clean_sample_is_internally_consistent(clean: Path) -> None:
 
 
 def test_clean_sample_passes_the_validator(clean: Path) -> None:
-    from sopxl.validate import validate_path
+    from sopxl.rules.validate import validate_path
 
     result, _data, _settings = validate_path(clean, None, {"today": SAMPLE_TODAY.isoformat()})
     assert [(f.rule, f.sheet, f.cell) for f in result.findings] == []
@@ -194,7 +194,7 @@ def test_planted_values_are_the_promised_kinds(planted_book: tuple[Path, list[An
 
 
 def test_planted_findings_are_found_by_the_validator(planted_book: tuple[Path, list[Any]]) -> None:
-    from sopxl.validate import validate_path
+    from sopxl.rules.validate import validate_path
 
     path, planted = planted_book
     result, _data, _settings = validate_path(path, None, {"today": SAMPLE_TODAY.isoformat()})

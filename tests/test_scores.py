@@ -1,4 +1,4 @@
-"""The pure score functions (sopxl.scores) on the worked examples of scores.md and edge cases."""
+"""The pure score functions (sopxl.calc.scores) on the worked examples of scores.md and edge cases."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from sopxl import scores
-from sopxl.config import Settings
+from sopxl.calc import scores
+from sopxl.core.config import Settings
 
 
 def test_ikpa_worked_example() -> None:

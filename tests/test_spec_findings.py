@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from sopxl import spec
-from sopxl.findings import Finding, ValidationResult
+from sopxl.core import spec
+from sopxl.core.findings import Finding, ValidationResult
 
 
 def test_norm_ignores_case_and_white_space() -> None:
@@ -58,7 +58,7 @@ def test_json_contract_of_a_result() -> None:
 def test_paused_gc_restores_the_collector_even_on_errors() -> None:
     import gc
 
-    from sopxl.gcpause import paused_gc
+    from sopxl.core.gcpause import paused_gc
 
     assert gc.isenabled()
     with pytest.raises(RuntimeError), paused_gc():
@@ -79,7 +79,7 @@ def test_catatan_attribute_values_survive_any_quote(value: str) -> None:
     """Hyperlink locations in Catatan Koreksi are written as double-quoted attributes."""
     from lxml import etree
 
-    from sopxl.catatan import _xml_attr
+    from sopxl.writeback.catatan import _xml_attr
 
     element = etree.fromstring(b'<x a="' + _xml_attr(value) + b'"/>')
     assert element.get("a") == value

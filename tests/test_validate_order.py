@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sopxl import spec
-from sopxl.samplegen import SAMPLE_TODAY, build_sample
-from sopxl.validate import validate_path
+from sopxl.build.samples import SAMPLE_TODAY, build_sample
+from sopxl.core import spec
+from sopxl.rules.validate import validate_path
 
 
 def test_findings_follow_the_workbook_order(tmp_path: Path) -> None:

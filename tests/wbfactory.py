@@ -43,7 +43,7 @@ from typing import Any
 
 import xlsxwriter
 
-from sopxl import spec
+from sopxl.core import spec
 
 YEAR = 2026
 RO_STATIS = "013.07.WA.4293.EBA.962"

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from sopxl import spec
-from sopxl.config import Settings
-from sopxl.findings import Finding, Severity
-from sopxl.reader import Row, Table, WorkbookData, first_rows_by_code
+from sopxl.core import spec
+from sopxl.core.config import Settings
+from sopxl.core.findings import Finding, Severity
+from sopxl.read.workbook import Row, Table, WorkbookData, first_rows_by_code
 
 Check = Callable[["Context"], Iterable[Finding]]
 

@@ -3,7 +3,7 @@
 Every rule looks at the months up to the reporting month (`ctx.months_to_check`), except
 CAP-MENDAHULUI, which looks at the months after it. Conventions shared by all of them:
 
-* **Cells** (the convention of `sopxl.samplegen` too). A finding about one value names that
+* **Cells** (the convention of `sopxl.build.samples` too). A finding about one value names that
   value's cell. Whole-row findings (CAP-RO-ASING, CAP-DUPLIKAT: the repeated row) name the
   first cell of the row, ``A{row}``, whatever column Kode RO is in. CAP-RO-HILANG has no row to
   name: it is a whole-sheet finding and names ``A1`` (rules.md), its message says which RO is
@@ -24,7 +24,7 @@ CAP-MENDAHULUI, which looks at the months after it. Conventions shared by all of
   month whose entry first takes the running sum over the limit.
 * **CAP-TANGGAL** accepts an entry date from the last day of the month on (earlier means
   "before the month ended") up to `Settings.today`. A bare number in the Excel serial
-  range counts as a date (see `sopxl.parse.as_date`). CAP-TERLAMBAT only looks at dates
+  range counts as a date (see `sopxl.core.parse.as_date`). CAP-TERLAMBAT only looks at dates
   that CAP-TANGGAL accepts; the days late are calendar days after the deadline.
 * **Plan and targets.** CAP-TARGET and CAP-KENDALA take the Target Progres of the RO and
   month from `Rencana` (month matched with `spec.month_number`); CAP-KENDALA falls back to
@@ -53,10 +53,10 @@ from itertools import compress, repeat
 from operator import add, ge, gt, lt, mul, ne, or_, sub
 from typing import Any, Final, cast
 
-from sopxl import spec
-from sopxl.deadline import deadline_for, deadline_label
-from sopxl.findings import Finding
-from sopxl.parse import (
+from sopxl.core import spec
+from sopxl.core.calendar import deadline_for, deadline_label
+from sopxl.core.findings import Finding
+from sopxl.core.parse import (
     as_date,
     as_number,
     format_date,
@@ -67,7 +67,7 @@ from sopxl.parse import (
     parse_date,
     parse_number,
 )
-from sopxl.reader import CellError, Row, RowAt, Table
+from sopxl.read.workbook import CellError, Row, RowAt, Table
 from sopxl.rules.base import Context, rule
 
 TOLERANCE: Final = 1e-6

@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from sopxl import spec
-from sopxl.findings import Finding
-from sopxl.reader import CellError, is_blank
+from sopxl.core import spec
+from sopxl.core.findings import Finding
+from sopxl.read.workbook import CellError, is_blank
 from sopxl.rules.base import Context, rule
 
 _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}")
@@ -39,7 +39,7 @@ def _missing_row(ctx: Context, sheet: str, cell: str, item: str, what: str) -> F
 
 
 def _show(value: Any) -> str:
-    from sopxl.parse import format_value
+    from sopxl.core.parse import format_value
 
     return format_value(value)
 

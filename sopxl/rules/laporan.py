@@ -5,7 +5,7 @@ They look only at report sheets that exist (`Laporan Semester I`, `Laporan Semes
 
 * **LAP-ANGKA** finds the per-RO table by its header row (the row holding `Kode RO` and
   `Capaian (%)`), its columns by header text, and compares every figure cell of each RO row
-  and of the `Jumlah / Rata-rata` row with the figures recomputed now (sopxl.figures),
+  and of the `Jumlah / Rata-rata` row with the figures recomputed now (sopxl.calc.figures),
   rounded half up to 2 decimals (money: to whole rupiah). The finding names the cell and
   its suggestion states the right value. An RO of the report that is no longer in
   `Referensi RO` is named at its Kode RO cell; an RO missing from the report at the header.
@@ -13,7 +13,7 @@ They look only at report sheets that exist (`Laporan Semester I`, `Laporan Semes
   hash of the data now; the message names the sheets that changed. A report without a
   record in the state (made by hand, or the state was removed) is left to LAP-ANGKA.
 * **LAP-NARASI**: a narrative's text is the first non-empty cell right of its label on the
-  same row, else the cell below (sopxl.report_sheet). An empty one is named at the cell
+  same row, else the cell below (sopxl.report.sheet). An empty one is named at the cell
   where the text goes.
 * **LAP-PENGESAHAN**: one finding per incomplete sign-off, at its first empty cell.
 """
@@ -24,12 +24,12 @@ import weakref
 from collections.abc import Iterator
 from typing import Any
 
-from sopxl import spec
-from sopxl.figures import PeriodFigures, compute_figures, data_hashes
-from sopxl.findings import Finding
-from sopxl.parse import as_number, format_number
+from sopxl.calc.figures import PeriodFigures, compute_figures, data_hashes
+from sopxl.calc.scores import round_half_up
+from sopxl.core import spec
+from sopxl.core.findings import Finding
+from sopxl.core.parse import as_number, format_number
 from sopxl.rules.base import Context, rule
-from sopxl.scores import round_half_up
 
 _FIGURES: weakref.WeakKeyDictionary[Context, dict[str, PeriodFigures]] = weakref.WeakKeyDictionary()
 
@@ -72,7 +72,7 @@ def _show(x: float, money: bool) -> str:
 
 @rule("LAP-ANGKA", "error", "Angka pada tabel laporan berbeda dengan hasil lembar bulanan saat ini")
 def lap_angka(ctx: Context) -> Iterator[Finding]:
-    from sopxl.report_sheet import (
+    from sopxl.report.sheet import (
         MONEY_FIELDS,
         RO_COLUMNS,
         RO_NUMBER_FIELDS,
@@ -167,7 +167,7 @@ def _compare(
 
 @rule("LAP-USANG", "error", "Data bulanan berubah sejak laporan dikonsolidasi")
 def lap_usang(ctx: Context) -> Iterator[Finding]:
-    from sopxl.consolidate import stored_report
+    from sopxl.report.consolidate import stored_report
 
     for periode, sheet, _grid in _reports(ctx):
         stored = stored_report(ctx.data, periode)
@@ -193,7 +193,7 @@ def lap_usang(ctx: Context) -> Iterator[Finding]:
 
 @rule("LAP-NARASI", "error", "Analisis Capaian, Kendala Umum atau Rekomendasi belum diisi")
 def lap_narasi(ctx: Context) -> Iterator[Finding]:
-    from sopxl.report_sheet import find_label, narrative_value
+    from sopxl.report.sheet import find_label, narrative_value
 
     for _periode, sheet, grid in _reports(ctx):
         for label in spec.REPORT_NARRATIVES:
@@ -216,7 +216,7 @@ def lap_narasi(ctx: Context) -> Iterator[Finding]:
 
 @rule("LAP-PENGESAHAN", "warning", "Pengesahan laporan (nama, NIP, tanggal) belum lengkap")
 def lap_pengesahan(ctx: Context) -> Iterator[Finding]:
-    from sopxl.report_sheet import SIGNOFF_FIELDS, find_label, signoff_values
+    from sopxl.report.sheet import SIGNOFF_FIELDS, find_label, signoff_values
 
     for _periode, sheet, grid in _reports(ctx):
         for label in spec.REPORT_SIGNOFFS:

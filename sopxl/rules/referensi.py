@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from sopxl import spec
-from sopxl.findings import Finding
-from sopxl.reader import CellError, Row, Table, is_blank
+from sopxl.core import spec
+from sopxl.core.findings import Finding
+from sopxl.read.workbook import CellError, Row, Table, is_blank
 from sopxl.rules.base import Context, rule
 
 
@@ -26,7 +26,7 @@ def number_or_text(value: Any) -> tuple[float | None, float | None]:
     """(the number a cell holds, the number its text most likely means)."""
     if type(value) is float and math.isfinite(value):  # the common case, without a call
         return value, None
-    from sopxl.parse import as_number, parse_number
+    from sopxl.core.parse import as_number, parse_number
 
     number = as_number(value)
     if number is not None:
@@ -37,26 +37,26 @@ def number_or_text(value: Any) -> tuple[float | None, float | None]:
 
 
 def show(value: Any) -> str:
-    from sopxl.parse import format_value
+    from sopxl.core.parse import format_value
 
     return format_value(value)
 
 
 def num(x: float) -> str:
-    from sopxl.parse import format_number
+    from sopxl.core.parse import format_number
 
     return format_number(x)
 
 
 def typed(x: float) -> str:
     """A number as a person types it into a cell: "1234,5", "5000000"."""
-    from sopxl.parse import format_number
+    from sopxl.core.parse import format_number
 
     return format_number(x, thousands=False)
 
 
 def rupiah(x: float) -> str:
-    from sopxl.parse import format_rupiah
+    from sopxl.core.parse import format_rupiah
 
     return format_rupiah(x)
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import cast
 
-from sopxl import spec
-from sopxl.findings import Finding
-from sopxl.reader import CellError, Row, Table, is_blank
+from sopxl.core import spec
+from sopxl.core.findings import Finding
+from sopxl.read.workbook import CellError, Row, Table, is_blank
 from sopxl.rules.base import Context, rule
 from sopxl.rules.referensi import code_key, num, number_or_text, rupiah, show, typed, usable
 

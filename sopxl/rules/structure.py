@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sopxl import spec
-from sopxl.findings import Finding
-from sopxl.reader import Table
+from sopxl.core import spec
+from sopxl.core.findings import Finding
+from sopxl.read.workbook import Table
 from sopxl.rules.base import Context, rule
 
 

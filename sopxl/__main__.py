@@ -1,0 +1,5 @@
+"""`python -m sopxl`: the same as the `sopxl` command."""
+
+from sopxl.frontends.cli import main
+
+main()

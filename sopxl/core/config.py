@@ -1,0 +1,165 @@
+"""All thresholds, switches and weights in one place, with the defaults of the specs.
+
+Precedence (lowest first): defaults -> the workbook's optional `Pengaturan` sheet
+(`Kunci | Nilai`) -> a settings file given with `--config` -> `--set key=value` on the
+command line. Keys are the field names below; severities use `severity.RULE-ID`.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from sopxl.core.errors import InvalidInput
+
+Severity = Literal["error", "warning"]
+
+
+class Settings(BaseModel):
+    """Settings of a run. Field names are the keys users write."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    # Deadline of the monthly capaian entry: the Nth (working or calendar) day of the next month.
+    deadline_day: int = Field(default=5, ge=1, le=28)
+    deadline_days: Literal["working", "calendar"] = "working"
+    # CAP-DEVIASI-RPD: allowed deviation of a month's realisation from its RPD, in percent.
+    rpd_deviation_pct: float = Field(default=5.0, ge=0)
+    # Per-rule severity overrides, e.g. {"CAP-TERLAMBAT": "error"}.
+    severity: dict[str, Severity] = Field(default_factory=dict)
+    # Rules switched off entirely.
+    disabled_rules: list[str] = Field(default_factory=list)
+    # "Today" for date rules (future dates); None = the real date. Tests and replays set it.
+    today: str | None = None
+
+    # IKPA Capaian Output (scores.md 1).
+    ikpa_weight_timeliness: float = 0.30
+    ikpa_weight_achievement: float = 0.70
+    ikpa_bands: list[tuple[float, str]] = Field(
+        default_factory=lambda: [(95.0, "Sangat Baik"), (89.0, "Baik"), (70.0, "Cukup"), (0.0, "Kurang")]
+    )
+    # Nilai Kinerja Anggaran, PMK 22/PMK.02/2021 (scores.md 2).
+    nka_weight_p: float = 0.097
+    nka_weight_k: float = 0.182
+    nka_weight_cro: float = 0.435
+    nka_weight_ne: float = 0.286
+    nka_efficiency_clamp: float = 20.0
+    nka_bands: list[tuple[float, str]] = Field(
+        default_factory=lambda: [
+            (90.0, "Sangat Baik"),
+            (80.0, "Baik"),
+            (60.0, "Cukup"),
+            (50.0, "Kurang"),
+            (0.0, "Sangat Kurang"),
+        ]
+    )
+
+    # Guards against hostile input.
+    max_rows_per_sheet: int = 500_000
+    max_uncompressed_mb: int = 1024
+
+    def severity_of(self, rule_id: str, default: Severity) -> Severity:
+        return self.severity.get(rule_id, default)
+
+    def with_overrides(self, pairs: Mapping[str, Any]) -> Settings:
+        """A copy with `key=value` overrides applied (values may be strings from a CLI or a sheet)."""
+        data = self.model_dump()
+        for raw_key, raw_value in pairs.items():
+            key = str(raw_key).strip()
+            value = _coerce(raw_value)
+            if key.startswith("severity."):
+                data["severity"] = {**data["severity"], key.split(".", 1)[1].strip(): value}
+            elif key not in Settings.model_fields:
+                raise InvalidInput(
+                    f"Pengaturan '{key}' tidak dikenal. Pengaturan yang ada: "
+                    + ", ".join(sorted(Settings.model_fields))
+                )
+            else:
+                if key == "disabled_rules" and isinstance(value, str):
+                    value = [value]  # one rule switched off: disabled_rules=CAP-MENDAHULUI
+                data[key] = value
+        try:
+            return Settings.model_validate(data)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {_explain(e['type'], e.get('ctx') or {}, e['msg'])}"
+                for e in exc.errors()
+            )
+            raise InvalidInput(f"Nilai pengaturan tidak sah ({problems}).") from None
+
+
+def _explain(kind: str, ctx: Mapping[str, Any], fallback: str) -> str:
+    """A pydantic validation error in Indonesian (the common kinds; others as pydantic says)."""
+    texts = {
+        "literal_error": "harus salah satu dari {expected}",
+        "int_parsing": "harus bilangan bulat",
+        "int_type": "harus bilangan bulat",
+        "int_from_float": "harus bilangan bulat",
+        "float_parsing": "harus angka",
+        "float_type": "harus angka",
+        "greater_than_equal": "minimal {ge}",
+        "less_than_equal": "maksimal {le}",
+        "greater_than": "harus lebih dari {gt}",
+        "less_than": "harus kurang dari {lt}",
+        "list_type": "harus berupa daftar (pisahkan dengan koma)",
+        "string_type": "harus berupa teks",
+        "dict_type": "harus berupa pasangan kunci = nilai",
+    }
+    template = texts.get(kind)
+    if template is None:
+        return fallback
+    try:
+        return template.format(**{k: str(v).replace(" or ", " atau ") for k, v in ctx.items()})
+    except (KeyError, IndexError):
+        return fallback
+
+
+def _coerce(value: Any) -> Any:
+    """Strings from the CLI or a sheet: JSON where it parses (numbers, lists), else the text."""
+    if isinstance(value, str):
+        text = value.strip()
+        if "," in text and not text.startswith("["):
+            # disabled_rules=CAP-A,CAP-B
+            return [part.strip() for part in text.split(",") if part.strip()]
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            return text
+    return value
+
+
+def parse_set_options(options: Iterable[str]) -> dict[str, str]:
+    """`--set key=value` options to a mapping; a malformed one is refused."""
+    pairs: dict[str, str] = {}
+    for option in options:
+        if "=" not in option:
+            raise InvalidInput(f"Format --set harus kunci=nilai, bukan '{option}'.")
+        key, value = option.split("=", 1)
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def load_settings_file(path: Path) -> dict[str, Any]:
+    """A settings file: TOML (.toml) or JSON (.json)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"Berkas pengaturan '{path}' tidak dapat dibaca: {exc.strerror}.") from None
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InvalidInput(f"Berkas pengaturan '{path}' tidak sah: {exc}.") from None
+    if not isinstance(data, dict):
+        raise InvalidInput(f"Berkas pengaturan '{path}' harus berisi pasangan kunci = nilai.")
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "severity" and isinstance(value, dict):
+            flat.update({f"severity.{k}": v for k, v in value.items()})
+        else:
+            flat[key] = value
+    return flat

@@ -1,0 +1,68 @@
+"""The `sopxl` command. Each subcommand lives in its own small module of this package and
+imports its heavy libraries inside the command body, so `sopxl --help` stays instant."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from sopxl import __version__
+
+# command name -> (module, attribute). Listed here so `--help` can show them without
+# importing anything heavier than click.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("sopxl.frontends.cli.init_cmd", "init"),
+    "validate": ("sopxl.frontends.cli.validate_cmd", "validate"),
+    "consolidate": ("sopxl.frontends.cli.consolidate_cmd", "consolidate"),
+    "demo": ("sopxl.frontends.cli.demo_cmd", "demo"),
+    "excel-setup": ("sopxl.frontends.cli.excel_cmd", "excel_setup"),
+    "lo-install": ("sopxl.frontends.cli.lo_cmd", "lo_install"),
+}
+
+
+class LazyGroup(click.Group):
+    """A group that imports a subcommand's module only when it is needed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if self._load(name) is not None]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._load(cmd_name)
+
+    @staticmethod
+    def _load(name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        try:
+            module = importlib.import_module(target[0])
+        except ModuleNotFoundError as exc:
+            if exc.name == target[0]:
+                return None  # a command not built yet
+            raise
+        command: Any = getattr(module, target[1])
+        return command if isinstance(command, click.Command) else None
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, prog_name="sopxl")
+def cli() -> None:
+    """sopxl: buku kerja Capaian Output, validasi Kasi Program dan Evaluasi, dan laporan
+    semester/tahunan sesuai SOP Penyusunan dan Pemantauan Evaluasi Kinerja SMART.
+
+    \b
+    Contoh:
+      sopxl init capaian-2026.xlsx --ro referensi.csv --rencana rencana.csv \\
+            --satker 411724 --nama "Balai Diklat Hukum dan HAM Contoh" --tahun 2026
+      sopxl validate capaian-2026.xlsx
+      sopxl consolidate capaian-2026.xlsx --periode semester1
+    """
+
+
+def main() -> None:
+    cli(prog_name="sopxl")

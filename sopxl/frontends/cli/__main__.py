@@ -1,0 +1,5 @@
+"""`python -m sopxl.frontends.cli`: the same as the `sopxl` command."""
+
+from sopxl.frontends.cli import main
+
+main()

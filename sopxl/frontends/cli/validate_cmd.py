@@ -1,0 +1,63 @@
+"""`sopxl validate`: the Kasi's conformity check (SOP steps 3 and 5)."""
+
+from __future__ import annotations
+
+import click
+
+from sopxl.frontends.cli.common import collect_overrides, settings_options, user_errors
+
+
+@click.command()
+@click.argument("path", type=click.Path(dir_okay=True, readable=False, path_type=str))
+@click.option("--no-write", is_flag=True, help="Hanya periksa; jangan tulis tanda ke buku kerja.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Bentuk keluaran di terminal.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Tulis salinan bertanda ke berkas lain; berkas asli tidak diubah.",
+)
+@settings_options
+def validate(
+    path: str,
+    no_write: bool,
+    fmt: str,
+    output: str | None,
+    set_options: tuple[str, ...],
+    config_file: str | None,
+) -> None:
+    """Periksa kesesuaian buku kerja Capaian Output (langkah 3 dan 5 SOP).
+
+    Kode keluar: 0 tidak ada kesalahan (peringatan boleh), 1 ada kesalahan,
+    2 berkas tidak dapat diperiksa.
+
+    \b
+    Contoh:
+      sopxl validate capaian-2026.xlsx --no-write
+      sopxl validate capaian-2026.xlsx --format json --set deadline_days=calendar
+    """
+    import json
+
+    from sopxl.frontends.output import render_table
+    from sopxl.rules.validate import validate_path
+
+    with user_errors():
+        file_overrides, run_overrides = collect_overrides(set_options, config_file)
+        result, data, settings = validate_path(path, file_overrides, run_overrides)
+        if not no_write:
+            from sopxl.writeback.marks import (
+                write_marks,  # the write-back (issue: lossless write-back)
+            )
+
+            write_marks(data, result, settings, output=output)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json_dict(), ensure_ascii=False))
+    else:
+        click.echo(render_table(result))
+    raise SystemExit(1 if result.errors else 0)

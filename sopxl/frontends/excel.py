@@ -1,0 +1,524 @@
+"""What the workbook's buttons run (VBA `RunPython "import sopxl.frontends.excel; sopxl.frontends.excel.validasi()"`).
+
+Each entry point takes the calling workbook (`xw.Book.caller()`), runs the same library
+code as the CLI on the workbook's saved file, and shows the result in the OPEN workbook
+through xlwings. Nothing is written to the file on disk: Excel owns the open file, the
+user saves when they want.
+
+* `validasi`: red (#FFC7CE) / yellow (#FFEB9C) fills and notes (starting `sopxl:`, like
+  the CLI's) on the cells, a `Catatan Koreksi` sheet (the CLI's columns, plus a link and
+  the cell's original fill in a hidden column), SOP step 3 in `Kendali SOP`, and a message
+  box with the counts. The marks of the previous run are those listed in `Catatan Koreksi`:
+  they are taken off first, so fixed cells lose their mark. Someone else's note is never
+  changed.
+* `konsolidasi_*`: validates and marks, then builds the report sheet with the engine of
+  `sopxl consolidate` into a temporary workbook and lets Excel copy it into the open one
+  (replacing the old report in place), and records it in sopxl's state sheet.
+
+Only the attributes of xlwings' Book/Sheet/Range used here are needed, so the functions
+also accept any object with the same shape (tests use a recording stand-in: no Excel).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sopxl.core import spec
+from sopxl.core.findings import SEVERITY_LABEL, Finding, ValidationResult
+from sopxl.writeback import catatan as _catatan
+
+FILL_ERROR = "#FFC7CE"
+FILL_WARNING = "#FFEB9C"
+FILL_RGB = {"error": (0xFF, 0xC7, 0xCE), "warning": (0xFF, 0xEB, 0x9C)}
+NOTE_MARK = "sopxl:"  # every sopxl note starts so (as the CLI's, sopxl.ooxml.notes.NOTE_PREFIX)
+TITLE = "sopxl"
+
+# The CLI's Catatan Koreksi columns (sopxl.writeback.catatan), then a link and the hidden original fill.
+CATATAN_HEADER: tuple[str, ...] = (*_catatan.CATATAN_HEADER, "Tautan", "Warna Asli")
+_COL = {name: i for i, name in enumerate(CATATAN_HEADER)}
+
+
+class ExcelMessage(Exception):
+    """A situation the user must fix; shown as a message box, not a traceback."""
+
+    def __init__(self, message: str, critical: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.critical = critical
+
+
+# --- entry points (called from VBA) -------------------------------------------------------
+
+
+def validasi(book: Any | None = None) -> ValidationResult | None:
+    """The Validasi button: check the saved workbook, mark the open one."""
+    book = _caller(book)
+    try:
+        path = book_path(book)
+        from sopxl.rules.validate import validate_path
+
+        result, _data, _settings = validate_path(path)
+        apply_result(book, result)
+    except ExcelMessage as exc:
+        _alert(book, exc.message, critical=exc.critical)
+        return None
+    except Exception as exc:  # SopxlError and friends: a sentence, not a traceback
+        _alert(book, _explain(exc), critical=True)
+        return None
+    _alert(book, summary_message(result), critical=bool(result.errors))
+    return result
+
+
+def konsolidasi_semester1(book: Any | None = None) -> ValidationResult | None:
+    return _konsolidasi(book, "semester1")
+
+
+def konsolidasi_semester2(book: Any | None = None) -> ValidationResult | None:
+    return _konsolidasi(book, "semester2")
+
+
+def konsolidasi_tahunan(book: Any | None = None) -> ValidationResult | None:
+    return _konsolidasi(book, "tahunan")
+
+
+ENTRY_POINTS: tuple[str, ...] = (
+    "validasi",
+    "konsolidasi_semester1",
+    "konsolidasi_semester2",
+    "konsolidasi_tahunan",
+)
+
+
+def _konsolidasi(book: Any | None, periode: str) -> ValidationResult | None:
+    """Consolidation from the button (SOP step 4), without writing the file behind Excel.
+
+    The open workbook is validated and marked first (as Validasi does). Then the same engine
+    as `sopxl consolidate` builds the report sheet from the saved file into a temporary
+    workbook (`consolidate(..., write=False, output=tmp)`, refusing when the period's months
+    hold errors), and Excel copies that sheet into the open workbook in place of the old
+    report. What people typed into the old report's narratives and sign-offs is carried over
+    by the engine (it reads them from the saved file). The user saves when they want.
+    """
+    book = _caller(book)
+    report = spec.PERIODS[periode][0]
+    try:
+        path = book_path(book)
+        from sopxl.rules.validate import validate_path
+
+        result, _data, _settings = validate_path(path)
+        apply_result(book, result)
+        import tempfile
+
+        from sopxl.report.consolidate import MonthErrors, consolidate
+
+        with tempfile.TemporaryDirectory(prefix="sopxl-lap-") as tmp:
+            staged = Path(tmp) / "laporan.xlsx"
+            try:
+                made = consolidate(path, periode, write=False, output=staged)
+            except MonthErrors as exc:
+                _alert(
+                    book,
+                    f"{exc.message}\n\nSel yang salah sudah ditandai merah; daftar di sheet "
+                    f"'{spec.SHEET_CATATAN}'. Perbaiki, simpan, lalu klik lagi.",
+                    critical=True,
+                )
+                return result
+            import_sheet(book, staged, report)
+            record_report(book, periode, report, made.figures)
+    except ExcelMessage as exc:
+        _alert(book, exc.message, critical=exc.critical)
+        return None
+    except Exception as exc:
+        _alert(book, _explain(exc), critical=True)
+        return None
+    _alert(
+        book,
+        f"Sheet '{report}' dibuat ({result.errors} kesalahan, {result.warnings} peringatan pada "
+        "validasi). Isi bagian Analisis Capaian, Kendala Umum, Rekomendasi dan tanda tangan, "
+        "lalu simpan buku kerja (Ctrl+S).",
+    )
+    return result
+
+
+def import_sheet(book: Any, source: Path, name: str) -> Any:
+    """Copy sheet `name` of the workbook file `source` into the open `book`: in place of the
+    sheet of that name (copied next to it first, so a failure loses nothing), or after the
+    month sheets."""
+    sheets = list(book.sheets)
+    names = [spec.norm(s.name) for s in sheets]
+    key = spec.norm(name)
+    old = sheets[names.index(key)] if key in names else None
+    anchor = old
+    if anchor is None:
+        month_keys = {spec.norm(m) for m in spec.MONTHS}
+        months = [i for i, n in enumerate(names) if n in month_keys]
+        following = sheets[max(months) + 1 :] if months else []
+        anchor = following[0] if following else None
+    other = book.app.books.open(str(source))
+    try:
+        src = other.sheets[name]
+        copied = src.copy(before=anchor) if anchor is not None else src.copy(after=sheets[-1])
+    finally:
+        other.close()
+    if old is not None:
+        old.delete()
+    if copied.name != name:
+        copied.name = name
+    return copied
+
+
+def record_report(book: Any, periode: str, sheet: str, figures: Any) -> None:
+    """Record the new report in sopxl's state sheet of the open book, as `sopxl consolidate`
+    does on disk (the data hash LAP-USANG compares; validation marks on the old sheet forgotten)."""
+    from sopxl.read.state import decode_rows, encode_rows
+    from sopxl.report.consolidate import record_report_state
+
+    state_sheet = _sheet_map(book).get(spec.norm(spec.SHEET_STATE))
+    state: dict[str, Any] = {}
+    if state_sheet is not None:
+        rows = state_sheet.used_range.value
+        if isinstance(rows, list) and rows and isinstance(rows[0], list):
+            state = decode_rows((r[0], r[1] if len(r) > 1 else None) for r in rows)
+    record_report_state(state, periode, sheet, figures)
+    if state_sheet is None:
+        state_sheet = book.sheets.add(spec.SHEET_STATE, after=list(book.sheets)[-1])
+        with contextlib.suppress(Exception):
+            state_sheet.api.Visible = 2  # xlSheetVeryHidden (Windows COM)
+        with contextlib.suppress(Exception):
+            if getattr(state_sheet, "visible", False):
+                state_sheet.visible = False
+    else:
+        state_sheet.clear()
+    state_sheet.range("A1").value = [list(row) for row in encode_rows(state)]
+
+
+# --- the calling workbook and its file ----------------------------------------------------
+
+
+def _caller(book: Any | None) -> Any:
+    if book is not None:
+        return book
+    import xlwings as xw
+
+    return xw.Book.caller()
+
+
+def book_path(book: Any) -> Path:
+    """The local file behind the open workbook, or an ExcelMessage saying what to do."""
+    try:
+        fullname = str(book.fullname)
+    except Exception as exc:  # xlwings could not map a OneDrive/SharePoint URL
+        raise ExcelMessage(_cloud_message(str(exc)), critical=True) from None
+    if "://" in fullname:
+        fullname = _local_from_url(fullname)
+    path = Path(fullname)
+    if not fullname or (path.parent == Path(".") and not path.is_absolute()):
+        raise ExcelMessage(
+            "Buku kerja ini belum pernah disimpan. Simpan dulu sebagai .xlsm "
+            "(File > Save As), lalu klik tombol lagi."
+        )
+    if not path.exists():
+        raise ExcelMessage(
+            f"Berkas '{path}' tidak ditemukan di disk. Simpan buku kerja (File > Save), "
+            "lalu klik tombol lagi.",
+            critical=True,
+        )
+    return path
+
+
+def _local_from_url(url: str) -> str:
+    try:
+        from xlwings.utils import fullname_url_to_local_path
+
+        local = str(fullname_url_to_local_path(url))
+    except Exception as exc:
+        raise ExcelMessage(_cloud_message(str(exc)), critical=True) from None
+    if "://" in local or not Path(local).exists():
+        raise ExcelMessage(_cloud_message(""), critical=True)
+    return local
+
+
+def _cloud_message(detail: str) -> str:
+    text = (
+        "Buku kerja ini dibuka dari OneDrive/SharePoint dan salinan lokalnya tidak ditemukan. "
+        "Pastikan folder itu disinkronkan ke komputer ini (aplikasi OneDrive), atau isi lokasi "
+        "foldernya di sheet 'xlwings.conf' (ONEDRIVE_CONSUMER_WIN, ONEDRIVE_COMMERCIAL_WIN atau "
+        "SHAREPOINT_WIN; di Mac: ..._MAC), atau simpan salinan di folder lokal lalu buka salinan itu."
+    )
+    return f"{text}\n\n({detail})" if detail else text
+
+
+def _explain(exc: Exception) -> str:
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return f"sopxl tidak dapat memeriksa buku kerja ini:\n\n{message}"
+
+
+def _alert(book: Any, text: str, critical: bool = False) -> None:
+    try:
+        book.app.alert(text, title=TITLE, buttons="ok", mode="critical" if critical else "info")
+    except Exception:  # no UI (tests, automation): the message still goes somewhere
+        import sys
+
+        print(text, file=sys.stderr)
+
+
+def summary_message(result: ValidationResult) -> str:
+    if not result.findings:
+        return (
+            "Validasi selesai: tidak ada kesalahan atau peringatan. "
+            "Data sesuai; lanjutkan ke langkah berikutnya SOP."
+        )
+    head = f"Validasi selesai: {result.errors} kesalahan, {result.warnings} peringatan."
+    legend = (
+        "Sel merah = kesalahan (harus diperbaiki), sel kuning = peringatan. "
+        "Arahkan kursor ke sel untuk membaca catatannya; daftar lengkap ada di sheet "
+        f"'{spec.SHEET_CATATAN}'."
+    )
+    verdict = (
+        "Data TIDAK SESUAI: kembalikan kepada Bendahara/Pelaksana untuk diperbaiki."
+        if result.errors
+        else "Tidak ada kesalahan; periksa peringatan sebelum melanjutkan."
+    )
+    return f"{head}\n\n{legend}\n\n{verdict}"
+
+
+# --- marks in the open workbook -----------------------------------------------------------
+
+
+@dataclass
+class CellMark:
+    sheet: str
+    cell: str
+    severity: str
+    note: str
+
+
+def plan_marks(result: ValidationResult) -> list[CellMark]:
+    """One mark per cell: the worst severity, one note with every finding on that cell
+    (worded by the CLI's own `sopxl.writeback.marks.note_text`)."""
+    from sopxl.writeback.marks import note_text
+
+    grouped: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in result.findings:
+        if f.cell:
+            grouped[(f.sheet, f.cell.replace("$", "").upper())].append(f)
+    marks = []
+    for (sheet, cell), findings in grouped.items():
+        severity = "error" if any(f.severity == "error" for f in findings) else "warning"
+        marks.append(CellMark(sheet, cell, severity, note_text(findings)))
+    return marks
+
+
+def _sheet_map(book: Any) -> dict[str, Any]:
+    return {spec.norm(sheet.name): sheet for sheet in book.sheets}
+
+
+def _hex(color: Any) -> str:
+    if isinstance(color, tuple | list) and len(color) == 3:
+        return "#{:02X}{:02X}{:02X}".format(*(int(c) for c in color))
+    if isinstance(color, str):
+        return color.upper()
+    return ""
+
+
+def _is_ours(color: Any) -> bool:
+    return _hex(color) in (FILL_ERROR, FILL_WARNING)
+
+
+def _is_our_note(note: Any) -> bool:
+    return note is not None and str(note.text or "").startswith(NOTE_MARK)
+
+
+def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
+    for r, row in enumerate(rows[: spec.HEADER_SCAN_ROWS]):
+        header = {spec.norm(c): i for i, c in enumerate(row) if c is not None}
+        if spec.norm("Lembar") in header and spec.norm("Sel") in header:
+            return r, header
+    return None
+
+
+def clear_previous(book: Any) -> set[tuple[str, str, str]]:
+    """Take off the marks listed in the existing `Catatan Koreksi`.
+
+    Returns the (sheet, cell, rule) of every finding it listed, to tell new from old ones.
+    """
+    previous: set[tuple[str, str, str]] = set()
+    sheets = _sheet_map(book)
+    catatan = sheets.get(spec.norm(spec.SHEET_CATATAN))
+    if catatan is None:
+        return previous
+    rows = catatan.used_range.value
+    if not rows or not isinstance(rows, list):
+        return previous
+    if not isinstance(rows[0], list):
+        rows = [rows]
+    found = _find_header(rows)
+    if found is None:
+        return previous
+    start, header = found
+    i_sheet, i_cell = header[spec.norm("Lembar")], header[spec.norm("Sel")]
+    i_rule = header.get(spec.norm("Aturan"))
+    i_color = header.get(spec.norm("Warna Asli"))
+    done: set[tuple[str, str]] = set()
+    for row in rows[start + 1 :]:
+        if len(row) <= max(i_sheet, i_cell) or not row[i_sheet] or not row[i_cell]:
+            continue
+        name, cell = str(row[i_sheet]), str(row[i_cell]).replace("$", "").upper()
+        rule = str(row[i_rule]) if i_rule is not None and i_rule < len(row) and row[i_rule] else ""
+        previous.add((name, cell, rule))
+        key = (spec.norm(name), cell)
+        sheet = sheets.get(key[0])
+        if key in done or sheet is None:
+            continue
+        done.add(key)
+        rng = sheet.range(cell)
+        if _is_ours(rng.color):
+            original = row[i_color] if i_color is not None and len(row) > i_color else None
+            rng.color = str(original) if original else None
+        note = rng.note
+        if _is_our_note(note):
+            note.delete()
+    return previous
+
+
+def apply_marks(book: Any, marks: list[CellMark]) -> dict[tuple[str, str], str]:
+    """Fill and annotate each cell; returns each marked cell's original fill (hex or "")."""
+    sheets = _sheet_map(book)
+    originals: dict[tuple[str, str], str] = {}
+    for mark in marks:
+        sheet = sheets.get(spec.norm(mark.sheet))
+        if sheet is None:
+            continue  # e.g. a missing sheet: listed in Catatan Koreksi only
+        rng = sheet.range(mark.cell)
+        before = rng.color
+        originals[(mark.sheet, mark.cell)] = "" if _is_ours(before) else _hex(before)
+        rng.color = FILL_ERROR if mark.severity == "error" else FILL_WARNING
+        note = rng.note
+        if note is None:
+            rng.add_note(mark.note)
+        elif _is_our_note(note):
+            note.text = mark.note
+        # someone else's note stays as it is (as the CLI does); the fill and
+        # Catatan Koreksi still show the finding
+    return originals
+
+
+def _link(sheet: str, cell: str) -> str:
+    if not re.fullmatch(r"\$?[A-Za-z]{1,3}\$?\d+(:\$?[A-Za-z]{1,3}\$?\d+)?", cell):
+        return ""
+    target = "'" + sheet.replace("'", "''") + "'!" + cell.split(":")[0]
+    label = f"{sheet}!{cell}".replace('"', '""')
+    return f'=HYPERLINK("#{target}","{label}")'
+
+
+def catatan_rows(
+    result: ValidationResult,
+    originals: dict[tuple[str, str], str],
+    previous: set[tuple[str, str, str]] | None = None,
+) -> list[list[Any]]:
+    """The `Catatan Koreksi` table: the CLI's columns + link + original fill (hidden)."""
+    previous = previous or set()
+    rows: list[list[Any]] = [list(CATATAN_HEADER)]
+    for i, f in enumerate(result.findings, start=1):
+        cell = f.cell.replace("$", "").upper() if f.cell else ""
+        row: list[Any] = [""] * len(CATATAN_HEADER)
+        row[_COL["No"]] = i
+        row[_COL["Tingkat"]] = SEVERITY_LABEL[f.severity]
+        row[_COL["Lembar"]] = f.sheet
+        row[_COL["Sel"]] = cell
+        row[_COL["Kode RO"]] = f.ro or ""
+        row[_COL["Aturan"]] = f.rule
+        row[_COL["Pesan"]] = f.message
+        row[_COL["Saran Perbaikan"]] = f.suggestion or ""
+        row[_COL["Status"]] = (
+            _catatan.STATUS_BELUM if (f.sheet, cell, f.rule) in previous else _catatan.STATUS_BARU
+        )
+        row[_COL["Tautan"]] = _link(f.sheet, cell) if f.sheet and cell else ""
+        row[_COL["Warna Asli"]] = originals.get((f.sheet, cell), "")
+        rows.append(row)
+    return rows
+
+
+def write_catatan(book: Any, rows: list[list[Any]]) -> Any:
+    """(Re)write the `Catatan Koreksi` sheet of the open workbook in one block."""
+    sheets = _sheet_map(book)
+    sheet = sheets.get(spec.norm(spec.SHEET_CATATAN))
+    if sheet is None:
+        all_sheets = list(book.sheets)
+        sheet = book.sheets.add(spec.SHEET_CATATAN, after=all_sheets[-1] if all_sheets else None)
+    else:
+        sheet.clear()
+    sheet.range("A1").value = rows
+    last = spec.col_letter(len(CATATAN_HEADER))
+    with contextlib.suppress(Exception):  # cosmetics only
+        sheet.range(f"A1:{last}1").font.bold = True
+        sheet.range(f"{last}:{last}").column_width = 0  # the original fill stays out of sight
+    return sheet
+
+
+def update_kendali(book: Any, result: ValidationResult, fixed: int) -> bool:
+    """Date, status and note of SOP step 3 in `Kendali SOP`, as the CLI writes them."""
+    import datetime as dt
+
+    sheet = _sheet_map(book).get(spec.norm(spec.SHEET_KENDALI))
+    if sheet is None:
+        return False
+    rows = sheet.used_range.value
+    if not isinstance(rows, list) or not rows or not isinstance(rows[0], list):
+        return False
+    header = next(
+        (
+            i
+            for i, row in enumerate(rows[: spec.HEADER_SCAN_ROWS])
+            if any(isinstance(v, str) and spec.norm(v) == spec.norm("Langkah") for v in row)
+        ),
+        None,
+    )
+    if header is None:
+        return False
+    columns = {spec.norm(v): c for c, v in enumerate(rows[header]) if isinstance(v, str)}
+    langkah = columns[spec.norm("Langkah")]
+    step = next(
+        (i for i in range(header + 1, len(rows)) if str(rows[i][langkah]).strip() in ("3", "3.0")),
+        None,
+    )
+    if step is None:
+        return False
+    # used_range may not start at A1: address relative to its top-left cell
+    top, left = spec.parse_ref(str(sheet.used_range.address).replace("$", "").split(":")[0])
+    for label, value in (
+        ("Tanggal", dt.date.today()),
+        ("Status", _catatan.status_kendali(result.errors)),
+        ("Catatan", _catatan.catatan_kendali(result.errors, result.warnings, fixed)),
+    ):
+        col = columns.get(spec.norm(label))
+        if col is not None:
+            sheet.range(spec.cell_ref(top + step, left + col)).value = value
+    return True
+
+
+def apply_result(book: Any, result: ValidationResult) -> None:
+    """Replace the previous run's marks with this run's, in the open workbook."""
+    app = getattr(book, "app", None)
+    updating = None
+    try:
+        if app is not None:
+            updating = app.screen_updating
+            app.screen_updating = False
+    except Exception:
+        app = None
+    try:
+        previous = clear_previous(book)
+        originals = apply_marks(book, plan_marks(result))
+        write_catatan(book, catatan_rows(result, originals, previous))
+        now = {(f.sheet, f.cell.replace("$", "").upper(), f.rule) for f in result.findings}
+        update_kendali(book, result, fixed=len(previous - now))
+    finally:
+        if app is not None and updating is not None:
+            with contextlib.suppress(Exception):
+                app.screen_updating = updating

@@ -1,0 +1,245 @@
+"""xl/styles.xml: append fills and cell formats, merge another workbook's styles.
+
+Existing entries are never renumbered or changed: new ones are appended (or an identical
+existing one reused), so every `s` index already in the workbook keeps its meaning.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from lxml import etree
+
+from sopxl.ooxml.names import NS_MAIN, SAFE_PARSER
+
+_M = f"{{{NS_MAIN}}}"
+# Order of the sections of CT_Stylesheet.
+SECTIONS = (
+    "numFmts",
+    "fonts",
+    "fills",
+    "borders",
+    "cellStyleXfs",
+    "cellXfs",
+    "cellStyles",
+    "dxfs",
+    "tableStyles",
+    "colors",
+    "extLst",
+)
+_CHILD = {
+    "numFmts": "numFmt",
+    "fonts": "font",
+    "fills": "fill",
+    "borders": "border",
+    "cellStyleXfs": "xf",
+    "cellXfs": "xf",
+    "dxfs": "dxf",
+}
+_DATE_FMT_IDS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47}
+DATE_FORMAT = "dd/mm/yyyy"
+
+
+def _key(elem: etree._Element) -> bytes:
+    """A comparison key of an element, independent of namespace declarations in scope."""
+    parts: list[str] = []
+
+    def walk(e: etree._Element) -> None:
+        if not isinstance(e.tag, str):
+            return
+        attrs = sorted((str(k), str(v)) for k, v in e.attrib.items())
+        parts.append("<" + str(e.tag) + "".join(f" {k}={v!r}" for k, v in attrs))
+        parts.append((e.text or "").strip())
+        for child in e:
+            walk(child)
+        parts.append(">")
+
+    walk(elem)
+    return "".join(parts).encode()
+
+
+class Styles:
+    """An editable stylesheet (one parsed xl/styles.xml)."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self.root = root
+        self.changed = False
+        self._index: dict[str, dict[bytes, int]] = {}
+        self._variants: dict[tuple[int | None, str], int] = {}
+        self._fill_xml: dict[int | None, str | None] = {}  # existing formats never change
+
+    # -- sections ----------------------------------------------------------------------------
+    def section(self, name: str, create: bool = True) -> etree._Element | None:
+        found = self.root.find(_M + name)
+        if found is not None or not create:
+            return found
+        elem = etree.Element(_M + name)
+        elem.set("count", "0")
+        later = SECTIONS[SECTIONS.index(name) + 1 :]
+        for child in self.root:
+            if isinstance(child.tag, str) and etree.QName(child).localname in later:
+                child.addprevious(elem)
+                break
+        else:
+            self.root.append(elem)
+        self.changed = True
+        return elem
+
+    def items(self, name: str) -> list[etree._Element]:
+        sec = self.section(name, create=False)
+        if sec is None:
+            return []
+        return sec.findall(_M + _CHILD[name])
+
+    def add(self, name: str, elem: etree._Element) -> int:
+        """Index of an entry equal to `elem` in section `name`, appending it when absent."""
+        index = self._index.get(name)
+        if index is None:
+            index = {}
+            for i, item in enumerate(self.items(name)):
+                index.setdefault(_key(item), i)
+            self._index[name] = index
+        key = _key(elem)
+        if key in index:
+            return index[key]
+        sec = self.section(name)
+        assert sec is not None
+        sec.append(elem)
+        n = len(sec.findall(_M + _CHILD[name]))
+        sec.set("count", str(n))
+        index[_key(elem)] = n - 1
+        self.changed = True
+        return n - 1
+
+    def xf(self, s: int | None) -> etree._Element:
+        xfs = self.items("cellXfs")
+        if not xfs:
+            elem = etree.Element(_M + "xf")
+            for attr in ("numFmtId", "fontId", "fillId", "borderId", "xfId"):
+                elem.set(attr, "0")
+            return elem
+        i = s or 0
+        return xfs[i] if i < len(xfs) else xfs[0]
+
+    # -- variants of a cell's format ---------------------------------------------------------
+    def with_fill(self, s: int | None, rgb: str) -> int:
+        """The cellXfs index of format `s` with only its fill replaced by a solid `rgb` fill."""
+        key = (s, "fill:" + rgb)
+        if key in self._variants:
+            return self._variants[key]
+        fill = etree.Element(_M + "fill")
+        pattern = etree.SubElement(fill, _M + "patternFill", patternType="solid")
+        etree.SubElement(pattern, _M + "fgColor", rgb=rgb)
+        etree.SubElement(pattern, _M + "bgColor", indexed="64")
+        fill_id = self.add("fills", fill)
+        xf = copy.deepcopy(self.xf(s))
+        xf.set("fillId", str(fill_id))
+        xf.set("applyFill", "1")
+        result = self.add("cellXfs", xf)
+        self._variants[key] = result
+        return result
+
+    def fill_xml(self, s: int | None) -> str | None:
+        """The fill of format `s` as XML text (None for fill 0, "no fill")."""
+        if s in self._fill_xml:
+            return self._fill_xml[s]
+        result = self._fill_xml[s] = self._fill_xml_uncached(s)
+        return result
+
+    def _fill_xml_uncached(self, s: int | None) -> str | None:
+        fid = int(self.xf(s).get("fillId", "0"))
+        fills = self.items("fills")
+        if fid == 0 or fid >= len(fills):
+            return None
+        return etree.tostring(fills[fid], encoding="unicode")
+
+    def with_fill_xml(self, s: int | None, fill_xml: str | None) -> int:
+        """Format `s` with its fill replaced by `fill_xml` (None: no fill)."""
+        key = (s, "fillxml:" + (fill_xml or ""))
+        if key in self._variants:
+            return self._variants[key]
+        xf = copy.deepcopy(self.xf(s))
+        if fill_xml:
+            fill = etree.fromstring(fill_xml.encode("utf-8"), SAFE_PARSER)
+            xf.set("fillId", str(self.add("fills", fill)))
+        else:
+            xf.set("fillId", "0")
+            if "applyFill" in xf.attrib:
+                del xf.attrib["applyFill"]
+        result = self.add("cellXfs", xf)
+        self._variants[key] = result
+        return result
+
+    def fill_rgb(self, s: int | None) -> str | None:
+        """The solid fill colour of format `s`, if any (for recognising sopxl's own marks)."""
+        fills = self.items("fills")
+        fid = int(self.xf(s).get("fillId", "0"))
+        if fid >= len(fills):
+            return None
+        fg = fills[fid].find(f"{_M}patternFill/{_M}fgColor")
+        return None if fg is None else fg.get("rgb")
+
+    def is_date(self, s: int | None) -> bool:
+        fmt_id = int(self.xf(s).get("numFmtId", "0"))
+        if fmt_id in _DATE_FMT_IDS:
+            return True
+        for nf in self.items("numFmts"):
+            if nf.get("numFmtId") == str(fmt_id):
+                code = re.sub(r'"[^"]*"|\[[^\]]*\]', "", nf.get("formatCode", ""))
+                return bool(re.search(r"[dy]", code, re.IGNORECASE))
+        return False
+
+    def with_date_format(self, s: int | None) -> int:
+        """Format `s` if it shows dates already, else a copy of it with a dd/mm/yyyy format."""
+        if self.is_date(s):
+            return s or 0
+        key = (s, "date")
+        if key in self._variants:
+            return self._variants[key]
+        fmt_id = self.num_fmt(DATE_FORMAT)
+        xf = copy.deepcopy(self.xf(s))
+        xf.set("numFmtId", str(fmt_id))
+        xf.set("applyNumberFormat", "1")
+        result = self.add("cellXfs", xf)
+        self._variants[key] = result
+        return result
+
+    def num_fmt(self, code: str) -> int:
+        """The id of a custom number format with `code`, adding it when absent."""
+        used = [int(nf.get("numFmtId", "0")) for nf in self.items("numFmts")]
+        for nf in self.items("numFmts"):
+            if nf.get("formatCode") == code:
+                return int(nf.get("numFmtId", "0"))
+        new_id = max([163, *used]) + 1
+        sec = self.section("numFmts")
+        assert sec is not None
+        etree.SubElement(sec, _M + "numFmt", numFmtId=str(new_id), formatCode=code)
+        sec.set("count", str(len(sec)))
+        self.changed = True
+        return new_id
+
+    # -- merging another stylesheet ----------------------------------------------------------
+    def merge(self, other: Styles) -> tuple[list[int], list[int]]:
+        """Bring `other`'s cell formats (and dxfs) in; returns (xf map, dxf map) by index."""
+        fmt_map: dict[str, str] = {}
+        for nf in other.items("numFmts"):
+            fmt_map[nf.get("numFmtId", "0")] = str(self.num_fmt(nf.get("formatCode", "General")))
+        font_map = [self.add("fonts", copy.deepcopy(f)) for f in other.items("fonts")]
+        fill_map = [self.add("fills", copy.deepcopy(f)) for f in other.items("fills")]
+        border_map = [self.add("borders", copy.deepcopy(b)) for b in other.items("borders")]
+        xf_map: list[int] = []
+        for xf in other.items("cellXfs"):
+            new = copy.deepcopy(xf)
+            fid = new.get("numFmtId", "0")
+            new.set("numFmtId", fmt_map.get(fid, fid))
+            for attr, mapping in (("fontId", font_map), ("fillId", fill_map), ("borderId", border_map)):
+                i = int(new.get(attr, "0"))
+                if i < len(mapping):
+                    new.set(attr, str(mapping[i]))
+            new.set("xfId", "0")
+            xf_map.append(self.add("cellXfs", new))
+        dxf_map: list[int] = []
+        for dxf in other.items("dxfs"):
+            dxf_map.append(self.add("dxfs", copy.deepcopy(dxf)))
+        return xf_map, dxf_map

@@ -1,0 +1,628 @@
+"""Read any workbook that follows workbook.md, whoever wrote it, with python-calamine.
+
+Matching rules: sheet names and headers case- and space-insensitive; the header row is the
+first of the first 20 rows holding the key header; columns by header in any order; extra
+columns ignored; wholly empty rows skipped; formula cells give their cached value. Excel
+error values (which calamine reads as "") are found in the sheet XML and given as CellError.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import compress
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, cast
+
+from sopxl.core import spec
+from sopxl.core.config import Settings
+from sopxl.core.errors import UnreadableWorkbook
+from sopxl.core.gcpause import paused_gc
+from sopxl.ooxml.deflate import ERRORS as DEFLATE_ERRORS
+from sopxl.ooxml.deflate import Inflater
+from sopxl.ooxml.names import sheet_parts
+from sopxl.ooxml.zipio import read_raw
+from sopxl.read.safety import check_readable
+
+
+@dataclass(frozen=True)
+class CellError:
+    """An Excel error value (#DIV/0!, #REF!, ...) cached in a cell."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@dataclass(slots=True)
+class Row:
+    """One data row of a table: its 1-based sheet row and its values by canonical column."""
+
+    r: int
+    values: dict[str, Any]
+    columns: dict[str, int] = field(repr=False)
+
+    def get(self, column: str) -> Any:
+        return self.values.get(column)
+
+    def ref(self, column: str | None = None) -> str:
+        """A1 reference of this row's cell in `column` (first cell of the row if absent)."""
+        if column is not None and column in self.columns:
+            return spec.cell_ref(self.r, self.columns[column])
+        return spec.cell_ref(self.r, 1)
+
+    @property
+    def kode(self) -> str | None:
+        return kode_of(self.values.get(spec.COL_KODE_RO))
+
+
+class Table:
+    """A header-led table of a sheet, held column by column.
+
+    `data[column]` lists a canonical column's values along the data rows (row i is sheet row
+    `row_numbers[i]`); the rules read whole columns. `rows` gives the same data as Row
+    objects, built on first use (for the small sheets and the few places that want them).
+    """
+
+    def __init__(
+        self,
+        sheet: str,
+        header_row: int | None,
+        columns: dict[str, int],
+        found: list[str],
+        missing: list[str],
+        row_numbers: list[int] | None = None,
+        data: dict[str, list[Any]] | None = None,
+    ) -> None:
+        self.sheet = sheet
+        self.header_row = header_row  # 1-based; None when no header row was found
+        self.columns = columns  # canonical column -> 1-based column index
+        self.found = found  # headers as written in the header row (non-empty ones)
+        self.missing = missing  # required columns not found
+        self.row_numbers: list[int] = row_numbers if row_numbers is not None else []
+        self.data: dict[str, list[Any]] = data if data is not None else {}
+        self._absent: list[Any] | None = None
+
+    def __len__(self) -> int:
+        return len(self.row_numbers)
+
+    def __repr__(self) -> str:
+        return f"Table({self.sheet!r}, header_row={self.header_row}, rows={len(self)})"
+
+    def column(self, name: str) -> list[Any]:
+        """The values of a canonical column along the rows (all None when it is absent).
+        The list is shared: never mutate it."""
+        found = self.data.get(name)
+        if found is None:
+            if self._absent is None or len(self._absent) != len(self):
+                self._absent = [None] * len(self)
+            found = self._absent
+        return found
+
+    def ref_at(self, i: int, column: str | None = None) -> str:
+        """A1 reference of row i's cell in `column` (the first cell of the row if absent)."""
+        if column is not None and column in self.columns:
+            return spec.cell_ref(self.row_numbers[i], self.columns[column])
+        return spec.cell_ref(self.row_numbers[i], 1)
+
+    @cached_property
+    def codes(self) -> list[str | None]:
+        """Kode RO of every row (stripped text; None where blank or an error value)."""
+        raws = self.column(spec.COL_KODE_RO)
+        if set(map(type, raws)) == {str}:  # the usual case, at C speed
+            stripped = list(map(str.strip, raws))
+            if "" not in stripped:
+                return cast(list[str | None], stripped)
+        return [kode_of(v) for v in raws]
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        """The rows as Row objects (built once, on first use)."""
+        names = list(self.data)
+        if not names:
+            return [Row(r, {}, self.columns) for r in self.row_numbers]
+        return [
+            Row(r, dict(zip(names, vals, strict=True)), self.columns)
+            for r, vals in zip(self.row_numbers, zip(*self.data.values(), strict=True), strict=True)
+        ]
+
+    def at(self, i: int) -> RowAt:
+        """Row i as a light view (for a finding's cell and message)."""
+        return RowAt(self, i)
+
+    @property
+    def header_ref(self) -> str:
+        return spec.cell_ref(self.header_row or 1, 1)
+
+
+class RowAt:
+    """Row i of a Table, read through its columns: what a rule needs to name a row's cells."""
+
+    __slots__ = ("i", "r", "table")
+
+    def __init__(self, table: Table, i: int) -> None:
+        self.table = table
+        self.i = i
+        self.r = table.row_numbers[i]  # 1-based sheet row
+
+    def ref(self, column: str | None = None) -> str:
+        return self.table.ref_at(self.i, column)
+
+    def get(self, column: str) -> Any:
+        return self.table.column(column)[self.i]
+
+    @property
+    def kode(self) -> str | None:
+        return self.table.codes[self.i]
+
+
+def kode_of(value: Any) -> str | None:
+    """Kode RO as a cell holds it: stripped text, None where blank or an Excel error."""
+    if type(value) is str:
+        return value.strip() or None
+    if value is None or isinstance(value, CellError):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+@dataclass
+class IdentityItem:
+    value: Any
+    cell: str  # A1 reference of the Isi cell (or of the Uraian cell when Isi is missing)
+
+
+@dataclass
+class WorkbookData:
+    """What sopxl knows of one workbook after reading it."""
+
+    path: Path
+    sheet_names: list[str]
+    sheet_states: dict[str, str]
+    # actual sheet name -> absolute grid (row 1 = index 0), for the small sheets read cell by
+    # cell (Identitas, the report sheets, the state); data sheets are read into Tables only
+    grids: dict[str, list[list[Any]]]
+    error_cells: dict[str, dict[tuple[int, int], str]]  # sheet -> (row, col) -> error code
+    identitas: Table | None = None
+    referensi: Table | None = None
+    rencana: Table | None = None
+    pengaturan: Table | None = None
+    months: dict[int, Table | None] = field(default_factory=dict)
+    identity: dict[str, IdentityItem] = field(default_factory=dict)
+
+    def sheet(self, name: str) -> str | None:
+        """The actual name of a sheet, matched case- and space-insensitively."""
+        key = spec.norm(name)
+        for actual in self.sheet_names:
+            if spec.norm(actual) == key:
+                return actual
+        return None
+
+    def identity_value(self, item: str) -> Any:
+        found = self.identity.get(item)
+        return None if found is None else found.value
+
+    def release_tables(self) -> None:
+        """Drop the tables of the data sheets (Referensi RO, Rencana, the months): the bulk of
+        a large workbook's memory. What stays: path, sheet names and states, grids of the
+        small sheets, error cells, Identitas, Pengaturan and the identity items."""
+        self.referensi = None
+        self.rencana = None
+        self.months = {}
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What the sheet XML says beyond calamine's values (computed before calamine loads it)."""
+
+    errors: dict[tuple[int, int], str]
+
+
+class WorkbookReader:
+    """Reads sheets on demand from one open calamine workbook.
+
+    Before calamine loads a sheet, its XML part is scanned once (`_scan_part`): the size
+    guards refuse absurd extents before any grid is allocated, and the same pass finds the
+    Excel error values. (Scanning the next sheet in a thread while
+    calamine parses the current one was measured: no gain, python-calamine keeps the GIL.)
+    """
+
+    def __init__(self, path: Path, settings: Settings | None = None) -> None:
+        from python_calamine import CalamineWorkbook
+
+        self.path = path
+        self.settings = settings or Settings()
+        self._scans: dict[str, _Scan | None] = {}
+        check_readable(path, self.settings)
+        try:
+            self._zip = zipfile.ZipFile(path)
+            self._parts = {p.name: p for p in sheet_parts(self._zip)}
+        except (KeyError, zipfile.BadZipFile, OSError) as exc:
+            raise UnreadableWorkbook(
+                f"Berkas '{path.name}' bukan buku kerja Excel yang utuh ({exc})."
+            ) from None
+        except Exception as exc:  # lxml syntax errors in workbook.xml and similar damage
+            raise UnreadableWorkbook(
+                f"Berkas '{path.name}' rusak: struktur buku kerja tidak dapat dibaca ({exc})."
+            ) from None
+        try:
+            self._book = CalamineWorkbook.from_path(str(path))
+        except Exception as exc:  # calamine raises its own error types for damaged packages
+            raise UnreadableWorkbook(
+                f"Berkas '{path.name}' tidak dapat dibaca sebagai buku kerja Excel ({exc})."
+            ) from None
+        self.sheet_names: list[str] = list(self._book.sheet_names)
+        if not self.sheet_names:
+            raise UnreadableWorkbook(f"Buku kerja '{path.name}' tidak memiliki lembar kerja.")
+
+    def close(self) -> None:
+        self._zip.close()
+        self._book.close()
+
+    def __enter__(self) -> WorkbookReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def sheet_states(self) -> dict[str, str]:
+        return {name: part.state for name, part in self._parts.items()}
+
+    def grid(self, sheet: str, *, clean: bool = True) -> list[list[Any]]:
+        """All cell values of a sheet; row 1 is index 0, column A index 0; blanks are None
+        (with `clean=False` they stay as calamine gives them, "": find_table cleans the
+        columns it reads, which is cheaper than cleaning every cell)."""
+        self._scan(sheet)  # refuses an absurd sheet before calamine allocates its grid
+        try:
+            raw: list[list[Any]] = self._book.get_sheet_by_name(sheet).to_python(
+                skip_empty_area=False
+            )
+        except Exception as exc:
+            raise UnreadableWorkbook(
+                f"Lembar '{sheet}' pada berkas '{self.path.name}' tidak dapat dibaca ({exc})."
+            ) from None
+        if len(raw) > self.settings.max_rows_per_sheet:
+            raise UnreadableWorkbook(_too_many_rows(sheet, len(raw), self.settings))
+        if not clean:
+            return raw
+        for k, row in enumerate(raw):  # calamine gives "" for an empty cell: make it None
+            raw[k] = _none_for_empty(row)
+        return raw
+
+    def _scan(self, sheet: str) -> _Scan | None:
+        """The scan of a sheet's part (None when the workbook lists no part for it)."""
+        if sheet not in self._scans:
+            self._scans[sheet] = self._scan_part(self._zip, sheet)
+        return self._scans[sheet]
+
+    def _check_dimension(self, sheet: str, head: bytes) -> None:
+        m = _DIMENSION.search(head)
+        if m:
+            _refuse_extent(sheet, int(m.group(2)), _col_number(m.group(1)), self.settings)
+
+    def _scan_part(self, zf: zipfile.ZipFile, sheet: str) -> _Scan | None:
+        """Refuse a sheet whose declared or physical extent is absurd; find error values.
+
+        Order: the part's uncompressed size (zip directory, free), the declared
+        `<dimension>` (first bytes), then the real last row and last column in the XML, so
+        that neither a lying dimension nor a missing one lets a huge sheet through.
+        """
+        part = self._parts.get(sheet)
+        if part is None:
+            return None
+        try:
+            info = zf.getinfo(part.part)
+        except KeyError:
+            return None
+        limit = self.settings.max_rows_per_sheet
+        # Roughly 25 bytes per cell at the very least: a part this big holds too many rows.
+        if info.file_size > limit * 30 * 40:
+            raise UnreadableWorkbook(
+                f"Lembar '{sheet}' terlalu besar ({_dots(info.file_size // (1024 * 1024))} MB "
+                f"data). Batasnya {_dots(limit)} baris per lembar."
+            )
+        try:
+            if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1:
+                # Raw inflate (ISA-L where installed), bounded by the size the directory
+                # declares: the first 4 KB for the dimension, then the rest.
+                with open(self.path, "rb") as fh:
+                    inflater = Inflater(read_raw(fh, info))
+                head = inflater.read(4096)
+                self._check_dimension(sheet, head)
+                data = head + inflater.read(max(info.file_size - len(head), 0) + 1)
+                if len(data) != info.file_size:
+                    raise zipfile.BadZipFile(f"{info.filename}: size differs from the directory")
+            else:
+                with zf.open(info) as fh:
+                    head = fh.read(4096)
+                self._check_dimension(sheet, head)
+                data = zf.read(info)
+        except _PART_ERRORS:
+            raise UnreadableWorkbook(
+                f"Berkas '{self.path.name}' rusak: data lembar '{sheet}' tidak dapat dibuka "
+                "(arsip zip rusak). Ambil salinan yang utuh atau simpan ulang dari Excel."
+            ) from None
+        rows = data.count(b"<row")  # also rows without an r= attribute
+        last = data.rfind(b"<row ")
+        if last >= 0:
+            r = _ROW_NUMBER.match(data, last)
+            if r:
+                rows = max(rows, int(r.group(1)))
+        cols = 0
+        for c in _WIDE_CELL.finditer(data):  # only cells beyond column Z are looked at
+            cols = max(cols, _col_number(c.group(1)))
+        _refuse_extent(sheet, rows, cols, self.settings)
+        return _Scan(_error_values(data))
+
+    def error_cells(self, sheet: str) -> dict[tuple[int, int], str]:
+        """Cells of a sheet whose cached value is an Excel error: (row, col) -> code."""
+        scan = self._scan(sheet)
+        return {} if scan is None else scan.errors
+
+
+_ERROR_TYPE = re.compile(rb'\st="e"')
+_CELL_REF = re.compile(rb'\br="([A-Z]+\d+)"')
+_CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _error_values(data: bytes) -> dict[tuple[int, int], str]:
+    """Cells of a sheet's XML whose cached value is an Excel error (`<c ... t="e">`).
+
+    Each `t="e"` is found at C speed and its cell read around it: the start tag is the last
+    `<` before it, the value the `<v>` before the cell's `</c>` (a regex over every cell
+    costs about 70 ms per 20,000-row month when a sheet holds any error value at all).
+    """
+    found: dict[tuple[int, int], str] = {}
+    pos = data.find(b't="e"')
+    while pos >= 0:
+        start = data.rfind(b"<", 0, pos)
+        end = data.find(b">", pos)
+        if start < 0 or end < 0:
+            break
+        tag = data[start : end + 1]
+        if tag[:2] == b"<c" and tag[2:3].isspace() and _ERROR_TYPE.search(tag) and tag[-2:] != b"/>":
+            ref = _CELL_REF.search(tag)
+            close = data.find(b"</c>", end)
+            if ref is not None and close >= 0:
+                val = _CELL_VALUE.search(data, end, close)
+                code = val.group(1).decode("utf-8", "replace").strip() if val else "#VALUE!"
+                found[spec.parse_ref(ref.group(1).decode())] = code or "#VALUE!"
+        pos = data.find(b't="e"', end)
+    return found
+
+
+# What reading a damaged sheet part raises.
+_PART_ERRORS: tuple[type[Exception], ...] = (zipfile.BadZipFile, OSError, EOFError, ValueError, *DEFLATE_ERRORS)
+# A sheet of more cells than this is refused (a dense grid of them costs about 1 GB).
+MAX_CELLS_PER_SHEET = 20_000_000
+_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"')
+_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
+_WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})[0-9]')
+
+
+def _col_number(letters: bytes) -> int:
+    col = 0
+    for ch in letters:
+        col = col * 26 + (ch - 64)
+    return col
+
+
+def _dots(n: int) -> str:
+    """An integer with Indonesian thousands dots: 1000000 -> 1.000.000."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _refuse_extent(sheet: str, rows: int, cols: int, settings: Settings) -> None:
+    if rows > settings.max_rows_per_sheet:
+        raise UnreadableWorkbook(_too_many_rows(sheet, rows, settings))
+    if rows * cols > MAX_CELLS_PER_SHEET:
+        raise UnreadableWorkbook(
+            f"Lembar '{sheet}' terlalu luas: {_dots(rows)} baris x {_dots(cols)} kolom "
+            f"(sampai kolom {spec.col_letter(cols)}), melebihi batas {_dots(MAX_CELLS_PER_SHEET)} "
+            "sel per lembar. Hapus kolom dan baris kosong berformat di luar tabel, lalu simpan ulang."
+        )
+
+
+def _too_many_rows(sheet: str, rows: int, settings: Settings) -> str:
+    return (
+        f"Lembar '{sheet}' memiliki {_dots(rows)} baris, melebihi batas "
+        f"{_dots(settings.max_rows_per_sheet)} baris per lembar. Hapus baris kosong berformat di "
+        "bawah tabel, lalu simpan ulang."
+    )
+
+
+def find_table(
+    sheet: str,
+    grid: list[list[Any]],
+    key_header: str,
+    columns: Iterable[str],
+    optional: Iterable[str] = (),
+    errors: dict[tuple[int, int], str] | None = None,
+) -> Table:
+    """Locate the header row (first of the first 20 rows holding `key_header`) and read the
+    table below it, column by column. Empty cells ("" or None) and text of only white space
+    are None; cells of `errors` ((row, col) -> code) are CellError; rows empty in every
+    column of the table are skipped."""
+    wanted = {spec.norm(c): c for c in columns}
+    optional_set = set(optional)
+    key = spec.norm(key_header)
+    header_index = None
+    for i, row in enumerate(grid[: spec.HEADER_SCAN_ROWS]):
+        if any(v is not None and v != "" and spec.norm(v) == key for v in row):
+            header_index = i
+            break
+    if header_index is None:
+        return Table(sheet, None, {}, [], [c for c in wanted.values() if c not in optional_set])
+    header = grid[header_index]
+    mapping: dict[str, int] = {}
+    found: list[str] = []
+    for j, v in enumerate(header):
+        if v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        found.append(str(v).strip())
+        canonical = wanted.get(spec.norm(v))
+        if canonical is not None and canonical not in mapping:
+            mapping[canonical] = j + 1
+    missing = [c for c in wanted.values() if c not in mapping and c not in optional_set]
+    row_numbers, data = _table_columns(grid, header_index + 1, mapping, errors or {})
+    return Table(sheet, header_index + 1, mapping, found, missing, row_numbers, data)
+
+
+def _none_for_empty(values: list[Any]) -> list[Any]:
+    """`values` with calamine's empty cells ("") as None: changed in place where they are
+    few (each found at C speed), a new list where they are many."""
+    empty = values.count("")
+    if empty * 4 > len(values):
+        return [None if v == "" else v for v in values]
+    i = -1
+    for _ in range(empty):
+        i = values.index("", i + 1)
+        values[i] = None
+    return values
+
+
+def _clean_text(values: list[Any]) -> list[Any]:
+    """Empty text ("", calamine's empty cell) and white-space-only text to None; the searches
+    run at C speed and only the cells found are touched (a column of numbers with a few
+    empty or error cells, or of codes, is the usual case)."""
+    values = _none_for_empty(values)
+    if any(map(str.isspace, filter(str.__instancecheck__, values))):
+        values = [None if type(v) is str and v.isspace() else v for v in values]
+    return values
+
+
+def _table_columns(
+    grid: list[list[Any]],
+    start: int,
+    mapping: dict[str, int],
+    errors: dict[tuple[int, int], str],
+) -> tuple[list[int], dict[str, list[Any]]]:
+    """(sheet row numbers, canonical column -> values) of the data rows below the header
+    (0-based grid index `start` on), wholly empty rows left out.
+
+    The hot path of reading: each column is picked from the grid with one C-level map, and
+    cleaned ("" and white-space-only text to None) only where it holds text.
+    """
+    if not mapping:
+        return [], {}
+    body = grid[start:]
+    n = len(body)
+    data: dict[str, list[Any]] = {}
+    for name, col in mapping.items():
+        j = col - 1
+        try:
+            values = list(map(itemgetter(j), body))
+        except IndexError:  # ragged rows (a grid made by hand): pad with None
+            values = [row[j] if j < len(row) else None for row in body]
+        if str in set(map(type, values)):
+            values = _clean_text(values)
+        data[name] = values
+    if errors:
+        by_column = {col: name for name, col in mapping.items()}
+        for (r, c), code in errors.items():
+            target = by_column.get(c)
+            i = r - 1 - start
+            if target is not None and 0 <= i < n and data[target][i] is None:
+                data[target][i] = CellError(code)
+    row_numbers = list(range(start + 1, start + 1 + n))
+    columns = list(data.values())
+    if all(None in values for values in columns):  # else no row can be wholly empty
+        empty = [i for i, v in enumerate(columns[0]) if v is None]
+        for values in columns[1:]:
+            if not empty:
+                break
+            empty = [i for i in empty if values[i] is None]
+        if empty:
+            keep = [True] * n
+            for i in empty:
+                keep[i] = False
+            row_numbers = list(compress(row_numbers, keep))
+            data = {name: list(compress(values, keep)) for name, values in data.items()}
+    return row_numbers, data
+
+
+def read_workbook(path: Path | str, settings: Settings | None = None) -> WorkbookData:
+    """Read everything validation and consolidation need from a workbook."""
+    path = Path(path)
+    with paused_gc(), WorkbookReader(path, settings) as reader:
+        data = WorkbookData(
+            path=path,
+            sheet_names=reader.sheet_names,
+            sheet_states=reader.sheet_states(),
+            grids={},
+            error_cells={},
+        )
+
+        def load(
+            name: str, keep: bool = False
+        ) -> tuple[str, list[list[Any]], dict[tuple[int, int], str]] | None:
+            """Read a sheet; its raw grid stays in `data.grids` only with `keep` (the large
+            data sheets live on as Tables, so their grids are dropped to bound memory)."""
+            actual = data.sheet(name)
+            if actual is None:
+                return None
+            # Kept grids are cleaned ("" -> None) cell by cell; tables clean column by column.
+            grid = reader.grid(actual, clean=keep)
+            errs = reader.error_cells(actual)
+            if keep:
+                data.grids[actual] = grid
+            data.error_cells[actual] = errs
+            return actual, grid, errs
+
+        def table(name: str, key: str, columns: Iterable[str], optional: Iterable[str] = ()) -> Table | None:
+            loaded = load(name)
+            if loaded is None:
+                return None
+            return find_table(loaded[0], loaded[1], key, columns, optional, loaded[2])
+
+        loaded = load(spec.SHEET_IDENTITAS, keep=True)
+        if loaded:
+            actual, grid, errs = loaded
+            data.identitas = find_table(actual, grid, spec.COL_URAIAN, spec.IDENTITAS_COLUMNS, (), errs)
+            data.identity = _identity_items(data.identitas)
+        data.referensi = table(spec.SHEET_REFERENSI, spec.COL_KODE_RO, spec.REFERENSI_COLUMNS)
+        data.rencana = table(spec.SHEET_RENCANA, spec.COL_KODE_RO, spec.RENCANA_COLUMNS)
+        data.pengaturan = table(spec.SHEET_PENGATURAN, "Kunci", ("Kunci", "Nilai"))
+        for number, month in enumerate(spec.MONTHS, start=1):
+            data.months[number] = table(month, spec.COL_KODE_RO, spec.MONTH_COLUMNS, spec.MONTH_OPTIONAL)
+        for report in spec.REPORT_SHEETS:
+            load(report, keep=True)
+        load(spec.SHEET_STATE, keep=True)
+    return data
+
+
+def _identity_items(table: Table) -> dict[str, IdentityItem]:
+    items: dict[str, IdentityItem] = {}
+    known = {spec.norm(i): i for i in spec.IDENTITAS_ITEMS}
+    for row in table.rows:
+        label = row.get(spec.COL_URAIAN)
+        if label is None:
+            continue
+        canonical = known.get(spec.norm(label))
+        if canonical is None or canonical in items:
+            continue
+        value = row.get(spec.COL_ISI)
+        cell = row.ref(spec.COL_ISI) if spec.COL_ISI in row.columns else row.ref(spec.COL_URAIAN)
+        items[canonical] = IdentityItem(value, cell)
+    return items
+
+
+def first_rows_by_code(table: Table | None) -> dict[str, Row]:
+    """The first row of each Kode RO in a table (rules and figures key ROs this way)."""
+    result: dict[str, Row] = {}
+    if table is None:
+        return result
+    for row in table.rows:
+        code = row.kode
+        if code is not None and code not in result:
+            result[code] = row
+    return result

@@ -1,0 +1,275 @@
+"""Consolidation (SOP step 4): the months of a workbook into a semester or annual report.
+
+`consolidate(path, periode)` reads the workbook, refuses when the months up to the period's end
+still hold errors (unless forced), computes the figures (sopxl.calc.figures), builds the report
+sheet with XlsxWriter (sopxl.report.sheet), keeping what people typed into its narratives and
+sign-offs, and grafts it into the workbook through the lossless package editor, recording the
+hash of the data it was made from in sopxl's state (LAP-USANG compares against it).
+
+Refusal: month errors give :class:`MonthErrors` (exit code 1 in the CLI); anything that makes
+the file impossible to process is a SopxlError (exit code 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sopxl.calc.figures import PeriodFigures, compute_figures, effective_end
+from sopxl.core import spec
+from sopxl.core.config import Settings
+from sopxl.core.errors import InvalidInput, SopxlError
+from sopxl.core.findings import Finding, ValidationResult
+from sopxl.core.gcpause import paused_gc
+from sopxl.read.workbook import WorkbookData
+
+# Findings of these groups are "month errors": they make the figures untrustworthy.
+BLOCKING_PREFIXES: tuple[str, ...] = ("CAP-", "STR-", "REF-", "REN-", "ID-")
+STATE_KEY = "reports"
+
+
+class MonthErrors(SopxlError):
+    """The months up to the period's end hold errors; consolidation refused (exit code 1)."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, findings: list[Finding]) -> None:
+        super().__init__(message)
+        self.findings = findings
+
+
+@dataclass
+class ConsolidationResult:
+    file: str
+    periode: str
+    sheet: str
+    figures: PeriodFigures
+    open_errors: int = 0  # month errors left open (only when forced)
+    written: Path | None = None  # the workbook the report was written into
+    output: Path | None = None  # standalone report workbook
+    pdf: Path | None = None
+    blocking: list[Finding] = field(default_factory=list)
+    settings: Settings = field(default_factory=lambda: Settings())
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.figures.to_json_dict()
+
+
+def blocking_findings(result: ValidationResult, periode: str, data: WorkbookData) -> list[Finding]:
+    """Errors of the CAP/STR/REF/REN/ID groups; CAP ones only in months up to the period's end."""
+    _, _start, end = spec.PERIODS[periode]
+    later = {spec.norm(m) for m in spec.MONTHS[end:]}
+    out = []
+    for f in result.findings:
+        if f.severity != "error" or not f.rule.startswith(BLOCKING_PREFIXES):
+            continue
+        if f.rule.startswith("CAP-") and spec.norm(f.sheet) in later:
+            continue
+        out.append(f)
+    return out
+
+
+def _refusal_message(path: Path, periode: str, found: list[Finding]) -> str:
+    sheets: dict[str, int] = {}
+    for f in found:
+        sheets[f.sheet] = sheets.get(f.sheet, 0) + 1
+    per_sheet = ", ".join(f"{name} {n}" for name, n in sheets.items())
+    return (
+        f"Konsolidasi {spec.PERIODS[periode][0]} ditolak: data '{path.name}' masih memiliki "
+        f"{len(found)} kesalahan ({per_sheet}). Jalankan `sopxl validate {path.name}`, perbaiki "
+        "sel yang ditandai merah, lalu konsolidasi lagi; atau tambahkan --paksa untuk tetap "
+        "menyusun laporan (laporan akan mencantumkan bahwa data masih memiliki kesalahan)."
+    )
+
+
+def load_state(data: WorkbookData) -> dict[str, Any]:
+    """sopxl's state from the already-read `sopxl_state` sheet grid (empty when absent)."""
+    from sopxl.read.state import decode_rows
+
+    actual = data.sheet(spec.SHEET_STATE)
+    grid = data.grids.get(actual) if actual else None
+    if not grid:
+        return {}
+    rows = [(row[0] if row else None, row[1] if len(row) > 1 else None) for row in grid]
+    return decode_rows(rows)
+
+
+def stored_report(data: WorkbookData, periode: str) -> dict[str, Any] | None:
+    entry = load_state(data).get(STATE_KEY, {})
+    if isinstance(entry, dict):
+        found = entry.get(periode)
+        return found if isinstance(found, dict) else None
+    return None
+
+
+def _identity_pair(data: WorkbookData, name_item: str, nip_item: str) -> tuple[str, str]:
+    def text(item: str) -> str:
+        v = data.identity_value(item)
+        if v is None:
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v).strip()
+
+    return text(name_item), text(nip_item)
+
+
+def consolidate(
+    path: Path | str,
+    periode: str,
+    *,
+    write: bool = True,
+    output: Path | str | None = None,
+    pdf: bool = False,
+    force: bool = False,
+    file_overrides: Mapping[str, Any] | None = None,
+    run_overrides: Mapping[str, Any] | None = None,
+) -> ConsolidationResult:
+    """Consolidate `periode` ('semester1', 'semester2', 'tahunan') of the workbook at `path`."""
+    from sopxl.read.workbook import read_workbook
+    from sopxl.report.sheet import ReportInputs, build_report_workbook, read_people_cells
+    from sopxl.rules.validate import reading_settings, resolve_settings
+
+    if periode not in spec.PERIODS:
+        raise InvalidInput(
+            f"Periode '{periode}' tidak dikenal. Pilih salah satu: {', '.join(spec.PERIODS)}."
+        )
+    path = Path(path)
+    data = read_workbook(path, reading_settings(file_overrides, run_overrides))
+    settings = resolve_settings(data, file_overrides, run_overrides)
+    sheet, start, end = spec.PERIODS[periode]
+
+    # the month rules only: the report rules (LAP-*) judge the report this run replaces
+    import sopxl.rules
+    from sopxl.rules.base import run_rules
+
+    month_rules = [rid for rid in sopxl.rules.CATALOGUE if rid.startswith(BLOCKING_PREFIXES)]
+    with paused_gc():
+        validation = ValidationResult(file=str(path), findings=list(run_rules(data, settings, month_rules)))
+    blocking = blocking_findings(validation, periode, data)
+    if blocking and not force:
+        raise MonthErrors(_refusal_message(path, periode, blocking), blocking)
+
+    last = effective_end(data, periode)
+    if last < start:
+        raise InvalidInput(
+            f"Belum ada data bulanan untuk {sheet} ({spec.MONTHS[start - 1]} s.d. "
+            f"{spec.MONTHS[end - 1]}) di '{path.name}': isi dulu lembar bulan "
+            f"{spec.MONTHS[start - 1]} atau isi Bulan Pelaporan pada lembar Identitas."
+        )
+    if data.referensi is None or not data.referensi.rows:
+        raise InvalidInput(f"Lembar Referensi RO di '{path.name}' tidak ada atau kosong: tidak ada RO untuk dilaporkan.")
+
+    figures = compute_figures(data, periode, settings)
+    actual_sheet = data.sheet(sheet)
+    narratives, signoffs = read_people_cells(data.grids.get(actual_sheet) if actual_sheet else None)
+    inputs = ReportInputs(
+        figures=figures,
+        settings=settings,
+        narratives=narratives,
+        signoffs=signoffs,
+        open_errors=len(blocking),
+        generated=dt.datetime.now(),
+        kepala=_identity_pair(data, spec.ID_KEPALA, spec.ID_NIP_KEPALA),
+        kasi=_identity_pair(data, spec.ID_KASI, spec.ID_NIP_KASI),
+    )
+    result = ConsolidationResult(
+        file=str(path),
+        periode=periode,
+        sheet=sheet,
+        figures=figures,
+        open_errors=len(blocking),
+        blocking=blocking,
+        settings=settings,
+    )
+
+    with tempfile.TemporaryDirectory(prefix="sopxl-lap-") as tmp:
+        tmpdir = Path(tmp)
+        standalone: Path | None = None
+        if output is not None:
+            out = Path(output)
+            if out.suffix.lower() != ".xlsx":
+                raise InvalidInput(f"Berkas laporan '{out.name}' harus berakhiran .xlsx.")
+            if out.resolve() == path.resolve():
+                raise InvalidInput("--output tidak boleh sama dengan buku kerja sumber.")
+            staged = tmpdir / out.name
+            build_report_workbook(staged, inputs)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(staged), out)
+            result.output = out
+            standalone = out
+
+        if write:
+            graft_source = tmpdir / "graft.xlsx"
+            build_report_workbook(graft_source, inputs)
+            _write_into_workbook(path, sheet, actual_sheet, graft_source, periode, figures)
+            result.written = path
+
+        if pdf:
+            from sopxl.report.libreoffice import convert
+
+            if standalone is None:
+                standalone = tmpdir / f"{path.stem} - {sheet}.xlsx"
+                build_report_workbook(standalone, inputs)
+                target_dir = path.parent
+            else:
+                target_dir = standalone.parent
+            result.pdf = convert(standalone, "pdf", target_dir)
+    return result
+
+
+def record_report_state(state: dict[str, Any], periode: str, sheet: str, figures: PeriodFigures) -> None:
+    """Record a new report sheet in sopxl's state (the CLI on disk and the Excel button alike):
+    the data hash LAP-USANG compares, and validation marks on the old sheet forgotten."""
+    # validation's marks on the old report sheet belong to cells that no longer exist: forget
+    # them, or the next validation would "restore" old styles (or drop rows) in the new sheet
+    marks = state.get("tanda")
+    if isinstance(marks, dict):
+        replaced = spec.norm(sheet)
+        for key in [k for k in marks if spec.norm(k) == replaced]:
+            del marks[key]
+    reports = state.get(STATE_KEY)
+    if not isinstance(reports, dict):
+        reports = {}
+    reports[periode] = {
+        "hash": figures.data_hash,
+        "dibuat": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "lembar": sheet,
+        "hash_bagian": figures.part_hashes,
+        "angka": figures.summary(),
+    }
+    state[STATE_KEY] = reports
+
+
+def _write_into_workbook(
+    path: Path,
+    sheet: str,
+    actual_sheet: str | None,
+    graft_source: Path,
+    periode: str,
+    figures: PeriodFigures,
+) -> None:
+    """Graft the report sheet into the user's workbook and record the data hash in the state."""
+    from sopxl.ooxml import WorkbookPackage
+
+    pkg = WorkbookPackage.open(path)
+    # a new report sheet goes after Desember and the report sheets before it in PERIODS order
+    order = [spec.MONTHS[-1], *spec.REPORT_SHEETS]
+    after = None
+    for candidate in order[: order.index(sheet)]:
+        found = pkg.find_sheet(candidate)
+        if found is not None:
+            after = found.name
+    pkg.replace_sheet_from_xlsx(
+        actual_sheet or sheet, graft_source, source_sheet=sheet, state="visible", after=after
+    )
+    state = pkg.read_state()
+    record_report_state(state, periode, actual_sheet or sheet, figures)
+    pkg.write_state(state)
+    pkg.save(backup=True)
+

@@ -1,0 +1,86 @@
+"""Validation (SOP step 3 and 5): read a workbook, run every rule, return one result."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sopxl.core import spec
+from sopxl.core.config import Settings
+from sopxl.core.findings import Finding, ValidationResult
+from sopxl.core.gcpause import paused_gc
+from sopxl.read.workbook import WorkbookData, read_workbook
+
+
+def workbook_settings(data: WorkbookData, base: Settings) -> Settings:
+    """Apply the workbook's own `Pengaturan` sheet (Kunci | Nilai) over `base`."""
+    table = data.pengaturan
+    if table is None:
+        return base
+    pairs = {
+        str(row.get("Kunci")).strip(): row.get("Nilai")
+        for row in table.rows
+        if row.get("Kunci") is not None and row.get("Nilai") is not None
+    }
+    return base.with_overrides(pairs) if pairs else base
+
+
+def resolve_settings(
+    data: WorkbookData,
+    file_overrides: Mapping[str, Any] | None = None,
+    run_overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Defaults, then the workbook's settings, then a settings file, then `--set` values."""
+    settings = workbook_settings(data, Settings())
+    if file_overrides:
+        settings = settings.with_overrides(file_overrides)
+    if run_overrides:
+        settings = settings.with_overrides(run_overrides)
+    return settings
+
+
+def reading_settings(
+    file_overrides: Mapping[str, Any] | None = None,
+    run_overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """The settings the reader's guards obey (max_rows_per_sheet, ...): known before the
+    workbook is read, so from a settings file and `--set` only."""
+    return Settings().with_overrides({**(file_overrides or {}), **(run_overrides or {})})
+
+
+def check(data: WorkbookData, settings: Settings) -> ValidationResult:
+    """Run the whole catalogue on already-read data."""
+    from sopxl.rules.base import run_rules
+
+    with paused_gc():
+        findings = list(run_rules(data, settings))
+    # Workbook order, as the Kasi reads it: sheet by sheet (missing sheets first), then row
+    # and column; the sort is stable, so findings on one cell keep the catalogue's order.
+    position = {spec.norm(name): i for i, name in enumerate(data.sheet_names)}
+
+    def where(finding: Finding) -> tuple[int, int, int]:
+        try:
+            row, col = spec.parse_ref(finding.cell)
+        except ValueError:
+            row, col = 0, 0
+        return position.get(spec.norm(finding.sheet), -1), row, col
+
+    findings.sort(key=where)
+    return ValidationResult(file=str(data.path), findings=findings)
+
+
+def validate_path(
+    path: Path | str,
+    file_overrides: Mapping[str, Any] | None = None,
+    run_overrides: Mapping[str, Any] | None = None,
+) -> tuple[ValidationResult, WorkbookData, Settings]:
+    """Read and check one workbook; the library entry point behind `sopxl validate`."""
+    path = Path(path)
+    # The reader's own guards (row limits, size) obey the file and run overrides too.
+    data = read_workbook(path, reading_settings(file_overrides, run_overrides))
+    settings = resolve_settings(data, file_overrides, run_overrides)
+    return check(data, settings), data, settings
+
+
+__all__ = ["check", "resolve_settings", "spec", "validate_path"]
