@@ -15,13 +15,14 @@ from click.testing import CliRunner
 from test_figures import expected_json, varied_book
 from wbfactory import standard_book
 
+from sopxl.calc.report_layout import find_label, narrative_value, signoff_values
 from sopxl.core import spec
 from sopxl.core.errors import SopxlError
 from sopxl.frontends.cli import cli
 from sopxl.ooxml import WorkbookPackage
+from sopxl.read.state import stored_report
 from sopxl.read.workbook import read_workbook
-from sopxl.report.consolidate import consolidate, stored_report
-from sopxl.report.sheet import find_label, narrative_value, signoff_values
+from sopxl.report.consolidate import consolidate
 from sopxl.rules.validate import validate_path
 
 SHEET_S1 = spec.PERIODS["semester1"][0]

@@ -11,6 +11,7 @@ from sopxl.core import spec
 from sopxl.core.config import Settings
 from sopxl.core.findings import Finding, ValidationResult
 from sopxl.ooxml import WorkbookPackage
+from sopxl.read.state import read_state, write_state
 from sopxl.writeback.marks import ERROR_FILL, WARNING_FILL, apply_marks, note_text
 
 SETTINGS = Settings(today="2026-04-20")
@@ -106,7 +107,7 @@ def test_restyled_cell_is_left_alone(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(path)["Januari"]
     assert ws["B3"].number_format == "#,##0"  # their choice stays
     assert ws["B3"].comment is None  # sopxl's note is gone
-    state = WorkbookPackage.open(path).read_state()
+    state = read_state(WorkbookPackage.open(path))
     assert state["tanda"] == {}
     assert len(state["riwayat"]) == 2 and state["riwayat"][-1]["selesai"] == 1
 
@@ -115,7 +116,7 @@ def test_state_lost_does_not_double_notes(tmp_path: Path) -> None:
     path = book(tmp_path / "a.xlsx")
     apply_marks(path, result(finding("B2")), SETTINGS)
     pkg = WorkbookPackage.open(path)
-    pkg.write_state({})  # the state was lost (e.g. the sheet deleted by hand)
+    write_state(pkg, {})  # the state was lost (e.g. the sheet deleted by hand)
     pkg.save(backup=False)
     apply_marks(path, result(finding("B2")), SETTINGS)
     pkg = WorkbookPackage.open(path)

@@ -16,7 +16,7 @@ from test_fidelity import tiny_png
 from sopxl.core import spec
 from sopxl.ooxml import WorkbookPackage, cells
 from sopxl.ooxml.names import SAFE_PARSER
-from sopxl.read.state import CHUNK
+from sopxl.read.state import CHUNK, read_state, write_state
 
 
 def simple_book(path: Path, sheets: tuple[str, ...] = ("Data", "Lain")) -> Path:
@@ -113,11 +113,11 @@ def test_state_roundtrip_chunked(tmp_path: Path) -> None:
     path = simple_book(tmp_path / "a.xlsx")
     big = {"tanda": {"Data": {f"A{i}": [None, 5, 1, 1] for i in range(6000)}}, "riwayat": [{"x": "ü"}]}
     pkg = WorkbookPackage.open(path)
-    assert pkg.read_state() == {}
-    pkg.write_state(big)
+    assert read_state(pkg) == {}
+    write_state(pkg, big)
     pkg.save(backup=False)
     pkg = WorkbookPackage.open(path)
-    assert pkg.read_state() == big
+    assert read_state(pkg) == big
     wb = openpyxl.load_workbook(path)
     ws = wb[spec.SHEET_STATE]
     assert ws.sheet_state == "veryHidden"
@@ -125,7 +125,7 @@ def test_state_roundtrip_chunked(tmp_path: Path) -> None:
     values = [c.value for c in ws["B"][2:]]
     assert all(len(v) <= CHUNK for v in values) and len(values) > 2
     # a second write replaces the sheet in place, no second state sheet
-    pkg.write_state({"riwayat": []})
+    write_state(pkg, {"riwayat": []})
     pkg.save(backup=False)
     assert openpyxl.load_workbook(path).sheetnames.count(spec.SHEET_STATE) == 1
 

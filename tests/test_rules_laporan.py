@@ -10,11 +10,12 @@ from test_consolidate import a1, fill_people_cells, report_grid, ro_table_cell
 from test_figures import varied_book
 from wbfactory import standard_book
 
+from sopxl.calc.report_layout import TOTAL_LABEL, find_label, read_people_cells, signoff_values
 from sopxl.core import spec
 from sopxl.core.findings import Finding
 from sopxl.ooxml import WorkbookPackage
+from sopxl.read.state import read_state
 from sopxl.report.consolidate import consolidate
-from sopxl.report.sheet import TOTAL_LABEL, find_label, read_people_cells, signoff_values
 from sopxl.rules.validate import validate_path
 
 SHEET = spec.PERIODS["semester1"][0]
@@ -171,10 +172,10 @@ def test_validation_marks_on_a_report_do_not_leak_into_the_next_one(tmp_path: Pa
     type_into(path, SHEET, {cell: 1.0})
     res = CliRunner().invoke(cli, ["validate", str(path)])  # writes marks into the report
     assert res.exit_code == 1, res.output
-    assert cell in Pkg.open(path).read_state().get("tanda", {}).get(SHEET, {})
+    assert cell in read_state(Pkg.open(path)).get("tanda", {}).get(SHEET, {})
 
     consolidate(path, "semester1")
-    assert SHEET not in (Pkg.open(path).read_state().get("tanda") or {})
+    assert SHEET not in (read_state(Pkg.open(path)).get("tanda") or {})
     res = CliRunner().invoke(cli, ["validate", str(path)])
     assert res.exit_code == 0, res.output
     grid = report_grid(path)

@@ -583,27 +583,6 @@ class WorkbookPackage:
 
         graft_sheet(self, name, Path(source_xlsx), source_sheet, state, after)
 
-    # -- sopxl's own state ---------------------------------------------------------------------
-    def read_state(self) -> dict[str, Any]:
-        from sopxl.read.state import decode_rows
-
-        if self.find_sheet(spec.SHEET_STATE) is None:
-            return {}
-        values = self.read_values(spec.SHEET_STATE)
-        rows: dict[int, list[Any]] = {}
-        for (r, c), v in values.items():
-            if c in (1, 2):
-                rows.setdefault(r, [None, None])[c - 1] = v
-        return decode_rows([(k, v) for _, (k, v) in sorted(rows.items())])
-
-    def write_state(self, state: Mapping[str, Any]) -> None:
-        """Replace sopxl's whole state: read_state(), change your own keys, write it back
-        (keys of validation: `tanda`, `temuan`, `riwayat`; see sopxl.read.state)."""
-        from sopxl.read.state import encode_rows, state_sheet_xml
-
-        xml = state_sheet_xml(encode_rows(state))
-        self.put_sheet(spec.SHEET_STATE, xml, state="veryHidden")
-
     # -- saving ------------------------------------------------------------------------------
     def _final_members(self) -> list[RawMember]:
         if self._styles is not None and self._styles.changed:

@@ -16,9 +16,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sopxl.core import spec
 from sopxl.ooxml.names import NS_MAIN
+
+if TYPE_CHECKING:
+    from sopxl.ooxml.editor import WorkbookPackage
+    from sopxl.read.workbook import WorkbookData
 
 
 def escape(text: str) -> str:
@@ -72,3 +77,42 @@ def state_sheet_xml(rows: list[tuple[str, str | int]]) -> bytes:
             out.append(f'<c r="B{i}" t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c></row>')
     out.append('</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>')
     return "".join(out).encode("utf-8")
+
+
+REPORTS_KEY = "reports"  # consolidation's key: {periode: record of the report it wrote}
+
+
+def read_state(pkg: WorkbookPackage) -> dict[str, Any]:
+    """sopxl's whole state from an open package (empty when the sheet is absent)."""
+    if pkg.find_sheet(spec.SHEET_STATE) is None:
+        return {}
+    values = pkg.read_values(spec.SHEET_STATE)
+    rows: dict[int, list[Any]] = {}
+    for (r, c), v in values.items():
+        if c in (1, 2):
+            rows.setdefault(r, [None, None])[c - 1] = v
+    return decode_rows([(k, v) for _, (k, v) in sorted(rows.items())])
+
+
+def write_state(pkg: WorkbookPackage, state: Mapping[str, Any]) -> None:
+    """Replace sopxl's whole state: read_state(), change your own keys, write it back."""
+    pkg.put_sheet(spec.SHEET_STATE, state_sheet_xml(encode_rows(state)), state="veryHidden")
+
+
+def load_state(data: WorkbookData) -> dict[str, Any]:
+    """sopxl's state from the already-read state sheet grid (empty when absent)."""
+    actual = data.sheet(spec.SHEET_STATE)
+    grid = data.grids.get(actual) if actual else None
+    if not grid:
+        return {}
+    rows = [(row[0] if row else None, row[1] if len(row) > 1 else None) for row in grid]
+    return decode_rows(rows)
+
+
+def stored_report(data: WorkbookData, periode: str) -> dict[str, Any] | None:
+    """Consolidation's record of the report sheet of `periode`, if the state holds one."""
+    entry = load_state(data).get(REPORTS_KEY, {})
+    if isinstance(entry, dict):
+        found = entry.get(periode)
+        return found if isinstance(found, dict) else None
+    return None

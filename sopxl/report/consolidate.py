@@ -26,11 +26,11 @@ from sopxl.core.config import Settings
 from sopxl.core.errors import InvalidInput, SopxlError
 from sopxl.core.findings import Finding, ValidationResult
 from sopxl.core.gcpause import paused_gc
+from sopxl.read.state import REPORTS_KEY, read_state, write_state
 from sopxl.read.workbook import WorkbookData
 
 # Findings of these groups are "month errors": they make the figures untrustworthy.
 BLOCKING_PREFIXES: tuple[str, ...] = ("CAP-", "STR-", "REF-", "REN-", "ID-")
-STATE_KEY = "reports"
 
 
 class MonthErrors(SopxlError):
@@ -87,26 +87,6 @@ def _refusal_message(path: Path, periode: str, found: list[Finding]) -> str:
     )
 
 
-def load_state(data: WorkbookData) -> dict[str, Any]:
-    """sopxl's state from the already-read `sopxl_state` sheet grid (empty when absent)."""
-    from sopxl.read.state import decode_rows
-
-    actual = data.sheet(spec.SHEET_STATE)
-    grid = data.grids.get(actual) if actual else None
-    if not grid:
-        return {}
-    rows = [(row[0] if row else None, row[1] if len(row) > 1 else None) for row in grid]
-    return decode_rows(rows)
-
-
-def stored_report(data: WorkbookData, periode: str) -> dict[str, Any] | None:
-    entry = load_state(data).get(STATE_KEY, {})
-    if isinstance(entry, dict):
-        found = entry.get(periode)
-        return found if isinstance(found, dict) else None
-    return None
-
-
 def _identity_pair(data: WorkbookData, name_item: str, nip_item: str) -> tuple[str, str]:
     def text(item: str) -> str:
         v = data.identity_value(item)
@@ -131,8 +111,9 @@ def consolidate(
     run_overrides: Mapping[str, Any] | None = None,
 ) -> ConsolidationResult:
     """Consolidate `periode` ('semester1', 'semester2', 'tahunan') of the workbook at `path`."""
+    from sopxl.calc.report_layout import read_people_cells
     from sopxl.read.workbook import read_workbook
-    from sopxl.report.sheet import ReportInputs, build_report_workbook, read_people_cells
+    from sopxl.report.sheet import ReportInputs, build_report_workbook
     from sopxl.rules.validate import reading_settings, resolve_settings
 
     if periode not in spec.PERIODS:
@@ -233,7 +214,7 @@ def record_report_state(state: dict[str, Any], periode: str, sheet: str, figures
         replaced = spec.norm(sheet)
         for key in [k for k in marks if spec.norm(k) == replaced]:
             del marks[key]
-    reports = state.get(STATE_KEY)
+    reports = state.get(REPORTS_KEY)
     if not isinstance(reports, dict):
         reports = {}
     reports[periode] = {
@@ -243,7 +224,7 @@ def record_report_state(state: dict[str, Any], periode: str, sheet: str, figures
         "hash_bagian": figures.part_hashes,
         "angka": figures.summary(),
     }
-    state[STATE_KEY] = reports
+    state[REPORTS_KEY] = reports
 
 
 def _write_into_workbook(
@@ -268,8 +249,8 @@ def _write_into_workbook(
     pkg.replace_sheet_from_xlsx(
         actual_sheet or sheet, graft_source, source_sheet=sheet, state="visible", after=after
     )
-    state = pkg.read_state()
+    state = read_state(pkg)
     record_report_state(state, periode, actual_sheet or sheet, figures)
-    pkg.write_state(state)
+    write_state(pkg, state)
     pkg.save(backup=True)
 

@@ -17,7 +17,7 @@ Layout (columns A..N; sections follow one another, so rows depend on the number 
   each label three rows `Nama`, `NIP`, `Tanggal` in the same column, **the value in the cell
   right of them**.
 
-Readers (:func:`read_people_cells`, LAP-NARASI, LAP-PENGESAHAN) find labels by text, never by
+Readers (`sopxl.calc.report_layout`: `read_people_cells`, LAP-NARASI, LAP-PENGESAHAN) find labels by text, never by
 position: a narrative's text is the first non-empty cell right of its label on the same row
 (else the cell below it); a sign-off's Nama/NIP/Tanggal are the rows below its label whose
 cell in the label's column reads `Nama`/`NIP`/`Tanggal`, value in the next cell right.
@@ -33,42 +33,18 @@ from typing import Any
 
 from sopxl.calc import scores
 from sopxl.calc.figures import PeriodFigures, RoFigures
+from sopxl.calc.report_layout import (
+    MONEY_FIELDS,
+    RO_COLUMNS,
+    RO_NUMBER_FIELDS,
+    SIGNOFF_FIELDS,
+    TOTAL_LABEL,
+    blank,
+    totals_of,
+)
 from sopxl.core import spec
 from sopxl.core.config import Settings
 
-SIGNOFF_FIELDS: tuple[str, ...] = ("Nama", "NIP", "Tanggal")
-
-# The per-RO table: header text -> RoFigures attribute ("" for the running number).
-RO_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("No", ""),
-    ("Kode RO", "kode"),
-    ("Uraian RO", "uraian"),
-    ("Satuan", "satuan"),
-    ("Target Volume", "target_volume"),
-    ("Realisasi Volume Kumulatif", "realisasi_volume_kumulatif"),
-    ("Progres Capaian (%)", "progres_capaian"),
-    ("Target Progres (%)", "target_progres"),
-    ("Capaian (%)", "capaian_persen"),
-    ("Pagu (Rp)", "pagu"),
-    ("Realisasi Anggaran (Rp)", "realisasi_anggaran"),
-    ("Penyerapan (%)", "penyerapan_persen"),
-    ("Kendala", "kendala"),
-    ("Tindak Lanjut", "tindak_lanjut"),
-)
-RO_NUMBER_FIELDS: frozenset[str] = frozenset(
-    {
-        "target_volume",
-        "realisasi_volume_kumulatif",
-        "progres_capaian",
-        "target_progres",
-        "capaian_persen",
-        "pagu",
-        "realisasi_anggaran",
-        "penyerapan_persen",
-    }
-)
-MONEY_FIELDS: frozenset[str] = frozenset({"pagu", "realisasi_anggaran"})
-TOTAL_LABEL = "Jumlah / Rata-rata"
 MAX_CHART_ROS = 100  # a bar per RO stops being readable (and cheap to render) beyond this
 WIDTHS: tuple[float, ...] = (5, 24, 30, 16, 16, 16, 12, 12, 12, 18, 18, 12, 32, 32)
 LAST_COL = len(WIDTHS) - 1  # N
@@ -410,7 +386,7 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> ReportLayout:
         for k, name in enumerate(SIGNOFF_FIELDS, start=1):
             ws.write_string(r + k, label_col, name, F["sublabel"])
             typed = kept.get(name)
-            if _blank(typed) and label in prefill:
+            if blank(typed) and label in prefill:
                 pre = prefill[label][0 if name == "Nama" else 1] if name != "Tanggal" else ""
                 typed = pre or None
             _write_merged_value(ws, r + k, v0, v1, typed, F["fill"], F["fill_date"])
@@ -449,9 +425,6 @@ def _r2(value: float) -> float:
     return scores.round_half_up(value)
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
 
 def _write_merged_value(ws: Any, r: int, c0: int, c1: int, value: Any, fmt: Any, date_fmt: Any) -> None:
     """A fill-in cell (merged c0..c1) holding what people typed, as typed (text, number, date)."""
@@ -475,38 +448,17 @@ def _write_merged_value(ws: Any, r: int, c0: int, c1: int, value: Any, fmt: Any,
 
 def _write_totals(ws: Any, F: dict[str, Any], r: int, ros: list[RoFigures]) -> None:
     ws.merge_range(r, 0, r, 3, TOTAL_LABEL, F["total_label"])
-    n = len(ros)
-
-    def avg(attr: str) -> float:
-        return sum(float(getattr(x, attr)) for x in ros) / n if n else 0.0
-
-    pagu = sum(x.pagu for x in ros)
-    real = sum(x.realisasi_anggaran for x in ros)
+    t = totals_of(ros)
     ws.write_blank(r, 4, None, F["total_num"])
     ws.write_blank(r, 5, None, F["total_num"])
-    ws.write_number(r, 6, _r2(avg("progres_capaian")), F["total_num"])
-    ws.write_number(r, 7, _r2(avg("target_progres")), F["total_num"])
-    ws.write_number(r, 8, _r2(avg("capaian_persen")), F["total_num"])
-    ws.write_number(r, 9, pagu, F["total_money"])
-    ws.write_number(r, 10, real, F["total_money"])
-    ws.write_number(r, 11, _r2(real / pagu * 100.0 if pagu > 0 else 0.0), F["total_num"])
+    ws.write_number(r, 6, _r2(t["progres_capaian"]), F["total_num"])
+    ws.write_number(r, 7, _r2(t["target_progres"]), F["total_num"])
+    ws.write_number(r, 8, _r2(t["capaian_persen"]), F["total_num"])
+    ws.write_number(r, 9, t["pagu"], F["total_money"])
+    ws.write_number(r, 10, t["realisasi_anggaran"], F["total_money"])
+    ws.write_number(r, 11, _r2(t["penyerapan_persen"]), F["total_num"])
     ws.write_blank(r, 12, None, F["total_num"])
     ws.write_blank(r, 13, None, F["total_num"])
-
-
-def totals_of(ros: list[RoFigures]) -> dict[str, float]:
-    """The totals row's figures by RoFigures attribute (averages for percents, sums for money)."""
-    n = len(ros)
-    pagu = sum(x.pagu for x in ros)
-    real = sum(x.realisasi_anggaran for x in ros)
-    return {
-        "progres_capaian": sum(x.progres_capaian for x in ros) / n if n else 0.0,
-        "target_progres": sum(x.target_progres for x in ros) / n if n else 0.0,
-        "capaian_persen": sum(x.capaian_persen for x in ros) / n if n else 0.0,
-        "pagu": pagu,
-        "realisasi_anggaran": real,
-        "penyerapan_persen": real / pagu * 100.0 if pagu > 0 else 0.0,
-    }
 
 
 def _score_block(ws: Any, F: dict[str, Any], r: int, title: str, rows: list[tuple[str, Any, str]]) -> int:
@@ -570,84 +522,3 @@ def build_report_workbook(path: Path, inputs: ReportInputs) -> ReportLayout:
     layout = write_report_sheet(wb, inputs)
     wb.close()
     return layout
-
-
-# --- reading what people typed -----------------------------------------------------------------
-
-
-def _cell(grid: list[list[Any]], r: int, c: int) -> Any:
-    if 0 <= r < len(grid) and 0 <= c < len(grid[r]):
-        return grid[r][c]
-    return None
-
-
-def find_label(grid: list[list[Any]], label: str) -> tuple[int, int] | None:
-    """0-based (row, col) of the first cell reading `label` (spec.norm matching)."""
-    key = spec.norm(label)
-    for r, row in enumerate(grid):
-        for c, v in enumerate(row):
-            if isinstance(v, str) and spec.norm(v) == key:
-                return r, c
-    return None
-
-
-def narrative_value(grid: list[list[Any]], at: tuple[int, int]) -> tuple[Any, tuple[int, int]]:
-    """The text of a narrative label at `at`: first non-empty cell right of it, else the cell
-    below; returns (value or None, 0-based cell where it is or would be typed)."""
-    r, c = at
-    row = grid[r] if r < len(grid) else []
-    for j in range(c + 1, len(row)):
-        if not _blank(row[j]):
-            return row[j], (r, j)
-    below = _cell(grid, r + 1, c)
-    labels = {spec.norm(x) for x in (*spec.REPORT_NARRATIVES, *spec.REPORT_SIGNOFFS)}
-    if not _blank(below) and not (isinstance(below, str) and spec.norm(below) in labels):
-        return below, (r + 1, c)
-    return None, (r, c + 1)
-
-
-def signoff_values(grid: list[list[Any]], at: tuple[int, int]) -> dict[str, tuple[Any, tuple[int, int]]]:
-    """Nama/NIP/Tanggal under a sign-off label: (value or None, 0-based value cell)."""
-    r, c = at
-    wanted = {spec.norm(f): f for f in SIGNOFF_FIELDS}
-    found: dict[str, tuple[Any, tuple[int, int]]] = {}
-    for k in range(1, 6):
-        v = _cell(grid, r + k, c)
-        if not isinstance(v, str):
-            continue
-        key = spec.norm(v).rstrip(":").strip()
-        name = wanted.get(key)
-        if name is None or name in found:
-            continue
-        value = None
-        where = (r + k, c + 1)
-        for j in range(c + 1, min(c + 4, len(grid[r + k]))):
-            cand = grid[r + k][j]
-            if not _blank(cand):
-                if isinstance(cand, str) and spec.norm(cand).rstrip(":") in wanted:
-                    break  # the next block's sub-label
-                value, where = cand, (r + k, j)
-                break
-        found[name] = (value, where)
-    return found
-
-
-def read_people_cells(grid: list[list[Any]] | None) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-    """Narratives and sign-offs typed into an existing report sheet, to write back."""
-    narratives: dict[str, Any] = {}
-    signoffs: dict[str, dict[str, Any]] = {}
-    if not grid:
-        return narratives, signoffs
-    for label in spec.REPORT_NARRATIVES:
-        at = find_label(grid, label)
-        if at is not None:
-            value, _ = narrative_value(grid, at)
-            if not _blank(value):
-                narratives[label] = value
-    for label in spec.REPORT_SIGNOFFS:
-        at = find_label(grid, label)
-        if at is not None:
-            kept = {name: v for name, (v, _) in signoff_values(grid, at).items() if not _blank(v)}
-            if kept:
-                signoffs[label] = kept
-    return narratives, signoffs

@@ -72,7 +72,7 @@ def _show(x: float, money: bool) -> str:
 
 @rule("LAP-ANGKA", "error", "Angka pada tabel laporan berbeda dengan hasil lembar bulanan saat ini")
 def lap_angka(ctx: Context) -> Iterator[Finding]:
-    from sopxl.report.sheet import (
+    from sopxl.calc.report_layout import (
         MONEY_FIELDS,
         RO_COLUMNS,
         RO_NUMBER_FIELDS,
@@ -167,7 +167,7 @@ def _compare(
 
 @rule("LAP-USANG", "error", "Data bulanan berubah sejak laporan dikonsolidasi")
 def lap_usang(ctx: Context) -> Iterator[Finding]:
-    from sopxl.report.consolidate import stored_report
+    from sopxl.read.state import stored_report
 
     for periode, sheet, _grid in _reports(ctx):
         stored = stored_report(ctx.data, periode)
@@ -193,7 +193,7 @@ def lap_usang(ctx: Context) -> Iterator[Finding]:
 
 @rule("LAP-NARASI", "error", "Analisis Capaian, Kendala Umum atau Rekomendasi belum diisi")
 def lap_narasi(ctx: Context) -> Iterator[Finding]:
-    from sopxl.report.sheet import find_label, narrative_value
+    from sopxl.calc.report_layout import find_label, narrative_value
 
     for _periode, sheet, grid in _reports(ctx):
         for label in spec.REPORT_NARRATIVES:
@@ -216,7 +216,7 @@ def lap_narasi(ctx: Context) -> Iterator[Finding]:
 
 @rule("LAP-PENGESAHAN", "warning", "Pengesahan laporan (nama, NIP, tanggal) belum lengkap")
 def lap_pengesahan(ctx: Context) -> Iterator[Finding]:
-    from sopxl.report.sheet import SIGNOFF_FIELDS, find_label, signoff_values
+    from sopxl.calc.report_layout import SIGNOFF_FIELDS, find_label, signoff_values
 
     for _periode, sheet, grid in _reports(ctx):
         for label in spec.REPORT_SIGNOFFS:

@@ -28,6 +28,7 @@ from sopxl.core.gcpause import paused_gc
 from sopxl.ooxml import WorkbookPackage, cells
 from sopxl.ooxml.atomic import check_writable
 from sopxl.ooxml.notes import NOTE_PREFIX, SheetNotes
+from sopxl.read.state import read_state, write_state
 from sopxl.read.workbook import WorkbookData
 from sopxl.writeback.catatan import (
     STATUS_BARU,
@@ -127,7 +128,7 @@ def _today(settings: Settings) -> dt.date:
 
 
 def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) -> MarkOutcome:
-    state = pkg.read_state()
+    state = read_state(pkg)
     previous_marks: dict[str, dict[str, list[Any]]] = state.get("tanda") or {}
     styles = pkg.styles()
 
@@ -262,7 +263,7 @@ def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) ->
         }
     )
     state["riwayat"] = history[-HISTORY_KEEP:]
-    pkg.write_state(state)
+    write_state(pkg, state)
     return outcome
 
 
