@@ -25,7 +25,7 @@ case "$cmd" in
   test)
     .venv/bin/ruff check sopxl tests benchmarks samples scripts
     .venv/bin/mypy
-    .venv/bin/lint-imports --no-cache >/dev/null || .venv/bin/lint-imports --no-cache
+    .venv/bin/lint-imports --no-cache --no-logo
     .venv/bin/python -m pytest "$@"
     ;;
   *)
