@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +18,18 @@ from wbfactory import standard_book
 from sopxl.calc.report_layout import find_label, narrative_value, signoff_values
 from sopxl.core import spec
 from sopxl.core.errors import SopxlError
+from sopxl.core.findings import Finding, ValidationResult
 from sopxl.frontends.cli import cli
 from sopxl.ooxml import WorkbookPackage
 from sopxl.read.state import stored_report
 from sopxl.read.workbook import read_workbook
-from sopxl.report.consolidate import consolidate
+from sopxl.report.consolidate import (
+    MonthErrors,
+    blocking_findings,
+    blocking_rules,
+    consolidate,
+    consolidate_data,
+)
 from sopxl.rules.validate import validate_path
 
 SHEET_S1 = spec.PERIODS["semester1"][0]
@@ -413,3 +420,86 @@ def test_achievement_chart_is_capped_for_many_ros(tmp_path: Path) -> None:
     first, last = re.findall(r"<c:f>'[^']+'!\$B\$(\d+):\$B\$(\d+)</c:f>", bar)[0]
     assert int(last) - int(first) + 1 == MAX_CHART_ROS
     assert "RO pertama dari" in bar
+
+
+# --- which findings block the report ----------------------------------------------------------------
+
+
+@pytest.fixture
+def register() -> Iterator[Callable[..., None]]:
+    """Register a throwaway rule erring on one cell of one sheet; unregistered afterwards."""
+    import sopxl.rules  # noqa: F401  (the real catalogue first: the new rule runs last)
+    from sopxl.rules.base import CATALOGUE, Context, rule
+
+    added: list[str] = []
+
+    def add(rule_id: str, sheet: str, **options: Any) -> None:
+        def check(ctx: Context) -> Iterator[Finding]:
+            yield ctx.finding(sheet, "B5", "kesalahan uji")
+
+        rule(rule_id, "error", "aturan uji", **options)(check)
+        added.append(rule_id)
+
+    yield add
+    for rule_id in added:
+        CATALOGUE.pop(rule_id, None)
+
+
+def test_rule_with_blocks_report_false_never_blocks(
+    tmp_path: Path, register: Callable[..., None]
+) -> None:
+    from sopxl.rules.base import CATALOGUE
+
+    # a CAP-looking id on a month inside the period: only the attribute decides
+    register("CAP-UJI-LAPORAN", "Maret", blocks_report=False)
+    assert CATALOGUE["CAP-UJI-LAPORAN"].blocks_report is False
+    path = standard_book(months=6).write(tmp_path / "wb.xlsx")
+    assert run_cli(str(path), "--periode", "semester1", "--no-write").exit_code == 0
+    result, data, settings = validate_path(path)
+    assert [f.rule for f in result.findings if f.rule == "CAP-UJI-LAPORAN"] == ["CAP-UJI-LAPORAN"]
+    assert not blocking_findings(result, "semester1")
+    consolidate_data(data, "semester1", settings, validation=result, write=False)
+
+
+def test_rule_blocks_by_default_whatever_its_id(tmp_path: Path, register: Callable[..., None]) -> None:
+    register("UJI-BLOK", "Identitas")
+    path = standard_book(months=6).write(tmp_path / "wb.xlsx")
+    res = run_cli(str(path), "--periode", "semester1", "--no-write")
+    assert res.exit_code == 1 and "1 kesalahan (Identitas 1)" in res.stderr
+    with pytest.raises(MonthErrors) as refused:
+        consolidate(path, "semester1", write=False)
+    assert [f.rule for f in refused.value.findings] == ["UJI-BLOK"]
+
+
+def test_report_rules_do_not_block() -> None:
+    from sopxl.rules.base import CATALOGUE
+
+    lap = {rid for rid in CATALOGUE if rid.startswith("LAP-")}
+    assert lap and all(not CATALOGUE[rid].blocks_report for rid in lap)
+    assert all(CATALOGUE[rid].blocks_report for rid in CATALOGUE if rid not in lap)
+    assert set(blocking_rules()) == set(CATALOGUE) - lap
+
+
+def _error(rule: str, sheet: str, cell: str = "C5") -> Finding:
+    return Finding(rule=rule, severity="error", sheet=sheet, cell=cell, message="uji")
+
+
+def test_cap_errors_block_only_in_months_up_to_the_period_end() -> None:
+    inside, later = _error("CAP-ANGKA", "Maret"), _error("CAP-ANGKA", "Agustus")
+    result = ValidationResult(file="wb.xlsx", findings=[inside, later])
+    assert blocking_findings(result, "semester1") == [inside]
+    assert blocking_findings(result, "tahunan") == [inside, later]
+    # the month scoping is the CAP rules' alone; warnings and the report rules never block
+    other = [
+        _error("REF-KODE", "Agustus"),
+        Finding(rule="CAP-ANGKA", severity="warning", sheet="Maret", cell="C6", message="uji"),
+        _error("LAP-ANGKA", SHEET_S1),
+    ]
+    assert blocking_findings(ValidationResult(file="wb.xlsx", findings=other), "semester1") == other[:1]
+
+
+def test_blocking_findings_come_in_catalogue_order() -> None:
+    # a full validation sorts by workbook position; the refusal reads as the rules found them
+    cap, ident = _error("CAP-ANGKA", "Januari"), _error("ID-NIP", "Identitas")
+    result = ValidationResult(file="wb.xlsx", findings=[cap, ident])
+    assert blocking_findings(result, "semester1") == [ident, cap]

@@ -97,29 +97,31 @@ ENTRY_POINTS: tuple[str, ...] = (
 def _konsolidasi(book: Any | None, periode: str) -> ValidationResult | None:
     """Consolidation from the button (SOP step 4), without writing the file behind Excel.
 
-    The open workbook is validated and marked first (as Validasi does). Then the same engine
-    as `sopxl consolidate` builds the report sheet from the saved file into a temporary
-    workbook (`consolidate(..., write=False, output=tmp)`, refusing when the period's months
-    hold errors), and Excel copies that sheet into the open workbook in place of the old
-    report. What people typed into the old report's narratives and sign-offs is carried over
-    by the engine (it reads them from the saved file). The user saves when they want.
+    The saved file is read and validated once; the open workbook is marked with the result
+    (as Validasi does). Then the same engine as `sopxl consolidate` builds the report sheet
+    from that data and result into a temporary workbook (`consolidate_data(...,
+    write=False, output=tmp)`, refusing when the period's months hold errors), and Excel
+    copies that sheet into the open workbook in place of the old report. What people typed
+    into the old report's narratives and sign-offs is carried over by the engine (it reads
+    them from the saved file). The user saves when they want.
     """
     book = _caller(book)
     report = spec.PERIODS[periode][0]
     try:
         path = book_path(book)
-        from sopxl.rules.validate import validate_path
-
-        result, _data, _settings = validate_path(path)
-        apply_result(book, result)
         import tempfile
 
-        from sopxl.report.consolidate import MonthErrors, consolidate
+        from sopxl.report.consolidate import MonthErrors, consolidate_data
+        from sopxl.rules.validate import validate_path
 
+        result, data, settings = validate_path(path)
+        apply_result(book, result)
         with tempfile.TemporaryDirectory(prefix="sopxl-lap-") as tmp:
             staged = Path(tmp) / "laporan.xlsx"
             try:
-                made = consolidate(path, periode, write=False, output=staged)
+                made = consolidate_data(
+                    data, periode, settings, validation=result, write=False, output=staged
+                )
             except MonthErrors as exc:
                 _alert(
                     book,
@@ -175,15 +177,16 @@ def import_sheet(book: Any, source: Path, name: str) -> Any:
 def record_report(book: Any, periode: str, sheet: str, figures: Any) -> None:
     """Record the new report in sopxl's state sheet of the open book, as `sopxl consolidate`
     does on disk (the data hash LAP-USANG compares; validation marks on the old sheet forgotten)."""
-    from sopxl.read.state import decode_rows, encode_rows
+    from sopxl.read.state import decode_grid, encode_rows
     from sopxl.report.consolidate import record_report_state
 
     state_sheet = _sheet_map(book).get(spec.norm(spec.SHEET_STATE))
     state: dict[str, Any] = {}
     if state_sheet is not None:
         rows = state_sheet.used_range.value
+        # xlwings gives a flat list for a one-row range: that is the header alone, no state
         if isinstance(rows, list) and rows and isinstance(rows[0], list):
-            state = decode_rows((r[0], r[1] if len(r) > 1 else None) for r in rows)
+            state = decode_grid(rows)
     record_report_state(state, periode, sheet, figures)
     if state_sheet is None:
         state_sheet = book.sheets.add(spec.SHEET_STATE, after=list(book.sheets)[-1])

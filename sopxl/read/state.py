@@ -15,7 +15,7 @@ Other parts of sopxl (consolidation) add their own keys; every writer keeps the 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sopxl.core import spec
@@ -61,6 +61,11 @@ def decode_rows(rows: Iterable[tuple[Any, Any]]) -> dict[str, Any]:
     return state
 
 
+def decode_grid(grid: Iterable[Sequence[Any]]) -> dict[str, Any]:
+    """sopxl's state from the state sheet's cell values, row by row (key in A, value in B)."""
+    return decode_rows((row[0] if row else None, row[1] if len(row) > 1 else None) for row in grid)
+
+
 def state_sheet_xml(rows: list[tuple[str, str | int]]) -> bytes:
     out = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
@@ -103,10 +108,7 @@ def load_state(data: WorkbookData) -> dict[str, Any]:
     """sopxl's state from the already-read state sheet grid (empty when absent)."""
     actual = data.sheet(spec.SHEET_STATE)
     grid = data.grids.get(actual) if actual else None
-    if not grid:
-        return {}
-    rows = [(row[0] if row else None, row[1] if len(row) > 1 else None) for row in grid]
-    return decode_rows(rows)
+    return decode_grid(grid) if grid else {}
 
 
 def stored_report(data: WorkbookData, periode: str) -> dict[str, Any] | None:

@@ -1,10 +1,13 @@
 """Consolidation (SOP step 4): the months of a workbook into a semester or annual report.
 
-`consolidate(path, periode)` reads the workbook, refuses when the months up to the period's end
-still hold errors (unless forced), computes the figures (sopxl.calc.figures), builds the report
-sheet with XlsxWriter (sopxl.report.sheet), keeping what people typed into its narratives and
-sign-offs, and grafts it into the workbook through the lossless package editor, recording the
-hash of the data it was made from in sopxl's state (LAP-USANG compares against it).
+`consolidate(path, periode)` reads the workbook and hands it to `consolidate_data`, which
+refuses when the months up to the period's end still hold errors (unless forced), computes
+the figures (sopxl.calc.figures), builds the report sheet with XlsxWriter (sopxl.report.sheet),
+keeping what people typed into its narratives and sign-offs, and grafts it into the workbook
+through the lossless package editor, recording the hash of the data it was made from in
+sopxl's state (LAP-USANG compares against it). A caller that has already read and validated
+the workbook (the Excel button, `sopxl demo`) calls `consolidate_data` with that data and
+result, so the workbook is read and checked once.
 
 Refusal: month errors give :class:`MonthErrors` (exit code 1 in the CLI); anything that makes
 the file impossible to process is a SopxlError (exit code 2).
@@ -28,9 +31,7 @@ from sopxl.core.findings import Finding, ValidationResult
 from sopxl.core.gcpause import paused_gc
 from sopxl.read.state import REPORTS_KEY, read_state, write_state
 from sopxl.read.workbook import WorkbookData
-
-# Findings of these groups are "month errors": they make the figures untrustworthy.
-BLOCKING_PREFIXES: tuple[str, ...] = ("CAP-", "STR-", "REF-", "REN-", "ID-")
+from sopxl.rules.base import CATALOGUE, run_rules
 
 
 class MonthErrors(SopxlError):
@@ -60,18 +61,41 @@ class ConsolidationResult:
         return self.figures.to_json_dict()
 
 
-def blocking_findings(result: ValidationResult, periode: str, data: WorkbookData) -> list[Finding]:
-    """Errors of the CAP/STR/REF/REN/ID groups; CAP ones only in months up to the period's end."""
+def blocking_rules() -> list[str]:
+    """The ids of the rules whose errors refuse consolidation (`Rule.blocks_report`)."""
+    import sopxl.rules  # noqa: F401  (registers the catalogue)
+
+    return [rid for rid, registered in CATALOGUE.items() if registered.blocks_report]
+
+
+def blocking_findings(result: ValidationResult, periode: str) -> list[Finding]:
+    """The errors of `result` that refuse consolidating `periode`, in catalogue order.
+
+    Errors of rules that block the report do, except CAP ones on months after the period's
+    end: those months are not in the report. Catalogue order (the order of a run of the
+    blocking rules alone) whatever the order of `result`, so the refusal reads the same
+    whether it comes from a full validation or from consolidation's own run.
+    """
+    order = {rid: i for i, rid in enumerate(blocking_rules())}
     _, _start, end = spec.PERIODS[periode]
     later = {spec.norm(m) for m in spec.MONTHS[end:]}
-    out = []
-    for f in result.findings:
-        if f.severity != "error" or not f.rule.startswith(BLOCKING_PREFIXES):
-            continue
-        if f.rule.startswith("CAP-") and spec.norm(f.sheet) in later:
-            continue
-        out.append(f)
+    out = [
+        f
+        for f in result.findings
+        if f.severity == "error"
+        and f.rule in order
+        and not (f.rule.startswith("CAP-") and spec.norm(f.sheet) in later)
+    ]
+    out.sort(key=lambda f: order[f.rule])
     return out
+
+
+def check_periode(periode: str) -> None:
+    """Refuse a period name that is not one of spec.PERIODS."""
+    if periode not in spec.PERIODS:
+        raise InvalidInput(
+            f"Periode '{periode}' tidak dikenal. Pilih salah satu: {', '.join(spec.PERIODS)}."
+        )
 
 
 def _refusal_message(path: Path, periode: str, found: list[Finding]) -> str:
@@ -110,29 +134,46 @@ def consolidate(
     file_overrides: Mapping[str, Any] | None = None,
     run_overrides: Mapping[str, Any] | None = None,
 ) -> ConsolidationResult:
-    """Consolidate `periode` ('semester1', 'semester2', 'tahunan') of the workbook at `path`."""
-    from sopxl.calc.report_layout import read_people_cells
+    """Consolidate `periode` ('semester1', 'semester2', 'tahunan') of the workbook at `path`:
+    read it, then `consolidate_data`."""
     from sopxl.read.workbook import read_workbook
-    from sopxl.report.sheet import ReportInputs, build_report_workbook
     from sopxl.rules.validate import reading_settings, resolve_settings
 
-    if periode not in spec.PERIODS:
-        raise InvalidInput(
-            f"Periode '{periode}' tidak dikenal. Pilih salah satu: {', '.join(spec.PERIODS)}."
-        )
-    path = Path(path)
+    check_periode(periode)
     data = read_workbook(path, reading_settings(file_overrides, run_overrides))
     settings = resolve_settings(data, file_overrides, run_overrides)
+    return consolidate_data(data, periode, settings, write=write, output=output, pdf=pdf, force=force)
+
+
+def consolidate_data(
+    data: WorkbookData,
+    periode: str,
+    settings: Settings,
+    *,
+    validation: ValidationResult | None = None,
+    write: bool = True,
+    output: Path | str | None = None,
+    pdf: bool = False,
+    force: bool = False,
+) -> ConsolidationResult:
+    """Consolidate `periode` of already-read `data` (its tables intact) with `settings`.
+
+    `validation` is a run of the catalogue on this data with these settings (validate_path's);
+    without it the blocking rules run here. The report rules are not needed: they judge the
+    report sheet this run replaces.
+    """
+    from sopxl.calc.report_layout import read_people_cells
+    from sopxl.report.sheet import ReportInputs, build_report_workbook
+
+    check_periode(periode)
+    path = data.path
     sheet, start, end = spec.PERIODS[periode]
 
-    # the month rules only: the report rules (LAP-*) judge the report this run replaces
-    import sopxl.rules
-    from sopxl.rules.base import run_rules
-
-    month_rules = [rid for rid in sopxl.rules.CATALOGUE if rid.startswith(BLOCKING_PREFIXES)]
-    with paused_gc():
-        validation = ValidationResult(file=str(path), findings=list(run_rules(data, settings, month_rules)))
-    blocking = blocking_findings(validation, periode, data)
+    if validation is None:
+        with paused_gc():
+            found = list(run_rules(data, settings, blocking_rules()))
+        validation = ValidationResult(file=str(path), findings=found)
+    blocking = blocking_findings(validation, periode)
     if blocking and not force:
         raise MonthErrors(_refusal_message(path, periode, blocking), blocking)
 

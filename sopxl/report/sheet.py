@@ -73,21 +73,6 @@ class ReportInputs:
     kasi: tuple[str, str] = ("", "")  # prefilled in Diperiksa oleh
 
 
-@dataclass
-class ReportLayout:
-    """Where things landed (0-based rows), for callers and tests."""
-
-    sheet: str
-    header_row: int
-    first_ro_row: int
-    total_row: int
-    month_header_row: int
-    narrative_cells: dict[str, tuple[int, int]] = field(default_factory=dict)  # label -> text cell
-    signoff_cells: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
-    last_row: int = 0
-    charts: int = 0
-
-
 def month_name(m: int) -> str:
     return spec.MONTHS[m - 1] if 1 <= m <= 12 else str(m)
 
@@ -119,7 +104,7 @@ def _lines(text: str, width: float) -> int:
     return sum(max(1, math.ceil(len(part) / max(width * 1.1, 1))) for part in text.split("\n"))
 
 
-def write_report_sheet(workbook: Any, inputs: ReportInputs) -> ReportLayout:
+def write_report_sheet(workbook: Any, inputs: ReportInputs) -> None:
     """Add the report sheet of `inputs.figures` to an open xlsxwriter Workbook."""
     fig = inputs.figures
     s = inputs.settings
@@ -202,14 +187,12 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> ReportLayout:
         if height > 1:
             ws.set_row(r, min(15 * height, 300))
         r += 1
-    total_row = r
     _write_totals(ws, F, r, fig.ro)
     r += 2
 
     # --- B. month by month ---------------------------------------------------------------------
     ws.merge_range(r, 0, r, LAST_COL, "B. REALISASI ANGGARAN TERHADAP RENCANA PENARIKAN DANA (RPD) PER BULAN", F["section"])
     r += 1
-    month_header_row = r
     month_headers = (
         "Bulan",
         "Realisasi Anggaran (Rp)",
@@ -301,7 +284,6 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> ReportLayout:
     charts_row = r
     ws.merge_range(r, 0, r, LAST_COL, "D. GRAFIK", F["section"])
     r += 1
-    charts = 0
     if fig.ro:
         shown = min(len(fig.ro), MAX_CHART_ROS)
         bar = workbook.add_chart({"type": "column"})
@@ -322,7 +304,6 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> ReportLayout:
         bar.set_legend({"none": True})
         bar.set_size({"width": 640, "height": 340})
         ws.insert_chart(r, 1, bar, {"x_offset": 5, "y_offset": 5})
-        charts += 1
     if fig.bulanan:
         line = workbook.add_chart({"type": "line"})
         line.add_series(
@@ -348,7 +329,6 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> ReportLayout:
         line.set_legend({"position": "bottom"})
         line.set_size({"width": 640, "height": 340})
         ws.insert_chart(r, 9, line, {"x_offset": 5, "y_offset": 5})
-        charts += 1
     r += 19
 
     # --- E. narratives (a new printed page: narratives and sign-offs stay together) ----------
@@ -359,14 +339,12 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> ReportLayout:
         F["section"],
     )
     r += 1
-    narrative_cells: dict[str, tuple[int, int]] = {}
     for label in spec.REPORT_NARRATIVES:
         ws.write_string(r, 1, label, F["label"])
         typed = inputs.narratives.get(label)
         _write_merged_value(ws, r, 2, LAST_COL, typed, F["fill"], F["fill_date"])
         text = "" if typed is None else str(typed)
         ws.set_row(r, max(60, min(15 * _lines(text, 200), 400)))
-        narrative_cells[label] = (r, 2)
         r += 1
     r += 1
 
@@ -377,12 +355,10 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> ReportLayout:
         "Diperiksa oleh": inputs.kasi,
         "Disetujui oleh": inputs.kepala,
     }
-    signoff_cells: dict[str, dict[str, tuple[int, int]]] = {}
     spans = ((1, 2, 4), (6, 7, 9), (10, 11, LAST_COL))  # label col, value first col, value last col
     for (label_col, v0, v1), label in zip(spans, spec.REPORT_SIGNOFFS, strict=True):
         ws.write_string(r, label_col, label, F["label"])
         kept = inputs.signoffs.get(label, {})
-        cells: dict[str, tuple[int, int]] = {}
         for k, name in enumerate(SIGNOFF_FIELDS, start=1):
             ws.write_string(r + k, label_col, name, F["sublabel"])
             typed = kept.get(name)
@@ -390,8 +366,6 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> ReportLayout:
                 pre = prefill[label][0 if name == "Nama" else 1] if name != "Tanggal" else ""
                 typed = pre or None
             _write_merged_value(ws, r + k, v0, v1, typed, F["fill"], F["fill_date"])
-            cells[name] = (r + k, v0)
-        signoff_cells[label] = cells
     for k in range(1, 4):
         ws.set_row(r + k, 22)
     r += 4
@@ -406,24 +380,11 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> ReportLayout:
     ws.fit_to_pages(1, 0)
     ws.set_footer(f"&L{fig.sheet}&RHalaman &P dari &N")
 
-    return ReportLayout(
-        sheet=fig.sheet,
-        header_row=header_row,
-        first_ro_row=first_ro_row,
-        total_row=total_row,
-        month_header_row=month_header_row,
-        narrative_cells=narrative_cells,
-        signoff_cells=signoff_cells,
-        last_row=last_row,
-        charts=charts,
-    )
-
 
 def _r2(value: float) -> float:
     """Percentages and scores are written rounded half up to 2 decimals (scores.md), so that
     what Excel displays is the half-up figure (95.555 shows 95.56, not 95.55)."""
     return scores.round_half_up(value)
-
 
 
 def _write_merged_value(ws: Any, r: int, c0: int, c1: int, value: Any, fmt: Any, date_fmt: Any) -> None:
@@ -507,7 +468,7 @@ def _formats(wb: Any) -> dict[str, Any]:
     }
 
 
-def build_report_workbook(path: Path, inputs: ReportInputs) -> ReportLayout:
+def build_report_workbook(path: Path, inputs: ReportInputs) -> None:
     """Write a workbook holding only the report sheet (standalone report or graft source)."""
     import xlsxwriter
 
@@ -519,6 +480,5 @@ def build_report_workbook(path: Path, inputs: ReportInputs) -> ReportLayout:
             "author": "sopxl",
         }
     )
-    layout = write_report_sheet(wb, inputs)
+    write_report_sheet(wb, inputs)
     wb.close()
-    return layout

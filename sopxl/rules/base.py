@@ -26,18 +26,23 @@ class Rule:
     severity: Severity
     title: str  # what the rule checks, in Indonesian (shown in docs and Catatan Koreksi)
     check: Check
+    # whether an error of this rule refuses consolidation: month data errors make the report's
+    # figures untrustworthy; the report rules (LAP-*) judge the report the run replaces
+    blocks_report: bool = True
 
 
 CATALOGUE: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, severity: Severity, title: str) -> Callable[[Check], Check]:
+def rule(
+    rule_id: str, severity: Severity, title: str, *, blocks_report: bool = True
+) -> Callable[[Check], Check]:
     """Register a check function in the catalogue under `rule_id`."""
 
     def register(func: Check) -> Check:
         if rule_id in CATALOGUE:
             raise ValueError(f"rule {rule_id} registered twice")
-        CATALOGUE[rule_id] = Rule(rule_id, severity, title, func)
+        CATALOGUE[rule_id] = Rule(rule_id, severity, title, func, blocks_report)
         return func
 
     return register

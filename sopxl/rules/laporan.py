@@ -70,7 +70,7 @@ def _show(x: float, money: bool) -> str:
     return format_number(round(x) if money else round_half_up(x), max_decimals=0 if money else 2)
 
 
-@rule("LAP-ANGKA", "error", "Angka pada tabel laporan berbeda dengan hasil lembar bulanan saat ini")
+@rule("LAP-ANGKA", "error", "Angka pada tabel laporan berbeda dengan hasil lembar bulanan saat ini", blocks_report=False)
 def lap_angka(ctx: Context) -> Iterator[Finding]:
     from sopxl.calc.report_layout import (
         MONEY_FIELDS,
@@ -165,7 +165,7 @@ def _compare(
         )
 
 
-@rule("LAP-USANG", "error", "Data bulanan berubah sejak laporan dikonsolidasi")
+@rule("LAP-USANG", "error", "Data bulanan berubah sejak laporan dikonsolidasi", blocks_report=False)
 def lap_usang(ctx: Context) -> Iterator[Finding]:
     from sopxl.read.state import stored_report
 
@@ -191,7 +191,7 @@ def lap_usang(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("LAP-NARASI", "error", "Analisis Capaian, Kendala Umum atau Rekomendasi belum diisi")
+@rule("LAP-NARASI", "error", "Analisis Capaian, Kendala Umum atau Rekomendasi belum diisi", blocks_report=False)
 def lap_narasi(ctx: Context) -> Iterator[Finding]:
     from sopxl.calc.report_layout import find_label, narrative_value
 
@@ -214,7 +214,7 @@ def lap_narasi(ctx: Context) -> Iterator[Finding]:
                 )
 
 
-@rule("LAP-PENGESAHAN", "warning", "Pengesahan laporan (nama, NIP, tanggal) belum lengkap")
+@rule("LAP-PENGESAHAN", "warning", "Pengesahan laporan (nama, NIP, tanggal) belum lengkap", blocks_report=False)
 def lap_pengesahan(ctx: Context) -> Iterator[Finding]:
     from sopxl.calc.report_layout import SIGNOFF_FIELDS, find_label, signoff_values
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from sopxl.frontends.cli.common import collect_overrides, settings_options, user_errors
+
+if TYPE_CHECKING:
+    from sopxl.report.consolidate import ConsolidationResult
 
 
 @click.command()
@@ -91,11 +94,12 @@ def consolidate(
     raise SystemExit(0)
 
 
-def render(result: Any) -> str:
+def render(result: ConsolidationResult) -> str:
     """The terminal summary of a consolidation (Bahasa Indonesia)."""
     from sopxl.calc.scores import band, round_half_up
     from sopxl.core import spec
     from sopxl.core.parse import format_number
+
     fig = result.figures
     s = result.settings
     r2 = round_half_up

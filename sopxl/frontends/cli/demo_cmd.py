@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
 
 from sopxl.frontends.cli.common import user_errors
+
+if TYPE_CHECKING:
+    from sopxl.core.findings import ValidationResult
 
 
 @click.command()
@@ -27,12 +33,9 @@ def demo(outdir: str, months: int) -> None:
       sopxl demo keluaran
       sopxl demo keluaran --bulan 6
     """
-    import json
-    from pathlib import Path
-
     from sopxl.build.samples import SAMPLE_TODAY, SAMPLE_YEAR, build_sample, write_planted_json
     from sopxl.frontends.output import render_table
-    from sopxl.report.consolidate import consolidate
+    from sopxl.report.consolidate import consolidate_data
     from sopxl.report.libreoffice import find_soffice
     from sopxl.rules.validate import validate_path
     from sopxl.writeback.marks import write_marks
@@ -47,22 +50,21 @@ def demo(outdir: str, months: int) -> None:
         planted = build_sample(wrong, months=min(months, 9), plant=True, today=SAMPLE_TODAY)
         write_planted_json(planted_json, planted)
         run = {"today": SAMPLE_TODAY.isoformat()}
-        results = {}
         for path in (clean, wrong):
             # a backup left by an earlier demo run would be rotated, not made anew
             path.with_name(path.stem + ".sopxl-cadangan" + path.suffix).unlink(missing_ok=True)
-            result, data, settings = validate_path(path, None, run)
-            if path == wrong:
-                write_marks(data, result, settings)
-            report = path.with_name(path.stem + ".validasi.json")
-            report.write_text(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=1) + "\n",
-                              encoding="utf-8")
-            results[path] = (result, report)
+
+        # the clean sample is read and checked once: the same data and result consolidate it
+        clean_result, clean_data, clean_settings = validate_path(clean, None, run)
+        clean_report = _write_json(clean, clean_result)
+        wrong_result, wrong_data, wrong_settings = validate_path(wrong, None, run)
+        write_marks(wrong_data, wrong_result, wrong_settings)
+        wrong_report = _write_json(wrong, wrong_result)
         laporan = folder / f"laporan-semester-i-{SAMPLE_YEAR}.xlsx"
         pdf = find_soffice() is not None
-        consolidation = consolidate(clean, "semester1", output=laporan, pdf=pdf, run_overrides=run)
-    clean_result, clean_report = results[clean]
-    wrong_result, wrong_report = results[wrong]
+        consolidation = consolidate_data(
+            clean_data, "semester1", clean_settings, validation=clean_result, output=laporan, pdf=pdf
+        )
     found = {(f.rule, f.sheet, f.cell) for f in wrong_result.findings}
     caught = sum(1 for p in planted if (p.rule, p.sheet, p.cell) in found)
     click.echo(render_table(wrong_result))
@@ -86,6 +88,16 @@ def demo(outdir: str, months: int) -> None:
     click.echo("Langkah berikutnya:")
     click.echo(f"  sopxl validate {wrong}")
     click.echo(f"  sopxl consolidate {clean} --periode semester1")
+
+
+def _write_json(path: Path, result: ValidationResult) -> Path:
+    """The validation result as `sopxl validate --format json` prints it, next to `path`."""
+    import json
+
+    report = path.with_name(path.stem + ".validasi.json")
+    report.write_text(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=1) + "\n",
+                      encoding="utf-8")
+    return report
 
 
 def _month(number: int) -> str:
