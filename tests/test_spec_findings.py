@@ -1,14 +1,73 @@
-"""Small contracts: name matching, month parsing, A1 references, the JSON of findings."""
+"""Small contracts: name matching, month parsing, A1 references, the JSON of findings, and the
+rule catalogue against ../shared/spec/rules.md."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
+from pathlib import Path
 
 import pytest
 
 from sopxl.core import spec
 from sopxl.core.findings import Finding, ValidationResult
+
+# The specs live in shared/ beside the repository (SOPXL_SPEC_DIR points elsewhere).
+SPEC_DIR = Path(os.environ.get("SOPXL_SPEC_DIR") or Path(__file__).resolve().parents[2] / "shared" / "spec")
+
+
+def spec_file(name: str) -> Path:
+    """A spec file of shared/spec, for the tests that cross-check the code against it. Where it
+    is absent they skip with the reason, except when the environment variable CI is set: CI
+    always has shared/, so there its absence fails."""
+    path = SPEC_DIR / name
+    if not path.is_file():
+        reason = (
+            f"spec {path} is absent: the cross-check with the spec needs shared/spec beside the "
+            "repository (or SOPXL_SPEC_DIR)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; CI is set, and CI always has it")
+        pytest.skip(reason)
+    return path
+
+
+def rules_md_table() -> dict[str, tuple[str, str]]:
+    """Rule id -> (section title, severity text) of every rule row (| ID | severity | what |)
+    of rules.md, in order."""
+    rules: dict[str, tuple[str, str]] = {}
+    for section in re.split(r"^## ", spec_file("rules.md").read_text(encoding="utf-8"), flags=re.M)[1:]:
+        title = section.splitlines()[0].strip()
+        for rule_id, severity in re.findall(r"^\| ([A-Z]{2,3}-[A-Z-]+) \| ([^|]+) \|", section, flags=re.M):
+            rules[rule_id] = (title, severity.strip())
+    return rules
+
+
+def test_catalogue_rules_are_those_of_rules_md_in_its_order_and_severity() -> None:
+    import sopxl.rules  # noqa: F401  (registers the catalogue)
+    from sopxl.rules.base import CATALOGUE
+
+    documented = rules_md_table()
+    unknown = [r for r in CATALOGUE if r not in documented]
+    assert not unknown, f"rules not in rules.md: {unknown}"
+    assert list(CATALOGUE) == [r for r in documented if r in CATALOGUE], "not in rules.md order"
+    for rule_id, registered in CATALOGUE.items():
+        # "error for Statis, warning for Dinamis": the registered severity is the first one
+        assert documented[rule_id][1].split()[0] == registered.severity, rule_id
+
+
+def test_spec_file_fails_in_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(f"{__name__}.SPEC_DIR", tmp_path)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI is set"):
+        spec_file("rules.md")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="is absent"):
+        spec_file("rules.md")
+    (tmp_path / "rules.md").write_text("# rules\n", encoding="utf-8")
+    assert spec_file("rules.md") == tmp_path / "rules.md"
 
 
 def test_norm_ignores_case_and_white_space() -> None:

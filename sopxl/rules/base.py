@@ -2,11 +2,24 @@
 
 A rule receives a Context and yields Findings; it never raises on bad data and never stops
 the others. Register one with the `@rule(...)` decorator in the module named for its sheet.
+
+A rule's docstring documents it for users (docs/aturan.md is generated from it, see
+`sopxl.rules.reference`): an English one-line summary, a blank line, then four fields in
+Indonesian, each starting a line with its label (a field may continue on the next lines)::
+
+    Kode Satker must be six digits.
+
+    Periksa: Kode Satker di lembar Identitas harus 6 digit angka.
+    Contoh salah: 41172
+    Contoh benar: '411724
+    Perbaikan: Tulis Kode Satker 6 digit sebagai teks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,6 +34,56 @@ Check = Callable[["Context"], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
+class RuleDoc:
+    """The user documentation of a rule, parsed from its check function's docstring.
+    A field the docstring lacks is empty."""
+
+    summary: str  # English, for developers
+    periksa: str  # what the rule checks
+    contoh_salah: str  # a wrong entry
+    contoh_benar: str  # the right entry
+    perbaikan: str  # how to fix it
+
+    @property
+    def complete(self) -> bool:
+        """Every user field is filled."""
+        return all((self.periksa, self.contoh_salah, self.contoh_benar, self.perbaikan))
+
+
+# Docstring label -> RuleDoc field, in the order they are written.
+DOC_FIELDS: dict[str, str] = {
+    "Periksa": "periksa",
+    "Contoh salah": "contoh_salah",
+    "Contoh benar": "contoh_benar",
+    "Perbaikan": "perbaikan",
+}
+_DOC_LABEL = re.compile(rf"^({'|'.join(map(re.escape, DOC_FIELDS))}):\s*(.*)$")
+
+
+def parse_rule_doc(docstring: str | None) -> RuleDoc:
+    """The RuleDoc of a docstring: the first paragraph is the summary; a line starting with a
+    field label ("Periksa:", ...) starts that field, and the lines after it (up to the next
+    label or a blank line) continue it, joined with single spaces."""
+    summary: list[str] = []
+    fields: dict[str, list[str]] = {name: [] for name in DOC_FIELDS.values()}
+    current: list[str] | None = summary
+    for line in inspect.cleandoc(docstring or "").splitlines():
+        text = line.strip()
+        found = _DOC_LABEL.match(text)
+        if found:
+            current = fields[DOC_FIELDS[found.group(1)]]
+            current.append(found.group(2))
+        elif not text:
+            current = None
+        elif current is not None:
+            current.append(text)
+    return RuleDoc(
+        summary=" ".join(summary),
+        **{name: " ".join(part for part in parts if part) for name, parts in fields.items()},
+    )
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     severity: Severity
@@ -29,6 +92,11 @@ class Rule:
     # whether an error of this rule refuses consolidation: month data errors make the report's
     # figures untrustworthy; the report rules (LAP-*) judge the report the run replaces
     blocks_report: bool = True
+
+    @property
+    def doc(self) -> RuleDoc:
+        """The user documentation of the rule, from its check function's docstring."""
+        return parse_rule_doc(self.check.__doc__)
 
 
 CATALOGUE: dict[str, Rule] = {}
@@ -175,3 +243,14 @@ def run_rules(data: WorkbookData, settings: Settings, only: Iterable[str] | None
             continue
         ctx.rule_id = rule_id
         yield from registered.check(ctx)
+
+
+def run_rule(rule_id: str, data: WorkbookData, settings: Settings) -> list[Finding]:
+    """The findings of one rule alone, exactly as the engine yields them in a full run
+    (the settings' severities apply; a rule in `settings.disabled_rules` finds nothing).
+    Raises KeyError for an id that is not in the catalogue."""
+    import sopxl.rules  # noqa: F401  (registers the catalogue)
+
+    if rule_id not in CATALOGUE:
+        raise KeyError(rule_id)
+    return list(run_rules(data, settings, only=(rule_id,)))

@@ -55,6 +55,15 @@ def _integral(value: Any) -> int | None:
 
 @rule("ID-SATKER", "error", "Kode Satker bukan 6 digit")
 def kode_satker(ctx: Context) -> Iterator[Finding]:
+    """Kode Satker of Identitas is not six digits.
+
+    Periksa: Kode Satker di lembar Identitas terisi tepat 6 digit angka.
+    Contoh salah: 41172 (Kode Satker 041172 diketik sebagai angka sehingga nol di depannya
+        hilang), atau 0411-72.
+    Contoh benar: '041172 (diketik sebagai teks, diawali tanda petik).
+    Perbaikan: Tulis Kode Satker sebagai teks 6 digit: awali dengan tanda petik ', tanpa spasi,
+        titik, tanda hubung atau huruf.
+    """
     got = _item(ctx, spec.ID_KODE_SATKER)
     if got is None or isinstance(got[2], CellError):
         return
@@ -98,6 +107,13 @@ def kode_satker(ctx: Context) -> Iterator[Finding]:
 
 @rule("ID-TAHUN", "error", "Tahun Anggaran tidak sah")
 def tahun_anggaran(ctx: Context) -> Iterator[Finding]:
+    """Tahun Anggaran of Identitas is not a year between 2000 and 2100.
+
+    Periksa: Tahun Anggaran di lembar Identitas berupa tahun antara 2000 dan 2100.
+    Contoh salah: TA 2026
+    Contoh benar: 2026
+    Perbaikan: Tulis tahunnya saja sebagai angka 4 digit.
+    """
     got = _item(ctx, spec.ID_TAHUN)
     if got is None or isinstance(got[2], CellError):
         return
@@ -133,6 +149,15 @@ def tahun_anggaran(ctx: Context) -> Iterator[Finding]:
 
 @rule("ID-NIP", "warning", "NIP bukan 18 digit")
 def nip(ctx: Context) -> Iterator[Finding]:
+    """A NIP of Identitas is not 18 digits.
+
+    Periksa: NIP Kepala Satker dan NIP Kasi Program dan Evaluasi di lembar Identitas berisi 18
+        digit angka yang disimpan sebagai teks (spasi di antara kelompok digit boleh).
+    Contoh salah: 1,98001E+17 (NIP diketik sebagai angka, Excel hanya menyimpan 15 digit), atau
+        19800101 200501 1 (kurang digit).
+    Contoh benar: '198001012005011001
+    Perbaikan: Ketik ulang NIP 18 digit sebagai teks, diawali tanda petik '.
+    """
     for item, person in ((spec.ID_NIP_KEPALA, spec.ID_KEPALA), (spec.ID_NIP_KASI, spec.ID_KASI)):
         got = _item(ctx, item)
         if got is None or isinstance(got[2], CellError):
@@ -180,6 +205,15 @@ def nip(ctx: Context) -> Iterator[Finding]:
 
 @rule("ID-EMAIL", "warning", "Email Penerima Laporan kosong atau tidak sah")
 def email(ctx: Context) -> Iterator[Finding]:
+    """Email Penerima Laporan of Identitas is empty or not an e-mail address.
+
+    Periksa: Email Penerima Laporan di lembar Identitas berisi alamat e-mail yang sah; beberapa
+        alamat dipisah koma atau titik koma.
+    Contoh salah: kepala.badiklat(at)contoh.go.id, atau sel kosong.
+    Contoh benar: kepala.badiklat@contoh.go.id, program@contoh.go.id
+    Perbaikan: Tulis alamat lengkap berbentuk nama@domain; hapus spasi, tanda kurung sudut dan
+        koma yang berlebih.
+    """
     got = _item(ctx, spec.ID_EMAIL)
     if got is None or isinstance(got[2], CellError):
         return

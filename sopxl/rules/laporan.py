@@ -72,6 +72,18 @@ def _show(x: float, money: bool) -> str:
 
 @rule("LAP-ANGKA", "error", "Angka pada tabel laporan berbeda dengan hasil lembar bulanan saat ini", blocks_report=False)
 def lap_angka(ctx: Context) -> Iterator[Finding]:
+    """A figure of a report table differs from what the monthly sheets give now.
+
+    Periksa: Setiap angka pada tabel RO lembar laporan (Laporan Semester I, Laporan Semester II,
+        Laporan Tahunan), termasuk baris Jumlah / Rata-rata, sama dengan hasil hitung lembar
+        bulanan saat ini (persen dibulatkan 2 desimal, uang ke rupiah), dan setiap RO dari
+        Referensi RO ada pada tabel itu.
+    Contoh salah: Capaian (%) suatu RO diubah dengan tangan menjadi 100, padahal lembar bulanan
+        memberi 45,5.
+    Contoh benar: Capaian (%) 45,5, sesuai hasil konsolidasi.
+    Perbaikan: Jangan mengubah angka laporan dengan tangan: konsolidasi ulang (sopxl consolidate
+        … --periode …), atau tulis nilai yang disebut pada catatan sel.
+    """
     from sopxl.calc.report_layout import (
         MONEY_FIELDS,
         RO_COLUMNS,
@@ -167,6 +179,15 @@ def _compare(
 
 @rule("LAP-USANG", "error", "Data bulanan berubah sejak laporan dikonsolidasi", blocks_report=False)
 def lap_usang(ctx: Context) -> Iterator[Finding]:
+    """The data changed since the report was consolidated.
+
+    Periksa: Data yang dipakai laporan (Identitas, Referensi RO, Rencana dan lembar bulan dalam
+        periode laporan) tidak berubah sejak laporan dikonsolidasi.
+    Contoh salah: Realisasi Anggaran Maret diperbaiki setelah Laporan Semester I dibuat.
+    Contoh benar: Laporan Semester I dikonsolidasi ulang setelah perbaikan itu.
+    Perbaikan: Konsolidasi ulang periode itu (sopxl consolidate … --periode semester1, atau tombol
+        Konsolidasi); narasi dan pengesahan yang sudah diisi tetap tersimpan.
+    """
     from sopxl.read.state import stored_report
 
     for periode, sheet, _grid in _reports(ctx):
@@ -193,6 +214,14 @@ def lap_usang(ctx: Context) -> Iterator[Finding]:
 
 @rule("LAP-NARASI", "error", "Analisis Capaian, Kendala Umum atau Rekomendasi belum diisi", blocks_report=False)
 def lap_narasi(ctx: Context) -> Iterator[Finding]:
+    """Analisis Capaian, Kendala Umum or Rekomendasi of a report is empty.
+
+    Periksa: Analisis Capaian, Kendala Umum dan Rekomendasi pada lembar laporan terisi (teks di
+        sel sebelah kanan labelnya, atau di sel bawahnya).
+    Contoh salah: Sel di sebelah kanan label Rekomendasi kosong.
+    Contoh benar: Rekomendasi: "Percepat pelaksanaan pelatihan pada triwulan III."
+    Perbaikan: Tulis narasinya di sel sebelah kanan label; bila labelnya hilang, konsolidasi ulang.
+    """
     from sopxl.calc.report_layout import find_label, narrative_value
 
     for _periode, sheet, grid in _reports(ctx):
@@ -216,6 +245,15 @@ def lap_narasi(ctx: Context) -> Iterator[Finding]:
 
 @rule("LAP-PENGESAHAN", "warning", "Pengesahan laporan (nama, NIP, tanggal) belum lengkap", blocks_report=False)
 def lap_pengesahan(ctx: Context) -> Iterator[Finding]:
+    """A sign-off of a report (name, NIP, date) is incomplete.
+
+    Periksa: Setiap blok pengesahan lembar laporan (Disusun oleh, Diperiksa oleh, Disetujui oleh)
+        berisi Nama, NIP dan Tanggal.
+    Contoh salah: Disetujui oleh: Nama terisi, NIP dan Tanggal kosong.
+    Contoh benar: Nama Dr. Budi Santoso, NIP '197001012000031001, Tanggal 10 Juli 2026.
+    Perbaikan: Lengkapi Nama, NIP dan Tanggal blok pengesahan; bila bloknya hilang, konsolidasi
+        ulang.
+    """
     from sopxl.calc.report_layout import SIGNOFF_FIELDS, find_label, signoff_values
 
     for _periode, sheet, grid in _reports(ctx):

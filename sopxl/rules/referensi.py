@@ -76,6 +76,16 @@ def suggest_code(text: str) -> str | None:
 
 @rule("REF-KODE", "error", "Kode RO tidak sesuai pola")
 def kode_ro(ctx: Context) -> Iterator[Finding]:
+    """A Kode RO of Referensi RO is empty or does not match the RO pattern.
+
+    Periksa: Setiap Kode RO di lembar Referensi RO terisi dan mengikuti pola
+        000.00.XX.0000.XXX.000 (bagian anggaran, eselon I, program, kegiatan, KRO, RO) dengan
+        huruf besar.
+    Contoh salah: 013.07.wa.4293.eba.962, atau 013 07 WA 4293 EBA 962
+    Contoh benar: 013.07.WA.4293.EBA.962
+    Perbaikan: Tulis Kode RO lengkap sesuai DIPA, dengan titik sebagai pemisah dan huruf besar;
+        hapus baris yang tidak berisi RO.
+    """
     table = ctx.data.referensi
     if not usable(table, spec.COL_KODE_RO):
         return
@@ -114,6 +124,14 @@ def kode_ro(ctx: Context) -> Iterator[Finding]:
 
 @rule("REF-DUPLIKAT", "error", "Kode RO ganda di Referensi RO")
 def duplikat(ctx: Context) -> Iterator[Finding]:
+    """The same Kode RO is listed twice in Referensi RO.
+
+    Periksa: Setiap Kode RO hanya muncul satu kali di lembar Referensi RO (huruf besar/kecil dan
+        spasi di tepi tidak membedakan).
+    Contoh salah: 013.07.WA.4293.EBA.962 pada baris 2 dan sekali lagi pada baris 9.
+    Contoh benar: 013.07.WA.4293.EBA.962 hanya pada baris 2.
+    Perbaikan: Hapus baris yang berulang, atau gabungkan isinya dengan baris pertama.
+    """
     table = ctx.data.referensi
     if not usable(table, spec.COL_KODE_RO):
         return
@@ -140,6 +158,16 @@ def duplikat(ctx: Context) -> Iterator[Finding]:
 
 @rule("REF-NILAI", "error", "Nilai Referensi RO tidak sah")
 def nilai(ctx: Context) -> Iterator[Finding]:
+    """A value of a Referensi RO row is invalid (Satuan, Jenis RO, Target Volume, Pagu).
+
+    Periksa: Setiap baris RO di lembar Referensi RO memiliki Satuan, Jenis RO Statis atau
+        Dinamis, Target Volume berupa angka lebih dari 0 dan Pagu (Rp) berupa angka 0 atau lebih.
+    Contoh salah: Jenis RO "Tetap", Target Volume "12 layanan", Pagu "Rp 120.000.000".
+    Contoh benar: Jenis RO Statis, Target Volume 12, Pagu 120000000.
+    Perbaikan: Isi nilai sesuai DIPA: Satuan (mis. Layanan, Orang), Jenis RO Statis (realisasi
+        tidak boleh melebihi target) atau Dinamis (boleh melebihi), Target Volume dan Pagu sebagai
+        angka tanpa satuan, "Rp" atau titik pemisah.
+    """
     table = ctx.data.referensi
     if not usable(table):
         return

@@ -140,6 +140,17 @@ def _month_list(months: list[int]) -> str:
 
 @rule("REN-RO", "error", "Rencana tidak lengkap atau memuat RO asing")
 def rencana_ro(ctx: Context) -> Iterator[Finding]:
+    """Rencana names an RO unknown to Referensi RO, or lacks an RO's plan for a month.
+
+    Periksa: Lembar Rencana memuat satu baris untuk setiap RO dari Referensi RO pada setiap bulan
+        Januari sampai Desember; setiap baris memiliki Kode RO yang ada di Referensi RO dan Bulan
+        berupa nama bulan atau angka 1–12, tanpa baris ganda.
+    Contoh salah: RO 013.07.WA.4293.EBA.962 hanya direncanakan Januari sampai November, atau
+        baris rencana dengan Kode RO 013.07.WA.4293.EBA.999 yang tidak ada di Referensi RO.
+    Contoh benar: 12 baris rencana RO 013.07.WA.4293.EBA.962, Bulan Januari sampai Desember.
+    Perbaikan: Tambahkan baris rencana bulan yang kurang (dengan Target Progres dan Rencana
+        Penarikan Dana), perbaiki Kode RO atau Bulan yang salah, dan hapus baris ganda.
+    """
     plan = _plan(ctx)
     table = ctx.data.rencana
     if plan is None or table is None:
@@ -205,6 +216,15 @@ def rencana_ro(ctx: Context) -> Iterator[Finding]:
 
 @rule("REN-TARGET", "error", "Target Progres rencana tidak sah")
 def rencana_target(ctx: Context) -> Iterator[Finding]:
+    """A Target Progres of Rencana is outside 0-100, decreases, or is not 100 in December.
+
+    Periksa: Target Progres (%) setiap RO di lembar Rencana berupa angka 0–100 yang tidak turun
+        dari bulan ke bulan (kumulatif) dan bernilai 100 pada Desember.
+    Contoh salah: Target Progres Juni 50 lalu Juli 45, atau Desember 95.
+    Contoh benar: Juni 50, Juli 58,33, …, Desember 100.
+    Perbaikan: Isi target progres kumulatif sebagai angka persen 0–100 (45 berarti 45 %, bukan
+        0,45) yang naik atau tetap setiap bulan sampai 100 pada Desember.
+    """
     table = ctx.data.rencana
     plan = _plan(ctx)
     if plan is None or table is None or spec.COL_TARGET_PROGRES not in table.columns:
@@ -275,6 +295,16 @@ def rencana_target(ctx: Context) -> Iterator[Finding]:
 
 @rule("REN-PAGU", "warning", "Jumlah RPD berbeda dengan pagu")
 def rencana_pagu(ctx: Context) -> Iterator[Finding]:
+    """The year's RPD of an RO in Rencana differs from its Pagu.
+
+    Periksa: Jumlah Rencana Penarikan Dana (Rp) setahun setiap RO di lembar Rencana sama dengan
+        Pagu (Rp) RO itu di Referensi RO (selisih di bawah Rp0,50 diabaikan).
+    Contoh salah: Pagu 120.000.000, RPD Januari sampai Desember masing-masing 9.000.000 (jumlah
+        108.000.000).
+    Contoh benar: RPD masing-masing 10.000.000 (jumlah 120.000.000).
+    Perbaikan: Sesuaikan RPD di lembar Rencana dengan halaman III DIPA, atau perbaiki Pagu di
+        Referensi RO.
+    """
     table = ctx.data.rencana
     plan = _plan(ctx)
     reference = _reference_keys(ctx)

@@ -28,6 +28,16 @@ def data_tables(ctx: Context) -> list[tuple[str, Table]]:
 
 @rule("STR-SHEET", "error", "Lembar wajib tidak ada")
 def missing_sheet(ctx: Context) -> Iterator[Finding]:
+    """A required sheet is missing from the workbook.
+
+    Periksa: Buku kerja memuat semua lembar wajib: Identitas, Referensi RO, Rencana dan dua
+        belas lembar bulan Januari sampai Desember (huruf besar/kecil dan spasi berlebih pada
+        nama lembar tidak berpengaruh).
+    Contoh salah: Lembar bulan Maret terhapus, atau diberi nama "Mar".
+    Contoh benar: Lembar bernama "Maret" dengan tabel lembar bulan.
+    Perbaikan: Tambahkan lembar yang hilang dengan tabel sesuai format buku kerja standar (salin
+        dari templat `sopxl init`), atau ganti nama lembar yang salah ketik.
+    """
     data = ctx.data
     present = [name for name in data.sheet_names if name not in (spec.SHEET_STATE,)]
     unmatched = [
@@ -59,6 +69,17 @@ def missing_sheet(ctx: Context) -> Iterator[Finding]:
 
 @rule("STR-COLUMN", "error", "Kolom wajib tidak ada")
 def missing_column(ctx: Context) -> Iterator[Finding]:
+    """A required sheet lacks its header row or a required column.
+
+    Periksa: Setiap lembar wajib memiliki baris judul kolom pada 20 baris pertamanya (baris yang
+        memuat "Kode RO", di lembar Identitas "Uraian") dengan semua kolom wajib lembar itu;
+        urutan kolom bebas.
+    Contoh salah: Baris judul lembar Januari tidak memuat "Tanggal Entri SAKTI" karena judulnya
+        ditulis "Tgl Entri".
+    Contoh benar: Baris judul lembar Januari memuat "Tanggal Entri SAKTI".
+    Perbaikan: Tambahkan kolom yang hilang pada baris judul, atau tulis judulnya persis seperti
+        nama kolom yang diharapkan (huruf besar/kecil tidak berpengaruh).
+    """
     for canonical, table in data_tables(ctx):
         if not table.missing:
             continue
@@ -98,6 +119,15 @@ def _expected(canonical: str) -> list[str]:
 
 @rule("STR-FORMULA-ERROR", "error", "Sel berisi nilai galat Excel")
 def formula_error(ctx: Context) -> Iterator[Finding]:
+    """A cell of a required sheet holds an Excel error value.
+
+    Periksa: Tidak ada sel di lembar wajib yang berisi nilai galat Excel (#DIV/0!, #REF!, #N/A,
+        #VALUE!, #NAME?, #NUM!, #NULL!).
+    Contoh salah: Progres Capaian berisi rumus =E5/F5 yang menghasilkan #DIV/0! karena F5 kosong.
+    Contoh benar: Rumus =IFERROR(E5/F5;0), atau angka 45 diketik langsung.
+    Perbaikan: Perbaiki rumus atau rujukannya (catatan sel menjelaskan arti galatnya), atau ganti
+        dengan nilai yang benar.
+    """
     data = ctx.data
     tables = {table.sheet: table for _, table in data_tables(ctx)}
     for required in spec.REQUIRED_SHEETS:
