@@ -17,8 +17,8 @@ from python_calamine import CalamineWorkbook
 
 from sopxl.build.workbook import DEFINED_NAME_KODE, MONTH_HEADER_ROW, build_content, write_workbook
 from sopxl.core import spec
+from sopxl.core.parse import number_value
 from sopxl.frontends.cli import COMMANDS, cli
-from sopxl.read.inputs import parse_number
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -92,7 +92,7 @@ def test_sheets_headers_and_identity_openpyxl(made: Path) -> None:
     assert [c.value for c in ref[1]] == list(spec.REFERENSI_COLUMNS)
     ros = sample_ros()
     assert [ref.cell(r, 1).value for r in range(2, 2 + len(ros))] == [r[0] for r in ros]
-    assert ref.cell(2, 6).value == parse_number(ros[0][5])
+    assert ref.cell(2, 6).value == number_value(ros[0][5])
     ren = wb[spec.SHEET_RENCANA]
     assert [c.value for c in ren[1]] == list(spec.RENCANA_COLUMNS)
     assert [ren.cell(r, 2).value for r in range(2, 14)] == list(range(1, 13))
@@ -112,7 +112,7 @@ def test_sheets_headers_and_identity_openpyxl(made: Path) -> None:
         assert ws.freeze_panes == f"C{MONTH_HEADER_ROW + 1}"
         first = MONTH_HEADER_ROW + 1
         assert ws.cell(first, 1).value == ros[0][0]
-        assert ws.cell(first, 4).value == parse_number(ros[0][4])
+        assert ws.cell(first, 4).value == number_value(ros[0][4])
         kum = ws.cell(first, 6).value
         assert isinstance(kum, str) and kum.startswith("=")
         if number > 1:
@@ -126,7 +126,7 @@ def test_cached_values_and_number_formats(made: Path) -> None:
     plan: dict[tuple[str, int], float] = {}
     for line in PLAN_CSV.read_text(encoding="utf-8").splitlines()[1:]:
         kode, bulan, tp, _rpd = line.split(";")
-        plan[(kode, spec.month_number(bulan) or 0)] = parse_number(tp) or 0.0
+        plan[(kode, spec.month_number(bulan) or 0)] = number_value(tp) or 0.0
     for number, month in enumerate(spec.MONTHS, start=1):
         grid = book.get_sheet_by_name(month).to_python()
         header = grid[MONTH_HEADER_ROW - 1]
@@ -201,7 +201,7 @@ BAD_RO = {
                   "baris 3: Kode RO '013.07.WA.4293.EBA.962' ganda"),
     "pattern": ("{h}\n13.07.WA.4293.EBA.962;a;b;Statis;1;1\n", "baris 2: Kode RO '13.07.WA.4293.EBA.962' tidak sesuai pola"),
     "target": ("{h}\n013.07.WA.4293.EBA.962;a;b;Statis;satu;1\n", "baris 2: Target Volume 'satu' bukan angka"),
-    "pagu": ("{h}\n013.07.WA.4293.EBA.962;a;b;Statis;1;1 juta\n", "baris 2: Pagu (Rp) '1 juta' bukan angka"),
+    "pagu": ("{h}\n013.07.WA.4293.EBA.962;a;b;Statis;1;1 juta rupiah\n", "baris 2: Pagu (Rp) '1 juta rupiah' bukan angka"),
     "jenis": ("{h}\n013.07.WA.4293.EBA.962;a;b;Tetap;1;1\n", "baris 2: Jenis RO 'Tetap' tidak sah"),
 }
 PLAN_HEADER = "Kode RO;Bulan;Target Progres (%);Rencana Penarikan Dana (Rp)"
@@ -339,7 +339,7 @@ def test_libreoffice_recalculates_to_independent_values(tmp_path: Path, lo_conve
     plan: dict[tuple[str, int], float] = {}
     for line in PLAN_CSV.read_text(encoding="utf-8").splitlines()[1:]:
         kode, bulan, tp, _rpd = line.split(";")
-        plan[(kode, spec.month_number(bulan) or 0)] = parse_number(tp) or 0.0
+        plan[(kode, spec.month_number(bulan) or 0)] = number_value(tp) or 0.0
     running: dict[str, float] = {}
     checked = 0
     for number, month in enumerate(spec.MONTHS, start=1):

@@ -9,7 +9,8 @@ import xlsxwriter
 
 from sopxl.core import spec
 from sopxl.core.errors import InvalidInput
-from sopxl.read.inputs import parse_number, read_referensi, read_rencana
+from sopxl.core.parse import number_value
+from sopxl.read.inputs import read_referensi, read_rencana
 
 REF_HEADER = "Kode RO;Uraian RO;Satuan;Jenis RO;Target Volume;Pagu (Rp)"
 RO_A = "013.07.WA.4293.EBA.962"
@@ -44,7 +45,7 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     ],
 )
 def test_parse_number(raw: object, expected: float | None) -> None:
-    assert parse_number(raw) == expected
+    assert number_value(raw) == expected
 
 
 def test_referensi_csv_semicolon_bom_indonesian_numbers(tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ progres) are those of the last month up to the period's end that holds one.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from sopxl.core import spec
 from sopxl.core.config import Settings
 from sopxl.core.findings import json_safe
 from sopxl.core.parse import as_date, as_number
+from sopxl.read.period import budget_year, reporting_month
 from sopxl.read.workbook import CellError, Row, Table, WorkbookData, first_rows_by_code
 
 
@@ -151,20 +151,6 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def reporting_month(data: WorkbookData) -> int:
-    """Bulan Pelaporan of Identitas, else the last month with any entry; 0 when none."""
-    declared = spec.month_number(data.identity_value(spec.ID_BULAN))
-    if declared is not None:
-        return declared
-    last = 0
-    for month, table in data.months.items():
-        if table is None:
-            continue
-        if any(row.get(c) is not None for row in table.rows for c in spec.MONTH_REPORTED_COLUMNS):
-            last = max(last, month)
-    return last
-
-
 def effective_end(data: WorkbookData, periode: str) -> int:
     """The last month the figures of `periode` run to: the period's end or the reporting month.
 
@@ -173,19 +159,6 @@ def effective_end(data: WorkbookData, periode: str) -> int:
     _, _start, end = spec.PERIODS[periode]
     current = reporting_month(data)
     return min(end, current) if current else 0
-
-
-def data_year(data: WorkbookData) -> int | None:
-    value = data.identity_value(spec.ID_TAHUN)
-    number = as_number(value)
-    if number is None and isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            number = None
-    if number is None or not number.is_integer() or not 2000 <= number <= 2100:
-        return None
-    return int(number)
 
 
 def data_hashes(data: WorkbookData, periode: str) -> dict[str, str]:
@@ -240,7 +213,7 @@ def compute_figures(data: WorkbookData, periode: str, settings: Settings | None 
     settings = settings or Settings()
     sheet, start, _nominal_end = spec.PERIODS[periode]
     end = effective_end(data, periode)
-    year = data_year(data)
+    year = budget_year(data)
 
     ref_rows = first_rows_by_code(data.referensi)
     codes = list(ref_rows)
@@ -410,7 +383,3 @@ def compute_figures(data: WorkbookData, periode: str, settings: Settings | None 
         data_hash=data_hash(data, periode, parts),
         part_hashes=parts,
     )
-
-
-def today_iso() -> str:
-    return dt.datetime.now().astimezone().isoformat(timespec="seconds")

@@ -1,4 +1,5 @@
-"""The deadline of a month's Capaian Output entry (domain.md "Deadlines", scores.md).
+"""The deadline of a month's Capaian Output entry (domain.md "Deadlines", scores.md), and
+the date sopxl takes for today (:func:`today`).
 
 Capaian Output of a month must be in SAKTI by the 5th *working day* of the next month:
 working days are Monday-Friday except Indonesian national holidays as the `holidays`
@@ -83,6 +84,17 @@ def deadline_for(year: int, month: int, settings: Settings | None = None) -> dt.
     return _deadline(year, month, settings.deadline_day, settings.deadline_days == "calendar")
 
 
+def today(settings: Settings | None = None) -> dt.date:
+    """The date sopxl takes for today: `settings.today` when set (an ISO date, or an ISO
+    date-time whose date is taken: tests and replays fix it), else the computer's date.
+
+    The one "today" of sopxl: the date rules (a future entry date), the Kendali SOP date and
+    the history of the write-back, and the Excel buttons all ask here."""
+    if settings is not None and settings.today:
+        return dt.date.fromisoformat(str(settings.today)[:10])
+    return dt.date.today()
+
+
 def deadline_label(settings: Settings | None = None) -> str:
     """The rule in words, for messages: "hari kerja ke-5 bulan berikutnya"."""
     day = 5 if settings is None else settings.deadline_day
@@ -91,4 +103,12 @@ def deadline_label(settings: Settings | None = None) -> str:
     return f"hari kerja ke-{day} bulan berikutnya"
 
 
-__all__ = ["deadline_for", "deadline_label", "is_working_day", "national_holidays", "next_month", "nth_working_day"]
+__all__ = [
+    "deadline_for",
+    "deadline_label",
+    "is_working_day",
+    "national_holidays",
+    "next_month",
+    "nth_working_day",
+    "today",
+]

@@ -30,33 +30,50 @@ EXCEL_SERIAL_MIN: Final = 36526
 EXCEL_SERIAL_MAX: Final = 73051
 _EXCEL_EPOCH: Final = dt.date(1899, 12, 30)
 
-_NUMBER_TOKEN = re.compile(r"(?<![\d.,])([-+\u2212]?)\s*(\d[\d.,]*)")
-_GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+# A number starts after anything but a digit or a separator (so that "1.234.5" is not read
+# from its middle), or right after a glued "Rp." ("Rp.5.000.000").
+_NUMBER_TOKEN = re.compile(r"(?:(?<![\d.,])|(?<=[Rr][Pp]\.))([-+\u2212]?)\s*(\d[\d.,]*)")
+# Thousands groups: a first group of 1-3 digits not starting with 0, then groups of three.
+_GROUPED = re.compile(r"[1-9]\d{0,2}(?:[.,]\d{3})+")
 # "Rp 1,5 juta", "2 M", "750 rb": Indonesian amount words after the number.
 _SCALES: Final[dict[str, float]] = {
     "ribu": 1e3, "rb": 1e3, "juta": 1e6, "jt": 1e6, "miliar": 1e9, "milyar": 1e9, "m": 1e9,
     "triliun": 1e12, "t": 1e12,
 }
 _SCALE_WORD = re.compile(r"\s*(ribu|rb|juta|jt|miliar|milyar|triliun|m|t)\b\.?", re.IGNORECASE)
+# What may stand before the number of a value that must be a number and nothing else.
+_CURRENCY = re.compile(r"\s*(?:rp\.?\s*)?", re.IGNORECASE)
 
 
-def parse_number(text: str) -> float | None:
+def parse_number(text: str, *, whole: bool = False) -> float | None:
     """The number a person most likely meant by `text`, or None when it holds no number.
 
-    Indonesian and English conventions are both understood; the first number in the text is
-    taken and words or symbols around it ("Rp", "%", "paket") are ignored:
+    This is sopxl's one reading of typed numbers: the suggestions of the rules (CAP-ANGKA,
+    REF-*) and the input files of `sopxl init` (through :func:`number_value`) use it.
 
-    * both separators present: the last one is the decimal mark ("1.234,5", "1,234.5");
+    The decision, Indonesian conventions first: "." groups thousands and "," is the decimal
+    mark; English writing is understood where it cannot be mistaken for Indonesian.
+
+    * both separators present: the last one is the decimal mark ("1.234,5" = 1234.5,
+      "1,234.5" = 1234.5);
     * only dots: groups of exactly three digits after every dot are thousands ("1.500" = 1500,
-      "5.000.000"), otherwise a single dot is the decimal mark ("2.5"); "0.500" = 0.5;
-    * only commas: a single comma is the Indonesian decimal mark ("12,5"); several commas
-      with groups of three are English thousands ("1,234,567");
+      "5.000.000"), otherwise a single dot is the decimal mark ("2.5"). A leading "0." cannot
+      start a thousands group: "0.500" = 0.5, and "0.500.000" is no number;
+    * only commas: a single comma is the Indonesian decimal mark ("12,5", "1,500" = 1.5);
+      several commas with groups of three are English thousands ("1,234,567");
     * an amount word right after the number scales it: "Rp 1,5 juta" = 1500000 (ribu/rb,
       juta/jt, miliar/milyar/M, triliun/T).
+
+    By default the first number in the text is taken and the words or symbols around it
+    ("Rp", "%", "paket") are ignored: what a person most likely meant, for a suggestion.
+    With `whole`, the text must be the number and nothing else, save a leading "Rp"/"Rp."
+    and an amount word ("Rp 1.500.000", "1,5 juta"; not "10 paket"): for a value that must
+    be a number.
     """
     if not isinstance(text, str):
         return None
-    m = _NUMBER_TOKEN.search(text[:1000])
+    head = text[:1000]
+    m = _NUMBER_TOKEN.search(head)
     if m is None:
         return None
     sign = -1.0 if m.group(1) in ("-", "\u2212") else 1.0
@@ -64,10 +81,24 @@ def parse_number(text: str) -> float | None:
     value = _read_token(token)
     if value is None:
         return None
-    word = _SCALE_WORD.match(text, m.end())
+    end = m.end()
+    word = _SCALE_WORD.match(text, end)
     if word is not None:
         value *= _SCALES[word.group(1).lower()]
+        end = word.end()
+    if whole and (
+        len(head) < len(text) or not _CURRENCY.fullmatch(head, 0, m.start()) or head[end:].strip()
+    ):
+        return None
     return sign * value
+
+
+def number_value(value: Any) -> float | None:
+    """A value that must be a number (a field of an input file): a number cell as it is
+    (finite, not bool), text by :func:`parse_number` with ``whole=True``; else None."""
+    if isinstance(value, str):
+        return parse_number(value, whole=True)
+    return as_number(value)
 
 
 def _read_token(token: str) -> float | None:
@@ -245,6 +276,7 @@ __all__ = [
     "format_percent",
     "format_rupiah",
     "format_value",
+    "number_value",
     "parse_date",
     "parse_number",
 ]

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sopxl.core import spec
+from sopxl.core import calendar, spec
+from sopxl.core.config import Settings
 from sopxl.core.findings import SEVERITY_LABEL, Finding, ValidationResult
 from sopxl.writeback import catatan as _catatan
 
@@ -62,8 +63,8 @@ def validasi(book: Any | None = None) -> ValidationResult | None:
         path = book_path(book)
         from sopxl.rules.validate import validate_path
 
-        result, _data, _settings = validate_path(path)
-        apply_result(book, result)
+        result, _data, settings = validate_path(path)
+        apply_result(book, result, settings)
     except ExcelMessage as exc:
         _alert(book, exc.message, critical=exc.critical)
         return None
@@ -115,7 +116,7 @@ def _konsolidasi(book: Any | None, periode: str) -> ValidationResult | None:
         from sopxl.rules.validate import validate_path
 
         result, data, settings = validate_path(path)
-        apply_result(book, result)
+        apply_result(book, result, settings)
         with tempfile.TemporaryDirectory(prefix="sopxl-lap-") as tmp:
             staged = Path(tmp) / "laporan.xlsx"
             try:
@@ -464,10 +465,9 @@ def write_catatan(book: Any, rows: list[list[Any]]) -> Any:
     return sheet
 
 
-def update_kendali(book: Any, result: ValidationResult, fixed: int) -> bool:
-    """Date, status and note of SOP step 3 in `Kendali SOP`, as the CLI writes them."""
-    import datetime as dt
-
+def update_kendali(book: Any, result: ValidationResult, fixed: int, settings: Settings | None = None) -> bool:
+    """Date, status and note of SOP step 3 in `Kendali SOP`, as the CLI writes them (the date
+    is `sopxl.core.calendar.today` of the run's settings)."""
     sheet = _sheet_map(book).get(spec.norm(spec.SHEET_KENDALI))
     if sheet is None:
         return False
@@ -495,7 +495,7 @@ def update_kendali(book: Any, result: ValidationResult, fixed: int) -> bool:
     # used_range may not start at A1: address relative to its top-left cell
     top, left = spec.parse_ref(str(sheet.used_range.address).replace("$", "").split(":")[0])
     for label, value in (
-        ("Tanggal", dt.date.today()),
+        ("Tanggal", calendar.today(settings)),
         ("Status", _catatan.status_kendali(result.errors)),
         ("Catatan", _catatan.catatan_kendali(result.errors, result.warnings, fixed)),
     ):
@@ -505,7 +505,7 @@ def update_kendali(book: Any, result: ValidationResult, fixed: int) -> bool:
     return True
 
 
-def apply_result(book: Any, result: ValidationResult) -> None:
+def apply_result(book: Any, result: ValidationResult, settings: Settings | None = None) -> None:
     """Replace the previous run's marks with this run's, in the open workbook."""
     app = getattr(book, "app", None)
     updating = None
@@ -520,7 +520,7 @@ def apply_result(book: Any, result: ValidationResult) -> None:
         originals = apply_marks(book, plan_marks(result))
         write_catatan(book, catatan_rows(result, originals, previous))
         now = {(f.sheet, f.cell.replace("$", "").upper(), f.rule) for f in result.findings}
-        update_kendali(book, result, fixed=len(previous - now))
+        update_kendali(book, result, fixed=len(previous - now), settings=settings)
     finally:
         if app is not None and updating is not None:
             with contextlib.suppress(Exception):

@@ -3,8 +3,11 @@
 
 CSV: `,` or `;` delimited, UTF-8 with or without BOM. XLSX: the first sheet whose first 20
 rows hold a `Kode RO` header (any sheet name). Headers match with `spec.norm` (case and white
-space ignored), in any order; extra columns are ignored. Numbers may be written `1500000`,
-`1.500.000`, `1.500.000,50`, `Rp 1.500.000` or `45,5`. Bulan is a month name or 1-12.
+space ignored), in any order; extra columns are ignored: the header finder is the workbook
+reader's own (`sopxl.read.tables`). Numbers are read by `sopxl.core.parse.number_value`, the
+one reading of typed numbers: `1500000`, `1.500.000`, `1.500.000,50`, `Rp 1.500.000`, `45,5`,
+`Rp 1,5 juta`; a number with other words around it (`10 paket`) is refused. Bulan is a month
+name or 1-12.
 
 Every problem of a file is collected and reported at once in one `InvalidInput`, naming the
 file, the row (as the user sees it: the header is row 1 of a CSV) and the reason in Indonesian.
@@ -15,8 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import math
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,8 @@ from typing import Any
 
 from sopxl.core import spec
 from sopxl.core.errors import InvalidInput
+from sopxl.core.parse import number_value
+from sopxl.read.tables import Table, find_header_row, is_blank, table_at
 
 MAX_LISTED = 50  # problems listed in one message; the rest are counted
 
@@ -51,62 +54,11 @@ class PlanEntry:
     rpd: Any
 
 
-# --- numbers ---------------------------------------------------------------------------------
-
-_NUMBER_TEXT = re.compile(r"^[+-]?[\d.,]+$")
-
-
-def parse_number(value: Any) -> float | None:
-    """A number written the Indonesian or the plain way; None when it is not a number.
-
-    `1.500.000` -> 1500000, `1.500.000,5` -> 1500000.5, `45,5` -> 45.5, `12.5` -> 12.5,
-    `Rp 5.000.000` -> 5000000, `1,500,000` -> 1500000.
-    """
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        number = float(value)
-        return None if math.isnan(number) or math.isinf(number) else number
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-    if text.lower().startswith("rp"):
-        text = text[2:].lstrip(".")
-    if not text or not _NUMBER_TEXT.match(text) or not any(ch.isdigit() for ch in text):
-        return None
-    sign = -1.0 if text.startswith("-") else 1.0
-    text = text.lstrip("+-")
-    dots, commas = text.count("."), text.count(",")
-    if dots and commas:
-        # Whichever separator comes last is the decimal one.
-        if text.rfind(",") > text.rfind("."):
-            text = text.replace(".", "").replace(",", ".")
-        else:
-            text = text.replace(",", "")
-    elif commas:
-        # 1,500,000 (thousands) or 45,5 (Indonesian decimal comma)
-        text = text.replace(",", "") if commas > 1 else text.replace(",", ".")
-    elif dots and (dots > 1 or re.fullmatch(r"\d{1,3}\.\d{3}", text)):
-        text = text.replace(".", "")  # Indonesian thousands separator
-    try:
-        return sign * float(text)
-    except ValueError:
-        return None
-
-
-def _plain(number: float) -> int | float:
-    return int(number) if number.is_integer() else number
-
-
 # --- reading tables ----------------------------------------------------------------------------
 
 
-@dataclass
-class _RawTable:
-    name: str  # file name as shown to the user
-    header: list[str]
-    rows: list[tuple[int, list[Any]]]  # (row number as the user sees it, values)
-
-
-def _read_csv(path: Path) -> _RawTable:
+def _csv_grid(path: Path) -> list[list[Any]]:
+    """The rows of a CSV file (`,` or `;` delimited, UTF-8 with or without BOM)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -123,20 +75,12 @@ def _read_csv(path: Path) -> _RawTable:
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows: list[tuple[int, list[Any]]] = []
-    header: list[str] | None = None
-    for number, values in enumerate(reader, start=1):
-        if header is None:
-            if not any(v.strip() for v in values):
-                continue
-            header = [v.strip() for v in values]
-            continue
-        rows.append((number, [v if v.strip() else None for v in values]))
-    return _RawTable(path.name, header or [], rows)
+    return [list(values) for values in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
-def _read_xlsx(path: Path, key: str) -> _RawTable:
+def _xlsx_grids(path: Path) -> Iterator[list[list[Any]]]:
+    """The grid of every sheet of an XLSX file, in order (empty cells as calamine gives them,
+    "": the table finder reads them as blank)."""
     from python_calamine import CalamineWorkbook
 
     from sopxl.read.safety import check_readable
@@ -150,60 +94,55 @@ def _read_xlsx(path: Path, key: str) -> _RawTable:
         message = getattr(exc, "message", None) or str(exc)
         raise InvalidInput(f"Berkas '{path.name}' tidak dapat dibaca: {message}") from None
     try:
-        first_grid: list[list[Any]] | None = None
         for sheet in book.sheet_names:
-            grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-            if first_grid is None:
-                first_grid = grid
-            for i, row in enumerate(grid[: spec.HEADER_SCAN_ROWS]):
-                if any(spec.norm(v) == spec.norm(key) for v in row if v != ""):
-                    header = [str(v).strip() for v in row]
-                    rows = [
-                        (i + 2 + k, [None if v == "" else v for v in values])
-                        for k, values in enumerate(grid[i + 1 :])
-                    ]
-                    return _RawTable(path.name, header, rows)
-        header = [str(v).strip() for v in (first_grid[0] if first_grid else [])]
-        return _RawTable(path.name, header, [])
+            yield book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     finally:
         book.close()
 
 
-def _read_table(path: Path | str, key: str) -> _RawTable:
+def _read_table(path: Path | str, key: str, columns: Sequence[str]) -> Table:
+    """The input table of a file, found by the workbook's own header finder
+    (:func:`sopxl.read.tables.find_table`): in a CSV, its rows; in an XLSX, the first sheet
+    whose first 20 rows hold `key`. Without such a row, the first row of the CSV that is not
+    blank (of the XLSX's first sheet) is taken as the header, for the message naming what is
+    missing."""
     path = Path(path)
     if not path.exists():
         raise InvalidInput(f"Berkas '{path}' tidak ditemukan.")
     suffix = path.suffix.lower()
     if suffix == ".csv" or suffix == ".txt":
-        return _read_csv(path)
+        grid = _csv_grid(path)
+        header = find_header_row(grid, key)
+        if header is None:
+            header = next((i for i, row in enumerate(grid) if any(not is_blank(v) for v in row)), None)
+        return table_at(path.name, grid, header, columns)
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, key)
+        first: list[list[Any]] | None = None
+        for grid in _xlsx_grids(path):
+            header = find_header_row(grid, key)
+            if header is not None:
+                return table_at(path.name, grid, header, columns)
+            if first is None:
+                first = grid
+        return table_at(path.name, (first or [])[:1], 0 if first else None, columns)
     raise InvalidInput(
         f"Berkas '{path.name}' harus berformat .csv atau .xlsx (bukan '{suffix or 'tanpa akhiran'}')."
     )
 
 
-def _columns(table: _RawTable, wanted: Sequence[str]) -> dict[str, int]:
-    """Map each wanted column to its index; refuse the file when any is missing."""
-    found: dict[str, int] = {}
-    for index, title in enumerate(table.header):
-        key = spec.norm(title)
-        for column in wanted:
-            if spec.norm(column) == key and column not in found:
-                found[column] = index
-    missing = [c for c in wanted if c not in found]
+def _columns(table: Table, wanted: Sequence[str]) -> None:
+    """Refuse the file when a wanted column is missing from its header row."""
+    missing = [c for c in wanted if c not in table.columns]
     if missing:
-        shown = ", ".join(f"'{h}'" for h in table.header if h) or "(tidak ada)"
+        shown = ", ".join(f"'{h}'" for h in table.found) or "(tidak ada)"
         raise InvalidInput(
-            f"Berkas '{table.name}': kolom {', '.join(repr(m) for m in missing)} tidak ada "
+            f"Berkas '{table.sheet}': kolom {', '.join(repr(m) for m in missing)} tidak ada "
             f"di baris judul. Kolom yang diharapkan: {', '.join(wanted)}. "
             f"Kolom yang ditemukan: {shown}."
         )
-    return found
 
 
-def _value(values: list[Any], index: int) -> Any:
-    value = values[index] if index < len(values) else None
+def _value(value: Any) -> Any:
     if isinstance(value, str):
         value = value.strip() or None
     return value
@@ -222,6 +161,10 @@ def _fail(name: str, problems: list[str]) -> None:
     raise InvalidInput(text)
 
 
+def _plain(number: float) -> int | float:
+    return int(number) if number.is_integer() else number
+
+
 def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -231,12 +174,11 @@ def _text(value: Any) -> str:
 # --- public readers ---------------------------------------------------------------------------
 
 
-def _data_rows(
-    table: _RawTable, cols: dict[str, int]
-) -> Iterator[tuple[int, str, dict[str, Any], str]]:
-    """The non-empty rows of an input table: (N, "baris N", values by column, Kode RO as text)."""
-    for number, values in table.rows:
-        get = {c: _value(values, i) for c, i in cols.items()}
+def _data_rows(table: Table, wanted: Sequence[str]) -> Iterator[tuple[int, str, dict[str, Any], str]]:
+    """The non-empty rows of an input table: (N, "baris N", values by column, Kode RO as text).
+    N is the row as the user sees it (the header is row 1 of a CSV)."""
+    for i, number in enumerate(table.row_numbers):
+        get = {c: _value(table.column(c)[i]) for c in wanted}
         if all(v is None for v in get.values()):
             continue
         kode_raw = get[spec.COL_KODE_RO]
@@ -245,14 +187,14 @@ def _data_rows(
 
 def read_referensi(path: Path | str) -> list[RoEntry]:
     """The ROs of a Referensi RO file, checked; InvalidInput lists every problem."""
-    table = _read_table(path, spec.COL_KODE_RO)
-    cols = _columns(table, spec.REFERENSI_COLUMNS)
+    table = _read_table(path, spec.COL_KODE_RO, spec.REFERENSI_COLUMNS)
+    _columns(table, spec.REFERENSI_COLUMNS)
     problems: list[str] = []
     entries: list[RoEntry] = []
     seen: dict[str, int] = {}
     jenis_names = {spec.norm(spec.JENIS_STATIS): spec.JENIS_STATIS,
                    spec.norm(spec.JENIS_DINAMIS): spec.JENIS_DINAMIS}
-    for number, where, get, kode in _data_rows(table, cols):
+    for number, where, get, kode in _data_rows(table, spec.REFERENSI_COLUMNS):
         row_ok = True
         if not kode:
             problems.append(f"{where}: Kode RO kosong.")
@@ -285,7 +227,7 @@ def read_referensi(path: Path | str) -> list[RoEntry]:
             )
             row_ok = False
         target_raw = get[spec.COL_TARGET_VOLUME]
-        target = parse_number(target_raw)
+        target = number_value(target_raw)
         if target is None:
             problems.append(f"{where}: Target Volume '{'' if target_raw is None else target_raw}' bukan angka.")
             row_ok = False
@@ -293,7 +235,7 @@ def read_referensi(path: Path | str) -> list[RoEntry]:
             problems.append(f"{where}: Target Volume harus lebih dari 0 (tertulis {_text(target)}).")
             row_ok = False
         pagu_raw = get[spec.COL_PAGU]
-        pagu = parse_number(pagu_raw)
+        pagu = number_value(pagu_raw)
         if pagu is None:
             problems.append(f"{where}: Pagu (Rp) '{'' if pagu_raw is None else pagu_raw}' bukan angka.")
             row_ok = False
@@ -306,7 +248,7 @@ def read_referensi(path: Path | str) -> list[RoEntry]:
             )
     if not problems and not entries:
         problems.append("tidak ada satu pun baris RO di bawah baris judul.")
-    _fail(table.name, problems)
+    _fail(table.sheet, problems)
     return entries
 
 
@@ -318,13 +260,13 @@ def read_rencana(path: Path | str, ros: Iterable[RoEntry] | None = None) -> list
     an RPD that is not a number or negative. A plan may leave months out (they are written
     empty for the user to fill) and its RPD need not sum to the pagu (validation warns).
     """
-    table = _read_table(path, spec.COL_KODE_RO)
-    cols = _columns(table, spec.RENCANA_COLUMNS)
+    table = _read_table(path, spec.COL_KODE_RO, spec.RENCANA_COLUMNS)
+    _columns(table, spec.RENCANA_COLUMNS)
     known = None if ros is None else {str(r.kode) for r in ros}
     problems: list[str] = []
     entries: list[PlanEntry] = []
     seen: dict[tuple[str, int], int] = {}
-    for number, where, get, kode in _data_rows(table, cols):
+    for number, where, get, kode in _data_rows(table, spec.RENCANA_COLUMNS):
         row_ok = True
         if not kode:
             problems.append(f"{where}: Kode RO kosong.")
@@ -349,7 +291,7 @@ def read_rencana(path: Path | str, ros: Iterable[RoEntry] | None = None) -> list
         elif kode:
             seen[(kode, bulan)] = number
         tp_raw = get[spec.COL_TARGET_PROGRES]
-        tp = parse_number(tp_raw)
+        tp = number_value(tp_raw)
         if tp is None:
             problems.append(
                 f"{where}: Target Progres (%) '{'' if tp_raw is None else tp_raw}' bukan angka."
@@ -362,7 +304,7 @@ def read_rencana(path: Path | str, ros: Iterable[RoEntry] | None = None) -> list
             )
             row_ok = False
         rpd_raw = get[spec.COL_RPD]
-        rpd = parse_number(rpd_raw)
+        rpd = number_value(rpd_raw)
         if rpd is None:
             problems.append(
                 f"{where}: Rencana Penarikan Dana (Rp) '{'' if rpd_raw is None else rpd_raw}' bukan angka."
@@ -389,5 +331,5 @@ def read_rencana(path: Path | str, ros: Iterable[RoEntry] | None = None) -> list
                 )
     if not problems and not entries:
         problems.append("tidak ada satu pun baris rencana di bawah baris judul.")
-    _fail(table.name, problems)
+    _fail(table.sheet, problems)
     return entries

@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from sopxl.core import spec
+from sopxl.core import calendar, spec
 from sopxl.core.config import Settings
 from sopxl.core.findings import Finding, Severity
+from sopxl.read import period
 from sopxl.read.workbook import Row, Table, WorkbookData, first_rows_by_code
 
 Check = Callable[["Context"], Iterable[Finding]]
@@ -126,9 +127,8 @@ class Context:
 
     @cached_property
     def today(self) -> dt.date:
-        if self.settings.today:
-            return dt.date.fromisoformat(self.settings.today)
-        return dt.date.today()
+        """`sopxl.core.calendar.today` of the run's settings."""
+        return calendar.today(self.settings)
 
     def finding(
         self,
@@ -165,22 +165,13 @@ class Context:
     @cached_property
     def reported_months(self) -> list[int]:
         """Months with any value in Realisasi Volume Bulan Ini, Progres Capaian or Tanggal Entri."""
-        result = []
-        for month, table in self.data.months.items():
-            if table is None:
-                continue
-            n = len(table)
-            if any(table.column(col).count(None) != n for col in spec.MONTH_REPORTED_COLUMNS):
-                result.append(month)
-        return sorted(result)
+        return period.reported_months(self.data)
 
     @cached_property
     def reporting_month(self) -> int:
-        """Bulan Pelaporan of Identitas, else the last reported month; 0 when nothing is reported."""
-        declared = spec.month_number(self.data.identity_value(spec.ID_BULAN))
-        if declared is not None:
-            return declared
-        return self.reported_months[-1] if self.reported_months else 0
+        """Bulan Pelaporan of Identitas, else the last reported month; 0 when nothing is reported
+        (`sopxl.read.period.reporting_month`)."""
+        return period.reporting_month(self.data, self.reported_months)
 
     @property
     def months_to_check(self) -> range:
@@ -188,12 +179,8 @@ class Context:
 
     @cached_property
     def year(self) -> int | None:
-        value = self.data.identity_value(spec.ID_TAHUN)
-        try:
-            year = int(float(str(value).strip()))
-        except (TypeError, ValueError):
-            return None
-        return year if 2000 <= year <= 2100 else None
+        """Tahun Anggaran (`sopxl.read.period.budget_year`); None when it is not a year."""
+        return period.budget_year(self.data)
 
     @cached_property
     def plan_months(self) -> list[int | None]:

@@ -351,11 +351,8 @@ class _Facts:
 
     @cached_property
     def year(self) -> int | None:
-        """Tahun Anggaran: `ctx.year`, else four digits 2000-2100 in its text ("TA 2026")."""
-        if self.ctx.year:
-            return self.ctx.year
-        found = re.search(r"(?<!\d)(20\d\d|2100)(?!\d)", str(self.ctx.data.identity_value(spec.ID_TAHUN))[:100])
-        return int(found.group(1)) if found else None
+        """Tahun Anggaran: `ctx.year` (`sopxl.read.period.budget_year`, "TA 2026" too)."""
+        return self.ctx.year
 
     def year_of(self, date: dt.date, month: int) -> int:
         """The budget year of an entry `date` for `month`: Tahun Anggaran, else the date's year

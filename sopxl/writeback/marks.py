@@ -20,7 +20,7 @@ from typing import Any
 
 from lxml import etree
 
-from sopxl.core import spec
+from sopxl.core import calendar, spec
 from sopxl.core.config import Settings
 from sopxl.core.errors import SopxlError, UnreadableWorkbook
 from sopxl.core.findings import SEVERITY_LABEL, Finding, ValidationResult
@@ -121,12 +121,6 @@ def apply_marks(
     return outcome
 
 
-def _today(settings: Settings) -> dt.date:
-    if settings.today:
-        return dt.date.fromisoformat(str(settings.today)[:10])
-    return dt.date.today()
-
-
 def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) -> MarkOutcome:
     state = read_state(pkg)
     previous_marks: dict[str, dict[str, list[Any]]] = state.get("tanda") or {}
@@ -223,7 +217,7 @@ def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) ->
         s: sum(1 for e in entries if e.status == s) for s in (STATUS_BARU, STATUS_BELUM, STATUS_SELESAI)
     }
 
-    today = _today(settings)
+    today = calendar.today(settings)
     # A fixed "today" (tests, replays) gives a fixed time too, so the output is reproducible.
     clock = dt.time() if settings.today else dt.datetime.now().time().replace(microsecond=0)
     now_time = dt.datetime.combine(today, clock)
