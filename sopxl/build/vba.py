@@ -67,12 +67,6 @@ def macro_modules() -> list[Module]:
     ]
 
 
-def xlwings_version() -> str:
-    import xlwings
-
-    return str(xlwings.__version__)
-
-
 def xlwings_modules() -> list[Module]:
     """xlwings' standalone VBA (`xlwings.bas` + the Mac `Dictionary` class) from the installed package."""
     try:

@@ -10,7 +10,7 @@ import posixpath
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from lxml import etree
 
@@ -608,9 +608,6 @@ class WorkbookPackage:
             elif original is not None:
                 out.append(original)
         return out
-
-    def write_to(self, fh: BinaryIO) -> None:
-        write_members(fh, self._final_members())
 
     def save(self, dest: Path | None = None, backup: bool = True) -> Path:
         """Write the package atomically to `dest` (default: where it was opened from).
