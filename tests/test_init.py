@@ -1,4 +1,4 @@
-"""`sopxl init` and the standard-workbook writer (sopxl/init_workbook.py)."""
+"""`sopxl init` and the standard-workbook writer (sopxl/build/workbook.py)."""
 
 from __future__ import annotations
 
