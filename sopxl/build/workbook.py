@@ -371,10 +371,8 @@ def write_workbook(
     layouts: dict[str, SheetLayout] = {}
 
     def write(fh: BinaryIO) -> None:
-        # in_memory: the zip members get XlsxWriter's fixed timestamps and modes instead of
-        # those of scratch files, so the same content gives the same bytes.
-        workbook = xlsxwriter.Workbook(fh, {"in_memory": True, "strings_to_numbers": False,
-                                            "strings_to_formulas": False, "strings_to_urls": False})
+        workbook = xlsxwriter.Workbook(fh, {"strings_to_numbers": False, "strings_to_formulas": False,
+                                            "strings_to_urls": False})
         workbook.set_properties(
             {"title": f"Buku Kerja Capaian Output {_text(content.tahun)}".strip(),
              "subject": "SOP Penyusunan dan Pemantauan Evaluasi Kinerja SMART",
