@@ -23,7 +23,7 @@ case "$cmd" in
     .venv/bin/sopxl demo keluaran "$@"
     ;;
   test)
-    .venv/bin/ruff check sopxl tests benchmarks samples scripts
+    .venv/bin/ruff check sopxl tests benchmarks samples scripts docs workbook_templates
     .venv/bin/mypy
     .venv/bin/lint-imports --no-cache --no-logo
     .venv/bin/python -m pytest "$@"

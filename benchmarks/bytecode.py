@@ -3,8 +3,8 @@
 An installed sopxl runs from .pyc files (pip compiles a wheel on install; an editable
 install writes them on the first import), but a shell with PYTHONDONTWRITEBYTECODE=1 (as
 some development machines and CI runners set) would recompile every sopxl module in every
-timed process: about 40 ms on the validate path, charged to sopxl and not to the baseline,
-whose packages were compiled when pip installed them. `compileall` writes the .pyc files
+timed process, charged to sopxl and not to the baseline, whose packages were compiled when
+pip installed them (the cost: benchmarks/README.md). `compileall` writes the .pyc files
 whatever that variable says.
 """
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -21,7 +22,7 @@ from wbfactory import standard_book
 from sopxl.core import spec
 from sopxl.core.errors import WorkbookBusy
 from sopxl.frontends.cli import cli
-from sopxl.ooxml.atomic import atomic_write, backup_path, check_writable, lock_files
+from sopxl.ooxml.atomic import atomic_write, backup_path, check_writable, lock_files, refuse_if_open
 
 TODAY = "2026-04-20"
 
@@ -123,6 +124,30 @@ def test_atomic_write_failure_leaves_old_file(tmp_path: Path) -> None:
         atomic_write(path, boom, backup=False)
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["f.xlsx"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_atomic_write_modes(tmp_path: Path) -> None:
+    """A new file gets a plain file's mode, not the private mode of its temporary file; a
+    replaced file keeps its own."""
+    umask = os.umask(0)
+    os.umask(umask)
+    new = atomic_write(tmp_path / "new.xlsx", lambda fh: fh.write(b"new"), backup=False)
+    assert new.stat().st_mode & 0o777 == 0o666 & ~umask
+    kept = tmp_path / "kept.xlsx"
+    kept.write_bytes(b"old")
+    kept.chmod(0o640)
+    atomic_write(kept, lambda fh: fh.write(b"new"), backup=False)
+    assert kept.stat().st_mode & 0o777 == 0o640 and kept.read_bytes() == b"new"
+
+
+@pytest.mark.parametrize("lock_name", ["~$capaian.xlsx", ".~lock.capaian.xlsx#"])
+def test_refuse_if_open_names_the_lock(tmp_path: Path, lock_name: str) -> None:
+    path = tmp_path / "capaian.xlsx"
+    refuse_if_open(path)  # no lock file: nothing to say
+    (tmp_path / lock_name).write_bytes(b"x")
+    with pytest.raises(WorkbookBusy, match=re.escape(f"'{lock_name}'")):
+        refuse_if_open(path)
 
 
 WRITER = textwrap.dedent(

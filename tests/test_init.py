@@ -1,4 +1,4 @@
-"""`sopxl init` and the standard-workbook writer (sopxl/init_workbook.py)."""
+"""`sopxl init` and the standard-workbook writer (sopxl/build/workbook.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from python_calamine import CalamineWorkbook
 
 from sopxl.build.workbook import DEFINED_NAME_KODE, MONTH_HEADER_ROW, build_content, write_workbook
 from sopxl.core import spec
+from sopxl.core.errors import SopxlError
 from sopxl.core.parse import number_value
 from sopxl.frontends.cli import COMMANDS, cli
 
@@ -260,11 +261,32 @@ def test_bad_options_are_all_listed(tmp_path: Path) -> None:
 def test_macro_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result, out = run_init(tmp_path, "--macro", name="x.xlsx")
     assert result.exit_code == 2 and ".xlsm" in result.output and not out.exists()
-    # Without the macro module: a clear refusal, nothing written.
+    with pytest.raises(SopxlError, match="makro"):
+        write_workbook(tmp_path / "y.xlsm", build_content(ro_file=None, rencana_file=None, satker="411724",
+                                                          nama=NAMA, tahun=2026))
+    assert not (tmp_path / "y.xlsm").exists()
+    # A broken macro module is a bug to see, not a refusal that hides it; nothing is written.
     monkeypatch.setitem(sys.modules, "sopxl.build.macro", None)
-    result, out = run_init(tmp_path, "--macro", name="y.xlsm")
-    assert result.exit_code == 2 and "makro" in result.output and not out.exists()
+    result, out = run_init(tmp_path, "--macro", name="z.xlsm")
+    assert result.exit_code != 0 and isinstance(result.exception, ImportError)
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("lock_name", [".~lock.capaian.xlsx#", "~$capaian.xlsx"])
+@pytest.mark.parametrize("existing", [False, True])
+def test_refuses_while_open_in_excel_or_libreoffice(tmp_path: Path, lock_name: str, existing: bool) -> None:
+    out = tmp_path / "capaian.xlsx"
+    if existing:
+        out.write_bytes(b"the workbook that is open")
+    (tmp_path / lock_name).write_bytes(b"x")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result, _ = run_init(tmp_path, *(["--force"] if existing else []))
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Galat: ") and "sedang dibuka" in result.output and lock_name in result.output
     assert "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    if existing:
+        assert out.read_bytes() == b"the workbook that is open"
 
 
 def test_macro_workbook_when_available(tmp_path: Path) -> None:
@@ -286,8 +308,6 @@ def test_every_help_has_an_example() -> None:
     result = runner.invoke(cli, ["--help"])
     assert result.exit_code == 0 and "Contoh" in result.output
     for name in COMMANDS:
-        if cli.get_command(None, name) is None:  # type: ignore[arg-type]
-            continue  # a command not built yet
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0, name
         assert "Contoh" in result.output, name
@@ -390,6 +410,5 @@ def test_write_workbook_library_call(tmp_path: Path) -> None:
     assert layouts["Januari"].header_row == MONTH_HEADER_ROW
     assert layouts["Januari"].cell(0, spec.COL_KODE_RO) == f"A{MONTH_HEADER_ROW + 1}"
     assert len(layouts[spec.SHEET_RENCANA].rows) == 12 * len(content.ros)
-    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".sopxl-")]
-    assert leftovers == []
+    assert [p.name for p in tmp_path.iterdir()] == ["lib.xlsx"]  # no temporary file left behind
     assert dt.date.today().year >= 2024  # sanity of the clock the date rules rely on

@@ -19,7 +19,6 @@ from sopxl.build.samples import (
     PLANTABLE_RULES,
     SAMPLE_TODAY,
     build_sample,
-    entry_deadline,
     is_working_day,
     month_end,
     sample_content,
@@ -27,6 +26,7 @@ from sopxl.build.samples import (
 )
 from sopxl.build.workbook import MONTH_HEADER_ROW
 from sopxl.core import spec
+from sopxl.core.calendar import deadline_for
 from sopxl.frontends.cli import cli
 from sopxl.read.inputs import read_referensi, read_rencana
 
@@ -105,7 +105,7 @@ def test_clean_sample_is_internally_consistent(clean: Path) -> None:
         assert deviation <= 0.05 or isinstance(row[spec.COL_KETERANGAN], str)
         assert row["anggaran_cum"] <= pagu[kode]
         entered = pd.Timestamp(row[spec.COL_TANGGAL]).date()
-        assert month_end(2026, month) < entered <= entry_deadline(2026, month) <= SAMPLE_TODAY
+        assert month_end(2026, month) < entered <= deadline_for(2026, month) <= SAMPLE_TODAY
         assert is_working_day(entered)
     assert behind_seen > 0  # the sample shows the Kendala path, not only perfect months
     for month in (11, 12):

@@ -90,15 +90,17 @@ def attach_macros(
     *,
     interpreter_win: str | None = None,
     interpreter_mac: str | None = None,
+    portable: bool = False,
 ) -> None:
     """Add the VBA project, the `xlwings.conf` sheet and the buttons to an XlsxWriter workbook.
 
     `sheets` maps sheet names to their XlsxWriter worksheets (buttons go on `Petunjuk` and
-    `Kendali SOP` when present). Interpreters default to this Python on Windows/macOS.
+    `Kendali SOP` when present). Interpreters default to this Python on Windows/macOS, unless
+    `portable`: then none is written and each computer's `sopxl excel-setup` supplies it.
     """
     from sopxl.build.vba import build_vba_project
 
-    if interpreter_win is None and interpreter_mac is None:
+    if interpreter_win is None and interpreter_mac is None and not portable:
         interpreter_win, interpreter_mac = default_interpreters()
 
     existing = {ws.get_name() for ws in workbook.worksheets()}

@@ -180,11 +180,6 @@ def working_days_after(year: int, month: int, count: int) -> list[dt.date]:
     return found
 
 
-def entry_deadline(year: int, month: int, nth: int = 5) -> dt.date:
-    """The nth working day of the month after `month`: the SAKTI entry deadline."""
-    return working_days_after(year, month, nth)[-1]
-
-
 def indonesian_date(day: dt.date) -> str:
     return f"{day.day} {spec.MONTHS[day.month - 1]} {day.year}"
 

@@ -16,6 +16,7 @@ to compile from source on first open (MS-OVBA 2.3.4.1; see macros/README.md).
 
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
 import threading
@@ -65,12 +66,6 @@ def macro_modules() -> list[Module]:
         Module(path.stem, "module", path.read_text(encoding="ascii"))
         for path in sorted(macros_dir().glob("*.bas"))
     ]
-
-
-def xlwings_version() -> str:
-    import xlwings
-
-    return str(xlwings.__version__)
 
 
 def xlwings_modules() -> list[Module]:
@@ -208,8 +203,6 @@ class _Compressor:
 
 @contextmanager
 def _fixed_compression() -> Iterator[None]:
-    import importlib
-
     targets = [
         importlib.import_module(name)
         for name in (
@@ -226,6 +219,25 @@ def _fixed_compression() -> Iterator[None]:
     finally:
         for mod, original in zip(targets, saved, strict=True):
             mod.MsOvba = original  # type: ignore[attr-defined]
+
+
+@contextmanager
+def _fixed_obfuscation_seed() -> Iterator[None]:
+    """Give ms-ovba-crypto a random generator seeded from PROJECT_ID while it runs.
+
+    The CMG, DPB and GC lines of the PROJECT stream are MS-OVBA 2.4.3 "data encryption", an
+    obfuscation whose seed bytes any value fits; a fixed seed makes the same sources compile
+    to the same bytes (reproducible `.xlsm` templates). Called under `_cwd_lock`.
+    """
+    import random
+
+    crypto: Any = importlib.import_module("ms_ovba_crypto.ms_ovba_crypto")
+    saved = crypto.random
+    crypto.random = random.Random(PROJECT_ID)
+    try:
+        yield
+    finally:
+        crypto.random = saved
 
 
 def compile_project(modules: Sequence[Module]) -> bytes:
@@ -258,6 +270,7 @@ def compile_project(modules: Sequence[Module]) -> bytes:
         tempfile.TemporaryDirectory(prefix="sopxl-vba-") as tmp,
         _in_directory(Path(tmp)),
         _fixed_compression(),
+        _fixed_obfuscation_seed(),
     ):
         project = VbaProject()
         project.project_id = PROJECT_ID

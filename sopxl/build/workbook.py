@@ -19,15 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sopxl.core import spec
 from sopxl.core.errors import SopxlError
+from sopxl.ooxml.atomic import atomic_write, refuse_if_open
 from sopxl.read.inputs import PlanEntry, RoEntry
 
 if TYPE_CHECKING:
@@ -51,7 +50,6 @@ FILL_LABEL = "#F2F2F2"
 FMT_RP = "#,##0"
 FMT_PCT = "0.00"
 FMT_DATE = "dd/mm/yyyy"
-FMT_VOL = "#,##0.##"
 
 
 class _Auto:
@@ -346,66 +344,51 @@ def _write(ws: Worksheet, row: int, col: int, value: Any, fmt: Format, *, as_tex
 # --- the writer ------------------------------------------------------------------------------
 
 
-def write_workbook(path: Path | str, content: WorkbookContent, macro: bool = False) -> dict[str, SheetLayout]:
+def write_workbook(
+    path: Path | str, content: WorkbookContent, macro: bool = False, *, portable: bool = False
+) -> dict[str, SheetLayout]:
     """Write the standard workbook to `path` (atomically) and return where each table landed.
 
-    With `macro`, `path` must end in .xlsm and `sopxl.build.macro.attach_macros` adds the
-    VBA project and buttons.
+    Refuses (WorkbookBusy) while Excel or LibreOffice holds `path` open. With `macro`, `path`
+    must end in .xlsm and `sopxl.build.macro.attach_macros` adds the VBA project and buttons;
+    `portable` leaves this machine's Python out of the buttons' settings (a workbook handed
+    to other computers, whose `sopxl excel-setup` names their own).
     """
     import xlsxwriter
 
     path = Path(path)
-    if macro:
-        if path.suffix.lower() != ".xlsm":
-            raise SopxlError(
-                f"Buku kerja bermakro harus berakhiran .xlsm, bukan '{path.name}'. "
-                f"Gunakan nama seperti '{path.with_suffix('.xlsm').name}'."
-            )
-        try:
-            from sopxl.build.macro import attach_macros
-        except ImportError:
-            raise SopxlError(
-                "Fitur makro (tombol Validasi di Excel) belum tersedia pada versi sopxl ini. "
-                "Buat buku kerja .xlsx tanpa --macro, lalu jalankan 'sopxl validate'."
-            ) from None
-    elif path.suffix.lower() == ".xlsm":
+    if macro and path.suffix.lower() != ".xlsm":
+        raise SopxlError(
+            f"Buku kerja bermakro harus berakhiran .xlsm, bukan '{path.name}'. "
+            f"Gunakan nama seperti '{path.with_suffix('.xlsm').name}'."
+        )
+    if not macro and path.suffix.lower() == ".xlsm":
         raise SopxlError(
             f"Nama '{path.name}' berakhiran .xlsm tetapi tanpa makro; gunakan --macro "
             "atau akhiran .xlsx."
         )
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=".sopxl-", suffix=path.suffix, dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        workbook = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                                  "strings_to_urls": False})
+    refuse_if_open(path)
+    layouts: dict[str, SheetLayout] = {}
+
+    def write(fh: BinaryIO) -> None:
+        workbook = xlsxwriter.Workbook(fh, {"strings_to_numbers": False, "strings_to_formulas": False,
+                                            "strings_to_urls": False})
         workbook.set_properties(
-            {"title": f"Buku Kerja Capaian Output {_text(content.tahun)}",
+            {"title": f"Buku Kerja Capaian Output {_text(content.tahun)}".strip(),
              "subject": "SOP Penyusunan dan Pemantauan Evaluasi Kinerja SMART",
              "author": "sopxl", "comments": "Dibuat dengan sopxl",
              **({"created": content.created} if content.created else {})}
         )
-        layouts, sheets = _Builder(workbook, content).build()
+        built, sheets = _Builder(workbook, content).build()
         if macro:
-            attach_macros(workbook, sheets)
+            from sopxl.build.macro import attach_macros
+
+            attach_macros(workbook, sheets, portable=portable)
         workbook.close()
-        os.chmod(tmp, _file_mode(path))
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        layouts.update(built)
+
+    atomic_write(path, write, backup=False)
     return layouts
-
-
-def _file_mode(path: Path) -> int:
-    """The mode a plain new file gets (mkstemp makes 0600), or the mode of the file replaced."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 class _Builder:
@@ -470,7 +453,7 @@ class _Builder:
         ws.hide_gridlines(2)
         f = self.f
         r = 0
-        ws.write_string(r, 0, f"PETUNJUK BUKU KERJA CAPAIAN OUTPUT TAHUN ANGGARAN {self.year}", f.title)
+        ws.write_string(r, 0, f"PETUNJUK BUKU KERJA CAPAIAN OUTPUT TAHUN ANGGARAN {self.year}".strip(), f.title)
         r += 1
         ws.write_string(r, 0, self.satker or "Satuan kerja: isi pada lembar Identitas", f.subtitle)
         r += 2

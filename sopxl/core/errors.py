@@ -6,8 +6,6 @@ from __future__ import annotations
 class SopxlError(Exception):
     """Any refusal sopxl explains to the user. The CLI shows the message and exits 2."""
 
-    exit_code = 2
-
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message

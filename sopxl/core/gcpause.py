@@ -1,9 +1,9 @@
 """Pause Python's cyclic garbage collector while sopxl builds its (acyclic) row objects.
 
-Reading 12 months x 20,000 ROs creates about half a million dicts and Row objects; the
-collector would walk the growing heap again and again (about 18 % of read + check time,
-measured in benchmarks/bench_validate.py). Nothing sopxl builds there forms reference
-cycles, so pausing it loses no memory; it is restored on the way out, also on errors.
+Reading and checking a large workbook creates one container per row; each generation
+threshold crossed makes the collector walk the growing heap again, a noticeable share of
+the run (figures: benchmarks/README.md). Nothing sopxl builds there forms reference cycles,
+so pausing it loses no memory; it is restored on the way out, also on errors.
 """
 
 from __future__ import annotations

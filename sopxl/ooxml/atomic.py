@@ -3,7 +3,6 @@ atomically (temporary file in the same folder, fsync, os.replace) and keep one b
 
 Backup ("cadangan"): before sopxl overwrites `laporan.xlsx` it keeps the previous version as
 `laporan.sopxl-cadangan.xlsx` in the same folder (one copy, replaced on every run).
-For users (README): BACKUP_NOTE below.
 """
 
 from __future__ import annotations
@@ -20,11 +19,6 @@ from typing import BinaryIO
 from sopxl.core.errors import WorkbookBusy
 
 BACKUP_TAG = ".sopxl-cadangan"
-BACKUP_NOTE = (
-    "Sebelum menulis tanda koreksi, sopxl menyimpan versi sebelumnya dari buku kerja sebagai "
-    "<nama>.sopxl-cadangan.xlsx (atau .xlsm) di folder yang sama. Hanya satu cadangan yang "
-    "disimpan; cadangan lama diganti setiap kali validasi menulis ke buku kerja."
-)
 
 
 def backup_path(path: Path) -> Path:
@@ -41,14 +35,20 @@ def lock_files(path: Path) -> list[Path]:
     return candidates
 
 
-def check_writable(path: Path) -> None:
-    """Raise WorkbookBusy (Indonesian) when sopxl must not write `path`."""
+def refuse_if_open(path: Path) -> None:
+    """Raise WorkbookBusy (Indonesian) when Excel or LibreOffice holds `path` open: replacing
+    it then would be lost (or refused) when the application saves its copy."""
     for lock in lock_files(path):
         if lock.exists():
             raise WorkbookBusy(
                 f"Buku kerja '{path.name}' sedang dibuka di Excel atau LibreOffice (ada berkas kunci "
                 f"'{lock.name}'). Tutup buku kerja itu dulu, lalu jalankan lagi."
             )
+
+
+def check_writable(path: Path) -> None:
+    """Raise WorkbookBusy (Indonesian) when sopxl must not write `path`."""
+    refuse_if_open(path)
     if path.exists():
         mode = path.stat().st_mode
         if not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
@@ -98,6 +98,17 @@ def _remove_stale_temps(folder: Path) -> None:
                 tmp.unlink()
 
 
+def _file_mode(path: Path) -> int:
+    """The mode of the file being replaced, or the mode a plain new file gets: the temporary
+    file is private (0600) while it is written, the result must not be."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def atomic_write(path: Path, write: Callable[[BinaryIO], None], backup: bool = True) -> Path:
     """Write `path` through `write(fh)` so that an interruption leaves the old or the new file.
 
@@ -113,14 +124,13 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], None], backup: bool = T
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
+    mode = _file_mode(path)
     with _temp_beside(path) as (fh, tmp):
         write(fh)
         fh.flush()
         os.fsync(fh.fileno())
     try:
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -14,8 +14,6 @@ import re
 from collections.abc import Callable, Mapping
 from xml.sax.saxutils import escape
 
-from sopxl.core import spec
-
 CellEdit = Callable[[bytes | None], bytes | None]
 """Receives the whole current `<c>` element (None if the cell is absent), returns the new one
 (None to leave the cell absent / delete it)."""
@@ -24,7 +22,6 @@ _ROOT = re.compile(rb"<(\w+:)?worksheet\b")
 _ATTR_R = re.compile(rb'\sr="([A-Za-z]+)(\d+)"')
 _ATTR_ROW_R = re.compile(rb'\sr="(\d+)"')
 _ATTR_S = re.compile(rb'\ss="(\d*)"')
-_ATTR_T = re.compile(rb'\st="(\w+)"')
 
 
 def prefix_of(xml: bytes) -> bytes:
@@ -376,7 +373,3 @@ def _edit_row(content: bytes, row: int, cells: dict[int, CellEdit], p: bytes) ->
         cursor = insert_at
     out.append(content[cursor:])
     return b"".join(out)
-
-
-def ref_of(row: int, col: int) -> str:
-    return spec.cell_ref(row, col)

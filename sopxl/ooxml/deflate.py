@@ -1,10 +1,9 @@
 """Raw DEFLATE (zip method 8) in and out, with ISA-L where it is installed.
 
-python-isal's inflate is about three times as fast as zlib's on sheet XML (measured in
-benchmarks/bench_validate.py's workbook: 50 MB of Rencana XML in 0.09 s against 0.30 s), and
-reading the large sheets twice (once by sopxl's guards, once by calamine) is the biggest cost
-of reading beyond calamine itself. Both produce and accept standard DEFLATE streams, so the
-choice never shows in a workbook; zlib stays the fallback where isal has no wheel.
+Large sheets are inflated twice (once by sopxl's guards, once by calamine), the biggest cost
+of reading beyond calamine itself, and python-isal inflates sheet XML several times as fast
+as zlib (figures: benchmarks/README.md). Both produce and accept standard DEFLATE streams, so
+the choice never shows in a workbook; zlib stays the fallback where isal has no wheel.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import posixpath
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from lxml import etree
 
@@ -39,8 +39,8 @@ _CT = f"{{{NS_CT}}}"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 STATES = ("visible", "hidden", "veryHidden")
 BIG_PART = 1 << 20  # new parts above this size are held compressed until saved
-# zlib level for big parts: level 3 compresses a sheet 2.5x faster than level 6 for about
-# 16 % more bytes (measured on a 11.6 MB sheet: 0.054 s / 1.30 MB against 0.135 s / 1.12 MB)
+# zlib level for big parts: compressing them is most of the time of a save, and level 3 takes
+# a fraction of level 6's time for a slightly larger file (figures: benchmarks/README.md).
 BIG_LEVEL = 3
 
 
@@ -608,9 +608,6 @@ class WorkbookPackage:
             elif original is not None:
                 out.append(original)
         return out
-
-    def write_to(self, fh: BinaryIO) -> None:
-        write_members(fh, self._final_members())
 
     def save(self, dest: Path | None = None, backup: bool = True) -> Path:
         """Write the package atomically to `dest` (default: where it was opened from).

@@ -114,13 +114,8 @@ class SheetNotes:
         return self._comments
 
     @staticmethod
-    def _text(comment: etree._Element) -> str:
-        text = comment.find(_M + "text")
-        return "" if text is None else "".join(str(t) for t in text.itertext())
-
-    @staticmethod
     def _is_sopxl(comment: etree._Element) -> bool:
-        """_text(comment).startswith(NOTE_PREFIX), reading only the first pieces of text."""
+        """Whether the note's text starts with NOTE_PREFIX, reading only its first pieces of text."""
         text = comment.find(_M + "text")
         if text is None:
             return False
@@ -132,23 +127,11 @@ class SheetNotes:
         return head.startswith(NOTE_PREFIX)
 
     def note_ref_set(self) -> set[str]:
-        """The cells holding a legacy note (note_refs() without the texts)."""
+        """The cells holding a legacy note (sopxl's or anyone else's)."""
         root = self.comments()
         if root is None:
             return set()
         return {c.get("ref", "") for c in root.iter(_M + "comment")}
-
-    def note_refs(self) -> dict[str, str]:
-        """ref -> note text of every legacy note of the sheet."""
-        root = self.comments()
-        if root is None:
-            return {}
-        return {c.get("ref", ""): self._text(c) for c in root.iter(_M + "comment")}
-
-    def foreign_refs(self) -> set[str]:
-        """Cells holding someone else's note or a threaded comment: sopxl leaves those alone."""
-        refs = {r for r, t in self.note_refs().items() if not t.startswith(NOTE_PREFIX)}
-        return refs | self.threaded
 
     def vml(self) -> str | None:
         if self._vml is None and self.vml_part and self.pkg.has(self.vml_part):

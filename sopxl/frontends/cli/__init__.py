@@ -4,7 +4,6 @@ imports its heavy libraries inside the command body, so `sopxl --help` stays ins
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
 import click
 
@@ -26,24 +25,14 @@ class LazyGroup(click.Group):
     """A group that imports a subcommand's module only when it is needed."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name in COMMANDS if self._load(name) is not None]
+        return list(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        return self._load(cmd_name)
-
-    @staticmethod
-    def _load(name: str) -> click.Command | None:
-        target = COMMANDS.get(name)
+        target = COMMANDS.get(cmd_name)
         if target is None:
-            return None
-        try:
-            module = importlib.import_module(target[0])
-        except ModuleNotFoundError as exc:
-            if exc.name == target[0]:
-                return None  # a command not built yet
-            raise
-        command: Any = getattr(module, target[1])
-        return command if isinstance(command, click.Command) else None
+            return None  # click answers "No such command"
+        command: click.Command = getattr(importlib.import_module(target[0]), target[1])
+        return command
 
 
 @click.group(

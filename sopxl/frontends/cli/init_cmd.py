@@ -81,7 +81,7 @@ def init(
             email=email,
             bulan=bulan,
         )
-        _check_target(path, force, macro)
+        _check_target(path, force, macro)  # write_workbook refuses a target open in Excel/LibreOffice
         write_workbook(path, content, macro=macro or path.suffix.lower() == ".xlsm")
     ros = len(content.ros)
     click.echo(f"Buku kerja dibuat: {path}")
@@ -100,9 +100,6 @@ def _check_target(path: Path, force: bool, macro: bool) -> None:
         raise SopxlError(f"'{path}' adalah folder; beri nama berkas, mis. '{path / 'capaian.xlsx'}'.")
     if path.exists() and not force:
         raise SopxlError(f"Berkas '{path}' sudah ada. Gunakan --force untuk menimpanya.")
-    lock = path.with_name("~$" + path.name)
-    if lock.exists():
-        raise SopxlError(f"Berkas '{path.name}' sedang dibuka di Excel. Tutup dulu, lalu ulangi.")
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".xlsm"):
         raise SopxlError(f"Nama berkas keluaran harus berakhiran .xlsx (atau .xlsm dengan --macro), bukan '{path.name}'.")
