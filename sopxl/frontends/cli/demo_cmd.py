@@ -35,7 +35,7 @@ def demo(outdir: str, months: int) -> None:
     from sopxl.report.consolidate import consolidate
     from sopxl.report.libreoffice import find_soffice
     from sopxl.rules.validate import validate_path
-    from sopxl.writeback.marks import write_marks
+    from sopxl.writeback.marks import apply_marks
 
     with user_errors():
         folder = Path(outdir)
@@ -53,7 +53,8 @@ def demo(outdir: str, months: int) -> None:
             path.with_name(path.stem + ".sopxl-cadangan" + path.suffix).unlink(missing_ok=True)
             result, data, settings = validate_path(path, None, run)
             if path == wrong:
-                write_marks(data, result, settings)
+                data.release_tables()  # the write needs only the path
+                apply_marks(data.path, result, settings)
             report = path.with_name(path.stem + ".validasi.json")
             report.write_text(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=1) + "\n",
                               encoding="utf-8")
