@@ -60,8 +60,9 @@ settings = resolve_settings(data, None, overrides)
 result = check(data, settings)
 w0 = time.perf_counter()
 if write:
-    from sopxl.writeback.marks import write_marks
-    write_marks(data, result, settings)
+    from sopxl.writeback.marks import apply_marks
+    data.release_tables()
+    apply_marks(data.path, result, settings)
 t1 = time.perf_counter()
 print(f"RESULT {t1 - t0:.3f} {hwm()} {t1 - w0:.3f}")
 """

@@ -155,12 +155,13 @@ WRITER = textwrap.dedent(
     import sys
     from pathlib import Path
     from sopxl.core.config import Settings
-    from sopxl.writeback.marks import write_marks
+    from sopxl.writeback.marks import apply_marks
     from sopxl.rules.validate import validate_path
 
     result, data, settings = validate_path(sys.argv[1], run_overrides={"today": sys.argv[2]})
+    data.release_tables()
     print("ready", flush=True)
-    write_marks(data, result, settings)
+    apply_marks(data.path, result, settings)
     """
 )
 

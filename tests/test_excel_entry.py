@@ -318,21 +318,25 @@ def test_fixed_cells_lose_their_mark_and_user_fill_and_note_come_back(tmp_path: 
     assert {r[status] for r in catatan[1:]} == {"Belum diperbaiki"}  # all seen in the first run
 
 
-def test_lo_macro_writes_the_same_catatan_columns() -> None:
-    import importlib.util
+def test_lo_macro_gets_the_same_catatan_columns_notes_and_fills(tmp_path: Path) -> None:
+    """The macro holds no copy of these (tests/test_lo_macro.py): it applies the plan of
+    `sopxl validate --format tanda`, which carries the buttons' own values."""
+    import json
 
-    source = Path(__file__).resolve().parent.parent / "sopxl" / "frontends" / "lo_macro" / "sopxl_lo.py"
-    loader = importlib.util.spec_from_file_location("sopxl_lo_copy", source)
-    assert loader is not None and loader.loader is not None
-    module = importlib.util.module_from_spec(loader)
-    loader.loader.exec_module(module)
-    assert tuple(module.HEADER) == excel.CATATAN_HEADER
-    assert module.NOTE_MARK == excel.NOTE_MARK
+    from click.testing import CliRunner
 
+    from sopxl.frontends.cli import cli
     from sopxl.ooxml.notes import NOTE_PREFIX
+    from sopxl.writeback import look
 
+    path = _broken(tmp_path)
+    run = CliRunner().invoke(cli, ["validate", str(path), "--no-write", "--format", "tanda"])
+    plan = json.loads(run.output)["plan"]
+    assert tuple(plan["catatan"]["header"]) == excel.CATATAN_HEADER
+    assert plan["note_prefix"] == excel.NOTE_MARK
     assert excel.NOTE_MARK == NOTE_PREFIX  # the CLI and the buttons recognise each other's notes
-    assert {k: int(v[1:], 16) for k, v in (("error", excel.FILL_ERROR), ("warning", excel.FILL_WARNING))} == module.FILL
+    assert {k: _hex_to_rgb(v) for k, v in plan["fills"].items()} == excel.FILL_RGB
+    assert {k: "FF" + v[1:] for k, v in plan["fills"].items()} == dict(look.FILLS)
 
 
 def test_clean_workbook_says_so(tmp_path: Path) -> None:
@@ -546,3 +550,55 @@ def test_validasi_updates_kendali_sop_step_3(tmp_path: Path) -> None:
     step3 = next(row for row in rows[header + 1 :] if str(row[col["Langkah"]]).strip() in ("3", "3.0"))
     assert step3[col["Status"]] == status_kendali(result.errors)
     assert step3[col["Catatan"]] == catatan_kendali(result.errors, result.warnings, 0)
+
+
+def _step3(rows: list[list[Any]] | list[tuple[Any, ...]]) -> dict[str, Any]:
+    header = next(i for i, row in enumerate(rows) if "Langkah" in row)
+    col = {v: i for i, v in enumerate(rows[header]) if isinstance(v, str)}
+    step = next(row for row in rows[header + 1 :] if str(row[col["Langkah"]]).strip() in ("3", "3.0"))
+    values = {name: step[col[name]] for name in ("Tanggal", "Status", "Catatan")}
+    if hasattr(values["Tanggal"], "date"):
+        values["Tanggal"] = values["Tanggal"].date()
+    return values
+
+
+def test_validasi_and_the_cli_write_the_same_kendali_step_3(tmp_path: Path) -> None:
+    """Two runs, a fix between them: the button (stand-in) and `sopxl validate` give step 3
+    the same date, status and note, the count of fixed findings included."""
+    import shutil
+
+    import openpyxl
+
+    from sopxl.build.samples import SAMPLE_TODAY, build_sample
+    from sopxl.ooxml import WorkbookPackage
+    from sopxl.writeback.marks import apply_marks
+
+    clean = tmp_path / "benar.xlsx"
+    build_sample(clean, months=6, today=SAMPLE_TODAY)
+    planted = build_sample(tmp_path / "salah.xlsx", months=6, plant=True, today=SAMPLE_TODAY)
+    button, cli_copy = tmp_path / "tombol.xlsx", tmp_path / "cli.xlsx"
+    shutil.copyfile(tmp_path / "salah.xlsx", button)
+    shutil.copyfile(tmp_path / "salah.xlsx", cli_copy)
+    book = open_book(button)
+
+    fix = next(p for p in planted if p.sheet == spec.SHEET_IDENTITAS)
+    right = WorkbookPackage.open(clean).read_values(fix.sheet)[spec.parse_ref(fix.cell)]
+    steps = []
+    for round_ in range(2):
+        if round_:
+            for path in (button, cli_copy):
+                pkg = WorkbookPackage.open(path)
+                pkg.set_cell_values(fix.sheet, {fix.cell: right})
+                pkg.save(backup=False)
+        result = excel.validasi(book)
+        assert result is not None
+        cli_result, data, settings = validate_path(cli_copy)
+        assert [f.model_dump() for f in cli_result.findings] == [f.model_dump() for f in result.findings]
+        data.release_tables()
+        apply_marks(cli_copy, cli_result, settings)
+        from_button = _step3(book.sheets[spec.SHEET_KENDALI].used_range.value)
+        from_cli = _step3(list(openpyxl.load_workbook(cli_copy)[spec.SHEET_KENDALI].iter_rows(values_only=True)))
+        assert from_button == from_cli
+        steps.append(from_cli)
+    assert "selesai diperbaiki" not in steps[0]["Catatan"]
+    assert "selesai diperbaiki" in steps[1]["Catatan"]

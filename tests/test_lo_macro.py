@@ -34,6 +34,8 @@ from com.sun.star.beans import PropertyValue
 
 args = json.loads(sys.argv[1])
 sys.path.insert(0, args["macro_dir"])
+# the sopxl command the macro runs (directly or inside soffice) uses this tree's engine
+os.environ["PYTHONPATH"] = args["sopxl_root"]
 import sopxl_lo
 
 def prop(n, v):
@@ -123,6 +125,7 @@ def _run_driver(
         "workbook": str(workbook),
         "outdir": str(outdir),
         "macro_dir": str(MACRO_DIR),
+        "sopxl_root": str(ROOT),
         "command": _sopxl_command(),
         "rounds": rounds,
         "profile": str(profile) if profile else None,
@@ -264,3 +267,70 @@ def test_installed_macro_runs_through_the_script_provider(soffice: str, tmp_path
     assert f"{expected.errors} kesalahan, {expected.warnings} peringatan" in messages, messages
     marks = _marks(Path(rounds[0]["saved"]))
     assert set(marks) == {(f.sheet, f.cell) for f in expected.findings}
+
+
+def test_macro_holds_no_copy_of_the_look() -> None:
+    """Fills, note texts and Catatan Koreksi columns come from the engine's plan, not from
+    copies in the macro that could drift from the CLI's and the Excel button's."""
+    from sopxl.core.findings import SEVERITY_LABEL
+    from sopxl.writeback import catatan, look
+
+    source = (MACRO_DIR / "sopxl_lo.py").read_text(encoding="utf-8")
+    folded = source.casefold()
+    for argb in (*look.FILLS.values(), look.DONE_FILL):
+        rgb = argb[-6:]
+        assert rgb.casefold() not in folded, rgb
+        assert str(int(rgb, 16)) not in source, rgb
+    assert look.NOTE_PREFIX not in source
+    for text in (
+        *look.BUTTON_CATATAN_HEADER,
+        *SEVERITY_LABEL.values(),
+        catatan.STATUS_BARU,
+        catatan.STATUS_BELUM,
+        catatan.STATUS_SELESAI,
+        "Perbaikan:",
+        "temuan pada sel ini",
+    ):
+        assert f'"{text}"' not in source and f"'{text}'" not in source, text
+    assert "temuan pada sel ini" not in source
+
+
+@pytest.mark.libreoffice
+def test_lo_macro_applies_the_same_marks_and_kendali_as_the_cli(soffice: str, tmp_path: Path) -> None:
+    """On a workbook with Kendali SOP: the macro's fills, notes, Catatan Koreksi rows and SOP
+    step 3 are those `sopxl validate` writes into a copy of the file."""
+    _system_uno()
+    import datetime as dt
+
+    import openpyxl
+    from click.testing import CliRunner
+
+    from sopxl.build.samples import SAMPLE_TODAY, build_sample
+    from sopxl.frontends.cli import cli
+
+    workbook = tmp_path / "salah.xlsx"
+    build_sample(workbook, months=6, plant=True, today=SAMPLE_TODAY)
+    by_cli = tmp_path / "cli.xlsx"
+    run = CliRunner().invoke(cli, ["validate", str(workbook), "--output", str(by_cli)])
+    assert run.exit_code == 1, run.output
+    rounds = _run_driver(soffice, workbook, tmp_path, [[]])
+    by_macro = Path(rounds[0]["saved"])
+
+    cli_marks = {k: v for k, v in _marks(by_cli).items() if k[0] != spec.SHEET_PETUNJUK}
+    macro_marks = {k: v for k, v in _marks(by_macro).items() if k[0] != spec.SHEET_PETUNJUK}
+    assert cli_marks and macro_marks == cli_marks
+
+    cli_wb, macro_wb = openpyxl.load_workbook(by_cli), openpyxl.load_workbook(by_macro)
+    cli_rows = [r for r in cli_wb[spec.SHEET_CATATAN].iter_rows(min_row=11, values_only=True) if r[0] is not None]
+    macro_rows = list(macro_wb[spec.SHEET_CATATAN].iter_rows(min_row=2, values_only=True))
+    assert [tuple(r[:9]) for r in macro_rows] == [tuple(None if v == "" else v for v in r[:9]) for r in cli_rows]
+
+    def step3(wb: Any) -> tuple[Any, ...]:
+        rows = list(wb[spec.SHEET_KENDALI].iter_rows(values_only=True))
+        header = next(i for i, r in enumerate(rows) if "Langkah" in r)
+        col = {v: i for i, v in enumerate(rows[header]) if isinstance(v, str)}
+        step = next(r for r in rows[header + 1 :] if r[col["Langkah"]] == 3)
+        return tuple(step[col[name]] for name in ("Tanggal", "Status", "Catatan"))
+
+    assert step3(macro_wb) == step3(cli_wb)
+    assert isinstance(step3(macro_wb)[0], dt.datetime)  # a date, shown as one

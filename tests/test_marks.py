@@ -1,4 +1,4 @@
-"""write_marks on hand-made results: which fill, which note, the Kendali row, the state."""
+"""apply_marks on hand-made results: which fill, which note, the Kendali row, the state."""
 
 from __future__ import annotations
 

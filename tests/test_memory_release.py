@@ -7,10 +7,12 @@ from __future__ import annotations
 import shutil
 import weakref
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from sopxl.read.workbook import read_workbook
 from sopxl.rules.validate import check, resolve_settings
-from sopxl.writeback.marks import write_marks
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "contoh-dengan-kesalahan-2026.xlsx"
 RUN = {"today": "2026-10-20"}
@@ -29,13 +31,32 @@ def test_check_keeps_no_reference_to_the_tables(tmp_path: Path) -> None:
     assert all(w() is None for w in watch)
 
 
-def test_write_marks_releases_the_tables(tmp_path: Path) -> None:
+def test_validate_releases_the_tables_before_the_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    import sopxl.rules.validate as validate_module
+    import sopxl.writeback.marks as marks
+    from sopxl.frontends.cli import cli
+
     path = tmp_path / "w.xlsx"
     shutil.copyfile(SAMPLE, path)
-    data = read_workbook(path)
-    settings = resolve_settings(data, None, RUN)
-    result = check(data, settings)
-    watch = weakref.ref(next(t for t in data.months.values() if t is not None))
-    write_marks(data, result, settings)
-    assert watch() is None
+    seen: dict[str, Any] = {}
+    validate_path, apply_marks = validate_module.validate_path, marks.apply_marks
+
+    def watching_validate(*args: Any, **kwargs: Any) -> Any:
+        result, data, settings = validate_path(*args, **kwargs)
+        seen["table"] = weakref.ref(next(t for t in data.months.values() if t is not None))
+        seen["data"] = data
+        return result, data, settings
+
+    def watching_apply(*args: Any, **kwargs: Any) -> Any:
+        seen["table at the write"] = seen["table"]()
+        return apply_marks(*args, **kwargs)
+
+    monkeypatch.setattr(validate_module, "validate_path", watching_validate)
+    monkeypatch.setattr(marks, "apply_marks", watching_apply)
+    run = CliRunner().invoke(cli, ["validate", str(path), "--set", f"today={RUN['today']}"])
+    assert run.exit_code == 1, run.output
+    assert "table at the write" in seen and seen["table at the write"] is None
+    data = seen["data"]
     assert data.months == {} and data.rencana is None and data.referensi is None

@@ -28,6 +28,7 @@ from sopxl.core import spec
 from sopxl.core.errors import SopxlError
 from sopxl.ooxml.atomic import atomic_write, refuse_if_open
 from sopxl.read.inputs import PlanEntry, RoEntry
+from sopxl.writeback.look import fill_hex
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -512,8 +513,8 @@ class _Builder:
             (FILL_INPUT, "Hijau muda", "Sel isian: diisi oleh Bendahara / petugas."),
             (FILL_FORMULA, "Abu-abu", "Rumus: dihitung otomatis, jangan ditimpa."),
             (FILL_REFERENCE, "Biru muda", "Disalin dari Referensi RO saat buku kerja dibuat; bila Referensi RO diubah, ubah juga sel ini (validasi memeriksa kesamaannya)."),
-            ("#FFC7CE", "Merah", "Ditandai validasi sebagai Kesalahan; baca catatan pada sel."),
-            ("#FFEB9C", "Kuning tua", "Ditandai validasi sebagai Peringatan; periksa kembali."),
+            (fill_hex("error"), "Merah", "Ditandai validasi sebagai Kesalahan; baca catatan pada sel."),
+            (fill_hex("warning"), "Kuning tua", "Ditandai validasi sebagai Peringatan; periksa kembali."),
         ):
             ws.write_string(r, 0, label, self.wb.add_format({"bg_color": fill, "border": 1, "bold": True}))
             ws.write_string(r, 1, text, f.wrap)

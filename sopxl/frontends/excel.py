@@ -5,9 +5,9 @@ code as the CLI on the workbook's saved file, and shows the result in the OPEN w
 through xlwings. Nothing is written to the file on disk: Excel owns the open file, the
 user saves when they want.
 
-* `validasi`: red (#FFC7CE) / yellow (#FFEB9C) fills and notes (starting `sopxl:`, like
-  the CLI's) on the cells, a `Catatan Koreksi` sheet (the CLI's columns, plus a link and
-  the cell's original fill in a hidden column), SOP step 3 in `Kendali SOP`, and a message
+* `validasi`: the CLI's red / yellow fills and notes (sopxl.writeback.look) on the cells,
+  a `Catatan Koreksi` sheet (the CLI's columns, plus a link and the cell's original fill
+  in a hidden column), SOP step 3 in `Kendali SOP`, and a message
   box with the counts. The marks of the previous run are those listed in `Catatan Koreksi`:
   they are taken off first, so fixed cells lose their mark. Someone else's note is never
   changed.
@@ -22,26 +22,21 @@ also accept any object with the same shape (tests use a recording stand-in: no E
 from __future__ import annotations
 
 import contextlib
-import re
-from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sopxl.core import calendar, spec
 from sopxl.core.config import Settings
-from sopxl.core.findings import SEVERITY_LABEL, Finding, ValidationResult
-from sopxl.writeback import catatan as _catatan
+from sopxl.core.findings import ValidationResult
+from sopxl.writeback import look
+from sopxl.writeback.catatan import Listed, kendali_updates, listed_findings, quote_sheet
+from sopxl.writeback.plan import CellMark, MarkPlan, plan_marks
 
-FILL_ERROR = "#FFC7CE"
-FILL_WARNING = "#FFEB9C"
-FILL_RGB = {"error": (0xFF, 0xC7, 0xCE), "warning": (0xFF, 0xEB, 0x9C)}
-NOTE_MARK = "sopxl:"  # every sopxl note starts so (as the CLI's, sopxl.ooxml.notes.NOTE_PREFIX)
+# How the marks look comes from sopxl.writeback.look, as for the CLI and the LibreOffice macro.
+FILL_RGB = {severity: look.fill_rgb(severity) for severity in look.FILLS}
+NOTE_MARK = look.NOTE_PREFIX
+CATATAN_HEADER = look.BUTTON_CATATAN_HEADER
 TITLE = "sopxl"
-
-# The CLI's Catatan Koreksi columns (sopxl.writeback.catatan), then a link and the hidden original fill.
-CATATAN_HEADER: tuple[str, ...] = (*_catatan.CATATAN_HEADER, "Tautan", "Warna Asli")
-_COL = {name: i for i, name in enumerate(CATATAN_HEADER)}
 
 
 class ExcelMessage(Exception):
@@ -292,30 +287,7 @@ def summary_message(result: ValidationResult) -> str:
 
 
 # --- marks in the open workbook -----------------------------------------------------------
-
-
-@dataclass
-class CellMark:
-    sheet: str
-    cell: str
-    severity: str
-    note: str
-
-
-def plan_marks(result: ValidationResult) -> list[CellMark]:
-    """One mark per cell: the worst severity, one note with every finding on that cell
-    (worded by the CLI's own `sopxl.writeback.marks.note_text`)."""
-    from sopxl.writeback.marks import note_text
-
-    grouped: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    for f in result.findings:
-        if f.cell:
-            grouped[(f.sheet, f.cell.replace("$", "").upper())].append(f)
-    marks = []
-    for (sheet, cell), findings in grouped.items():
-        severity = "error" if any(f.severity == "error" for f in findings) else "warning"
-        marks.append(CellMark(sheet, cell, severity, note_text(findings)))
-    return marks
+# The plan (sopxl.writeback.plan) says what to mark; the functions below apply it through xlwings.
 
 
 def _sheet_map(book: Any) -> dict[str, Any]:
@@ -330,78 +302,62 @@ def _hex(color: Any) -> str:
     return ""
 
 
+_OUR_FILLS = frozenset(look.fill_hex(severity) for severity in look.FILLS)
+
+
 def _is_ours(color: Any) -> bool:
-    return _hex(color) in (FILL_ERROR, FILL_WARNING)
+    return _hex(color) in _OUR_FILLS
 
 
 def _is_our_note(note: Any) -> bool:
-    return note is not None and str(note.text or "").startswith(NOTE_MARK)
+    return note is not None and look.is_our_note(str(note.text or ""))
 
 
-def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
-    for r, row in enumerate(rows[: spec.HEADER_SCAN_ROWS]):
-        header = {spec.norm(c): i for i, c in enumerate(row) if c is not None}
-        if spec.norm("Lembar") in header and spec.norm("Sel") in header:
-            return r, header
-    return None
-
-
-def clear_previous(book: Any) -> set[tuple[str, str, str]]:
-    """Take off the marks listed in the existing `Catatan Koreksi`.
-
-    Returns the (sheet, cell, rule) of every finding it listed, to tell new from old ones.
-    """
-    previous: set[tuple[str, str, str]] = set()
-    sheets = _sheet_map(book)
-    catatan = sheets.get(spec.norm(spec.SHEET_CATATAN))
-    if catatan is None:
-        return previous
-    rows = catatan.used_range.value
+def _rows(sheet: Any) -> list[list[Any]]:
+    rows = sheet.used_range.value
     if not rows or not isinstance(rows, list):
-        return previous
-    if not isinstance(rows[0], list):
-        rows = [rows]
-    found = _find_header(rows)
-    if found is None:
-        return previous
-    start, header = found
-    i_sheet, i_cell = header[spec.norm("Lembar")], header[spec.norm("Sel")]
-    i_rule = header.get(spec.norm("Aturan"))
-    i_color = header.get(spec.norm("Warna Asli"))
+        return []
+    return rows if isinstance(rows[0], list) else [rows]
+
+
+def listed(book: Any) -> list[Listed]:
+    """The findings the open workbook's `Catatan Koreksi` lists (the previous run's)."""
+    catatan = _sheet_map(book).get(spec.norm(spec.SHEET_CATATAN))
+    return [] if catatan is None else listed_findings(_rows(catatan))
+
+
+def clear_previous(book: Any, previous: list[Listed]) -> None:
+    """Take off the marks of the `previous` run: a fill that is still sopxl's gets the cell's
+    original back, a note that is still sopxl's goes."""
+    sheets = _sheet_map(book)
     done: set[tuple[str, str]] = set()
-    for row in rows[start + 1 :]:
-        if len(row) <= max(i_sheet, i_cell) or not row[i_sheet] or not row[i_cell]:
-            continue
-        name, cell = str(row[i_sheet]), str(row[i_cell]).replace("$", "").upper()
-        rule = str(row[i_rule]) if i_rule is not None and i_rule < len(row) and row[i_rule] else ""
-        previous.add((name, cell, rule))
-        key = (spec.norm(name), cell)
+    for item in previous:
+        key = (spec.norm(item.sheet), item.cell)
         sheet = sheets.get(key[0])
         if key in done or sheet is None:
             continue
         done.add(key)
-        rng = sheet.range(cell)
+        rng = sheet.range(item.cell)
         if _is_ours(rng.color):
-            original = row[i_color] if i_color is not None and len(row) > i_color else None
-            rng.color = str(original) if original else None
+            rng.color = item.original_fill or None
         note = rng.note
         if _is_our_note(note):
             note.delete()
-    return previous
 
 
-def apply_marks(book: Any, marks: list[CellMark]) -> dict[tuple[str, str], str]:
-    """Fill and annotate each cell; returns each marked cell's original fill (hex or "")."""
+def mark_cells(book: Any, marks: list[CellMark]) -> list[str]:
+    """Fill and annotate each cell; returns each mark's original fill ('#RRGGBB' or "")."""
     sheets = _sheet_map(book)
-    originals: dict[tuple[str, str], str] = {}
+    originals: list[str] = []
     for mark in marks:
         sheet = sheets.get(spec.norm(mark.sheet))
         if sheet is None:
-            continue  # e.g. a missing sheet: listed in Catatan Koreksi only
+            originals.append("")
+            continue
         rng = sheet.range(mark.cell)
         before = rng.color
-        originals[(mark.sheet, mark.cell)] = "" if _is_ours(before) else _hex(before)
-        rng.color = FILL_ERROR if mark.severity == "error" else FILL_WARNING
+        originals.append("" if _is_ours(before) else _hex(before))
+        rng.color = look.fill_hex(mark.severity)
         note = rng.note
         if note is None:
             rng.add_note(mark.note)
@@ -413,39 +369,24 @@ def apply_marks(book: Any, marks: list[CellMark]) -> dict[tuple[str, str], str]:
 
 
 def _link(sheet: str, cell: str) -> str:
-    if not re.fullmatch(r"\$?[A-Za-z]{1,3}\$?\d+(:\$?[A-Za-z]{1,3}\$?\d+)?", cell):
-        return ""
-    target = "'" + sheet.replace("'", "''") + "'!" + cell.split(":")[0]
+    target = quote_sheet(sheet) + "!" + cell.split(":")[0]
     label = f"{sheet}!{cell}".replace('"', '""')
     return f'=HYPERLINK("#{target}","{label}")'
 
 
-def catatan_rows(
-    result: ValidationResult,
-    originals: dict[tuple[str, str], str],
-    previous: set[tuple[str, str, str]] | None = None,
-) -> list[list[Any]]:
-    """The `Catatan Koreksi` table: the CLI's columns + link + original fill (hidden)."""
-    previous = previous or set()
-    rows: list[list[Any]] = [list(CATATAN_HEADER)]
-    for i, f in enumerate(result.findings, start=1):
-        cell = f.cell.replace("$", "").upper() if f.cell else ""
-        row: list[Any] = [""] * len(CATATAN_HEADER)
-        row[_COL["No"]] = i
-        row[_COL["Tingkat"]] = SEVERITY_LABEL[f.severity]
-        row[_COL["Lembar"]] = f.sheet
-        row[_COL["Sel"]] = cell
-        row[_COL["Kode RO"]] = f.ro or ""
-        row[_COL["Aturan"]] = f.rule
-        row[_COL["Pesan"]] = f.message
-        row[_COL["Saran Perbaikan"]] = f.suggestion or ""
-        row[_COL["Status"]] = (
-            _catatan.STATUS_BELUM if (f.sheet, cell, f.rule) in previous else _catatan.STATUS_BARU
+def catatan_table(plan: MarkPlan, originals: list[str]) -> list[list[Any]]:
+    """The `Catatan Koreksi` table: header, then the plan's rows with a link formula and the
+    original fill of the row's cell (in the hidden last column)."""
+    table: list[list[Any]] = [list(CATATAN_HEADER)]
+    for row, mark in zip(plan.rows, plan.row_marks, strict=True):
+        table.append(
+            [
+                *row.values,
+                _link(row.sheet, row.link) if row.link else "",
+                originals[mark] if mark is not None else "",
+            ]
         )
-        row[_COL["Tautan"]] = _link(f.sheet, cell) if f.sheet and cell else ""
-        row[_COL["Warna Asli"]] = originals.get((f.sheet, cell), "")
-        rows.append(row)
-    return rows
+    return table
 
 
 def write_catatan(book: Any, rows: list[list[Any]]) -> Any:
@@ -465,48 +406,23 @@ def write_catatan(book: Any, rows: list[list[Any]]) -> Any:
     return sheet
 
 
-def update_kendali(book: Any, result: ValidationResult, fixed: int, settings: Settings | None = None) -> bool:
-    """Date, status and note of SOP step 3 in `Kendali SOP`, as the CLI writes them (the date
-    is `sopxl.core.calendar.today` of the run's settings)."""
+def update_kendali(book: Any, step3: dict[str, Any]) -> bool:
+    """Write the SOP step-3 values (sopxl.writeback.catatan.kendali_step3) into `Kendali SOP`."""
     sheet = _sheet_map(book).get(spec.norm(spec.SHEET_KENDALI))
     if sheet is None:
         return False
-    rows = sheet.used_range.value
-    if not isinstance(rows, list) or not rows or not isinstance(rows[0], list):
-        return False
-    header = next(
-        (
-            i
-            for i, row in enumerate(rows[: spec.HEADER_SCAN_ROWS])
-            if any(isinstance(v, str) and spec.norm(v) == spec.norm("Langkah") for v in row)
-        ),
-        None,
-    )
-    if header is None:
-        return False
-    columns = {spec.norm(v): c for c, v in enumerate(rows[header]) if isinstance(v, str)}
-    langkah = columns[spec.norm("Langkah")]
-    step = next(
-        (i for i in range(header + 1, len(rows)) if str(rows[i][langkah]).strip() in ("3", "3.0")),
-        None,
-    )
-    if step is None:
-        return False
-    # used_range may not start at A1: address relative to its top-left cell
+    rows = _rows(sheet)
+    # used_range may not start at A1: its top-left cell is the origin of `rows`
     top, left = spec.parse_ref(str(sheet.used_range.address).replace("$", "").split(":")[0])
-    for label, value in (
-        ("Tanggal", calendar.today(settings)),
-        ("Status", _catatan.status_kendali(result.errors)),
-        ("Catatan", _catatan.catatan_kendali(result.errors, result.warnings, fixed)),
-    ):
-        col = columns.get(spec.norm(label))
-        if col is not None:
-            sheet.range(spec.cell_ref(top + step, left + col)).value = value
-    return True
+    updates = kendali_updates(rows, step3, top, left)
+    for ref, value in updates.items():
+        sheet.range(ref).value = value
+    return bool(updates)
 
 
 def apply_result(book: Any, result: ValidationResult, settings: Settings | None = None) -> None:
-    """Replace the previous run's marks with this run's, in the open workbook."""
+    """Replace the previous run's marks with this run's, in the open workbook ("today" is
+    the run's, `sopxl.core.calendar.today`, as for the CLI)."""
     app = getattr(book, "app", None)
     updating = None
     try:
@@ -516,11 +432,11 @@ def apply_result(book: Any, result: ValidationResult, settings: Settings | None 
     except Exception:
         app = None
     try:
-        previous = clear_previous(book)
-        originals = apply_marks(book, plan_marks(result))
-        write_catatan(book, catatan_rows(result, originals, previous))
-        now = {(f.sheet, f.cell.replace("$", "").upper(), f.rule) for f in result.findings}
-        update_kendali(book, result, fixed=len(previous - now), settings=settings)
+        plan = plan_marks(result, listed(book), [s.name for s in book.sheets], calendar.today(settings))
+        clear_previous(book, plan.clear)
+        originals = mark_cells(book, plan.cells)
+        write_catatan(book, catatan_table(plan, originals))
+        update_kendali(book, plan.step3)
     finally:
         if app is not None and updating is not None:
             with contextlib.suppress(Exception):

@@ -1,18 +1,33 @@
-"""The sheets validation writes for people: `Catatan Koreksi` (the correction list) and,
-when the workbook has none, `Kendali SOP` (the SOP's six steps). Both are built with
-XlsxWriter into a temporary workbook and grafted into the user's workbook."""
+"""The sheets validation writes for people: `Catatan Koreksi` (the correction list) and the
+step-3 row of `Kendali SOP` (the SOP's six steps).
+
+What goes into them is computed here once (catatan_entries, catatan_rows, kendali_step3,
+kendali_updates) for every writer: the CLI builds both sheets with XlsxWriter into a temporary
+workbook and grafts them into the user's (build_sheets, fill_rows); the Excel button and the
+LibreOffice macro write the same rows into the open workbook.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from sopxl.core import spec
-from sopxl.core.findings import SEVERITY_LABEL
+from sopxl.core.findings import SEVERITY_LABEL, Finding
+from sopxl.ooxml import cells
+from sopxl.writeback.look import (
+    CATATAN_HEADER,
+    DONE_FILL,
+    FILLS,
+    FONTS,
+    ORIGINAL_FILL_COLUMN,
+    hex_color,
+)
 
 if TYPE_CHECKING:
     from sopxl.ooxml import WorkbookPackage
@@ -20,24 +35,26 @@ if TYPE_CHECKING:
 STATUS_BARU = "Baru"
 STATUS_BELUM = "Belum diperbaiki"
 STATUS_SELESAI = "Selesai"
-CATATAN_HEADER = (
-    "No",
-    "Tingkat",
-    "Lembar",
-    "Sel",
-    "Kode RO",
-    "Aturan",
-    "Pesan",
-    "Saran Perbaikan",
-    "Status",
-)
 CATATAN_HEADER_ROW = 10  # 1-based row of the table header
 MAX_LINKS = 65_530  # Excel's limit of hyperlinks per worksheet
+# Column widths in characters; Pesan and Saran Perbaikan wrap at theirs.
+WIDTHS: dict[str, int] = {
+    "No": 5,
+    "Tingkat": 12,
+    "Lembar": 14,
+    "Sel": 7,
+    "Kode RO": 24,
+    "Aturan": 20,
+    "Pesan": 60,
+    "Saran Perbaikan": 45,
+    "Status": 16,
+}
+_INDEX = {name: i for i, name in enumerate(CATATAN_HEADER)}
 
 
 @dataclass
 class Entry:
-    """One row of Catatan Koreksi."""
+    """One finding listed in Catatan Koreksi."""
 
     severity: str  # "error" / "warning"
     sheet: str
@@ -50,8 +67,123 @@ class Entry:
     linkable: bool = True
 
 
+@dataclass(frozen=True)
+class CatatanRow:
+    """One row of the Catatan Koreksi table, whoever writes it (CLI, Excel button, macro)."""
+
+    values: tuple[Any, ...]  # one per CATATAN_HEADER column
+    sheet: str
+    link: str | None  # the cell of `sheet` that the Sel column links to
+    look: str  # "error", "warning" or "done": which row style
+
+    def value(self, column: str) -> Any:
+        return self.values[_INDEX[column]]
+
+
 def quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
+
+
+def catatan_entries(
+    findings: Iterable[Finding],
+    seen_before: Callable[[Finding], bool],
+    has_sheet: Callable[[str], bool],
+    fixed: Iterable[Entry] = (),
+) -> list[Entry]:
+    """The Catatan Koreksi list: this run's findings (Baru, or Belum diperbaiki when the
+    previous run listed them too), then the previous run's findings now gone (`fixed`)."""
+    entries = [
+        Entry(
+            f.severity,
+            f.sheet,
+            f.cell,
+            f.ro,
+            f.rule,
+            f.message,
+            f.suggestion,
+            STATUS_BELUM if seen_before(f) else STATUS_BARU,
+            has_sheet(f.sheet),
+        )
+        for f in findings
+    ]
+    entries.extend(fixed)
+    return entries
+
+
+def _is_ref(cell: str) -> bool:
+    try:
+        for part in cell.split(":", 1):
+            spec.parse_ref(part)
+    except ValueError:
+        return False
+    return True
+
+
+def catatan_rows(entries: Iterable[Entry]) -> list[CatatanRow]:
+    """The table rows of `entries`: values, the cell each row links to, the row style."""
+    rows: list[CatatanRow] = []
+    links = 0
+    for i, e in enumerate(entries, start=1):
+        link = e.cell if e.linkable and e.cell and links < MAX_LINKS and _is_ref(e.cell) else None
+        links += link is not None
+        values = {
+            "No": i,
+            "Tingkat": SEVERITY_LABEL.get(e.severity, e.severity),
+            "Lembar": e.sheet,
+            "Sel": e.cell or "",
+            "Kode RO": e.ro or "",
+            "Aturan": e.rule,
+            "Pesan": e.message,
+            "Saran Perbaikan": e.suggestion or "",
+            "Status": e.status,
+        }
+        look = "done" if e.status == STATUS_SELESAI else e.severity if e.severity in FILLS else "warning"
+        rows.append(CatatanRow(tuple(values[name] for name in CATATAN_HEADER), e.sheet, link, look))
+    return rows
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A finding an existing Catatan Koreksi lists (the previous run's, as a button wrote it)."""
+
+    sheet: str
+    cell: str
+    rule: str
+    original_fill: str  # "#RRGGBB" the cell had before its mark, "" for none or unknown
+
+
+def listed_findings(rows: Sequence[Sequence[Any]]) -> list[Listed]:
+    """The findings listed by a Catatan Koreksi sheet given as its rows of values."""
+    found = next(
+        (
+            (r, header)
+            for r, header in (
+                (r, {spec.norm(c): i for i, c in enumerate(row) if c is not None})
+                for r, row in enumerate(rows[: spec.HEADER_SCAN_ROWS])
+            )
+            if spec.norm("Lembar") in header and spec.norm("Sel") in header
+        ),
+        None,
+    )
+    if found is None:
+        return []
+    r, header = found
+    i_sheet, i_cell = header[spec.norm("Lembar")], header[spec.norm("Sel")]
+    i_rule = header.get(spec.norm("Aturan"))
+    i_fill = header.get(spec.norm(ORIGINAL_FILL_COLUMN))
+
+    def at(row: Sequence[Any], i: int | None) -> str:
+        return str(row[i]) if i is not None and i < len(row) and row[i] not in (None, "") else ""
+
+    listed = []
+    for row in rows[r + 1 :]:
+        sheet, cell = at(row, i_sheet), at(row, i_cell).replace("$", "").upper()
+        if sheet and cell:
+            listed.append(Listed(sheet, cell, at(row, i_rule), at(row, i_fill)))
+    return listed
+
+
+# --- Kendali SOP ----------------------------------------------------------------------------
 
 
 def status_kendali(errors: int) -> str:
@@ -65,16 +197,84 @@ def catatan_kendali(errors: int, warnings: int, fixed: int) -> str:
     return text + "; rincian di lembar Catatan Koreksi."
 
 
+def kendali_step3(today: dt.date, errors: int, warnings: int, fixed: int) -> dict[str, Any]:
+    """What SOP step 3 (the Kasi's check) gets in Kendali SOP, by column header."""
+    return {
+        "Tanggal": today,
+        "Status": status_kendali(errors),
+        "Catatan": catatan_kendali(errors, warnings, fixed),
+    }
+
+
+def kendali_updates(
+    rows: Sequence[Sequence[Any]], step3: Mapping[str, Any], top: int = 1, left: int = 1
+) -> dict[str, Any]:
+    """{cell: value} writing `step3` into the row whose Langkah is 3 of a Kendali SOP sheet
+    given as rows of values starting at cell (top, left); {} when the sheet has no such row."""
+    langkah = spec.norm("Langkah")
+    header = next(
+        (
+            i
+            for i, row in enumerate(rows[: spec.HEADER_SCAN_ROWS])
+            if any(isinstance(v, str) and spec.norm(v) == langkah for v in row)
+        ),
+        None,
+    )
+    if header is None:
+        return {}
+    columns = {spec.norm(v): c for c, v in enumerate(rows[header]) if isinstance(v, str)}
+    at = columns[langkah]
+    step = next(
+        (i for i in range(header + 1, len(rows)) if at < len(rows[i]) and str(rows[i][at]).strip() in ("3", "3.0")),
+        None,
+    )
+    if step is None:
+        return {}
+    updates = {}
+    for label, value in step3.items():
+        col = columns.get(spec.norm(label))
+        if col is not None:
+            updates[spec.cell_ref(top + step, left + col)] = value
+    return updates
+
+
+def grid(values: Mapping[tuple[int, int], Any]) -> list[list[Any]]:
+    """Cell values by 1-based (row, col) as rows of values from A1 (None for empty cells)."""
+    if not values:
+        return []
+    width = max(c for _, c in values)
+    rows: list[list[Any]] = [[None] * width for _ in range(max(r for r, _ in values))]
+    for (r, c), v in values.items():
+        rows[r - 1][c - 1] = v
+    return rows
+
+
+# How each column's cells look: "look" takes the row's error/warning/done style.
+_KIND: dict[str, str] = {
+    "No": "cell",
+    "Tingkat": "look",
+    "Lembar": "cell",
+    "Sel": "link",
+    "Kode RO": "cell",
+    "Aturan": "cell",
+    "Pesan": "wrap",
+    "Saran Perbaikan": "wrap",
+    "Status": "look",
+}
+# Columns with few distinct values: each value is escaped once.
+_FEW = frozenset({"Tingkat", "Lembar", "Aturan", "Saran Perbaikan", "Status"})
+_LOOKS = ("error", "warning", "done")
+
+
 def build_sheets(
     path: Path,
-    entries: list[Entry],
+    rows: list[CatatanRow],
     file_name: str,
     when: dt.datetime,
-    kendali_today: dt.date | None = None,
-    errors: int = 0,
-    warnings: int = 0,
+    kendali: Mapping[str, Any] | None = None,
 ) -> None:
-    """Write a workbook holding `Catatan Koreksi` (and `Kendali SOP` when kendali_today is set)."""
+    """Write a workbook holding `Catatan Koreksi` (and `Kendali SOP`, its step 3 filled with
+    `kendali`, when that is given)."""
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_urls": False, "strings_to_formulas": False, "constant_memory": True})
@@ -84,22 +284,26 @@ def build_sheets(
     wrap = wb.add_format({"text_wrap": True, "valign": "top", "border": 1})
     cell = wb.add_format({"valign": "top", "border": 1})
     link = wb.add_format({"valign": "top", "border": 1, "font_color": "#0563C1", "underline": 1})
-    err = wb.add_format({"valign": "top", "border": 1, "bg_color": "#FFC7CE", "font_color": "#9C0006"})
-    warn = wb.add_format({"valign": "top", "border": 1, "bg_color": "#FFEB9C", "font_color": "#9C5700"})
-    done = wb.add_format({"valign": "top", "border": 1, "bg_color": "#C6EFCE", "font_color": "#006100"})
+    fills = {**FILLS, "done": DONE_FILL}
+    looks = {
+        name: wb.add_format(
+            {"valign": "top", "border": 1, "bg_color": hex_color(fills[name]), "font_color": hex_color(FONTS[name])}
+        )
+        for name in _LOOKS
+    }
     date_fmt = wb.add_format({"num_format": "dd/mm/yyyy", "valign": "top", "border": 1})
 
     ws = wb.add_worksheet(spec.SHEET_CATATAN)
     ws.write(0, 0, "CATATAN KOREKSI CAPAIAN OUTPUT", title)
     ws.write(1, 0, f"Berkas: {file_name}")
     ws.write(2, 0, f"Diperiksa: {when:%d/%m/%Y %H:%M}")
-    active = [e for e in entries if e.status != STATUS_SELESAI]
+    statuses = [row.value("Status") for row in rows]
     counts = (
-        ("Kesalahan", sum(1 for e in active if e.severity == "error")),
-        ("Peringatan", sum(1 for e in active if e.severity == "warning")),
-        (STATUS_BARU, sum(1 for e in entries if e.status == STATUS_BARU)),
-        (STATUS_BELUM, sum(1 for e in entries if e.status == STATUS_BELUM)),
-        (STATUS_SELESAI, sum(1 for e in entries if e.status == STATUS_SELESAI)),
+        ("Kesalahan", sum(1 for row in rows if row.look == "error")),
+        ("Peringatan", sum(1 for row in rows if row.look == "warning")),
+        (STATUS_BARU, statuses.count(STATUS_BARU)),
+        (STATUS_BELUM, statuses.count(STATUS_BELUM)),
+        (STATUS_SELESAI, statuses.count(STATUS_SELESAI)),
     )
     for i, (label, n) in enumerate(counts):
         ws.merge_range(3 + i, 0, 3 + i, 1, label, bold)  # columns A:B, wide enough for the label
@@ -109,31 +313,34 @@ def build_sheets(
         ws.write(hr, j, h, head)
     # Prototype rows, one per row style: fill_rows() replaces them with the real rows (writing
     # tens of thousands of rows through XlsxWriter would cost seconds).
-    for i, (sev_fmt, status) in enumerate(((err, STATUS_BARU), (warn, STATUS_BARU), (done, STATUS_SELESAI))):
+    status_of = {"error": STATUS_BARU, "warning": STATUS_BARU, "done": STATUS_SELESAI}
+    for i, name in enumerate(_LOOKS):
         r = hr + 1 + i
-        ws.write_number(r, 0, i + 1, cell)
-        ws.write_string(r, 1, "-", sev_fmt)
-        ws.write_string(r, 2, "-", cell)
-        ws.write_url(r, 3, "internal:A1", link, string="A1")
-        for j in (4, 5):
-            ws.write_string(r, j, "-", cell)
-        ws.write_string(r, 6, "-", wrap)
-        ws.write_string(r, 7, "-", wrap)
-        ws.write_string(r, 8, status, sev_fmt)
-    for j, width in enumerate((5, 12, 14, 7, 24, 20, 60, 45, 16)):
-        ws.set_column(j, j, width)
+        for j, column in enumerate(CATATAN_HEADER):
+            kind = _KIND[column]
+            if column == "No":
+                ws.write_number(r, j, i + 1, cell)
+            elif column == "Status":
+                ws.write_string(r, j, status_of[name], looks[name])
+            elif kind == "link":
+                ws.write_url(r, j, "internal:A1", link, string="A1")
+            else:
+                ws.write_string(r, j, "-", {"cell": cell, "wrap": wrap, "look": looks[name]}[kind])
+    for j, column in enumerate(CATATAN_HEADER):
+        ws.set_column(j, j, WIDTHS[column])
     ws.freeze_panes(hr + 1, 0)
-    ws.autofilter(hr, 0, hr + max(len(entries), 1), len(CATATAN_HEADER) - 1)
+    ws.autofilter(hr, 0, hr + max(len(rows), 1), len(CATATAN_HEADER) - 1)
     ws.repeat_rows(hr)
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
 
-    if kendali_today is not None:
+    if kendali is not None:
         ks = wb.add_worksheet(spec.SHEET_KENDALI)
         ks.write(0, 0, "KENDALI SOP PENYUSUNAN DAN PEMANTAUAN EVALUASI KINERJA SMART", title)
         for j, h in enumerate(spec.KENDALI_COLUMNS):
             ks.write(2, j, h, head)
+        filled = {spec.KENDALI_COLUMNS.index(label): value for label, value in kendali.items()}
         for i, (step, actor, activity, minutes, output) in enumerate(spec.SOP_STEPS):
             r = 3 + i
             ks.write_number(r, 0, step, cell)
@@ -141,14 +348,15 @@ def build_sheets(
             ks.write_string(r, 2, activity, wrap)
             ks.write_string(r, 3, minutes, cell)
             ks.write_string(r, 4, output, wrap)
-            if step == 3:
-                ks.write_datetime(r, 5, dt.datetime.combine(kendali_today, dt.time()), date_fmt)
-                ks.write_string(r, 6, status_kendali(errors), wrap)
-                ks.write_string(r, 7, catatan_kendali(errors, warnings, 0), wrap)
-            else:
-                ks.write_blank(r, 5, None, date_fmt)
-                ks.write_blank(r, 6, None, wrap)
-                ks.write_blank(r, 7, None, wrap)
+            for j in range(5, len(spec.KENDALI_COLUMNS)):
+                fmt = date_fmt if spec.KENDALI_COLUMNS[j] == "Tanggal" else wrap
+                value = filled.get(j) if step == 3 else None
+                if isinstance(value, dt.date):
+                    ks.write_datetime(r, j, dt.datetime.combine(value, dt.time()), fmt)
+                elif value is not None:
+                    ks.write_string(r, j, str(value), fmt)
+                else:
+                    ks.write_blank(r, j, None, fmt)
         for j, width in enumerate((8, 22, 50, 12, 30, 12, 28, 45)):
             ks.set_column(j, j, width)
         ks.set_landscape()
@@ -156,82 +364,83 @@ def build_sheets(
     wb.close()
 
 
-_PROTO_S = re.compile(rb'<c r="([A-Z]+)(\d+)" s="(\d+)"')
+def _style_at(xml: bytes, ref: str, start: int, end: int) -> bytes:
+    """The style index (as written) of cell `ref` between xml[start:end]."""
+    at = xml.index(b'<c r="%s"' % ref.encode(), start, end)
+    s = cells.get_style(xml[at : xml.index(b">", at) + 1])
+    return b"%d" % (s or 0)
 
 
-def fill_rows(pkg: WorkbookPackage, entries: list[Entry]) -> None:
-    """Replace the prototype rows of the grafted Catatan Koreksi with one row per entry."""
+def fill_rows(pkg: WorkbookPackage, rows: list[CatatanRow]) -> None:
+    """Replace the prototype rows of the grafted Catatan Koreksi with `rows`."""
     part = pkg.sheet_part(spec.SHEET_CATATAN)
     xml = pkg.read(part)
     first = CATATAN_HEADER_ROW + 1
     start = xml.index(b'<row r="%d"' % first)
     end = xml.index(b"</sheetData>", start)
-    styles: dict[tuple[str, int], bytes] = {}
-    for m in _PROTO_S.finditer(xml, start, end):
-        styles[(m.group(1).decode(), int(m.group(2)))] = m.group(3)
-    s_cell, s_link, s_wrap = styles[("A", first)], styles[("D", first)], styles[("G", first)]
-    s_sev = {"error": styles[("B", first)], "warning": styles[("B", first + 1)], "done": styles[("B", first + 2)]}
-
-    def text(ref: bytes, s: bytes, value: str) -> bytes:
-        if not value:
-            return b'<c r="%s" s="%s"/>' % (ref, s)
-        return b'<c r="%s" s="%s" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>' % (
-            ref, s, _xml_text(value)
-        )
-
-    # Level, sheet, rule, suggestion and status take few distinct values: escaped once each.
+    letters = [spec.col_letter(j).encode() for j in range(1, len(CATATAN_HEADER) + 1)]
+    # per row style: each column's style index, as the prototype rows carry them
+    styles = {
+        name: [_style_at(xml, spec.cell_ref(first + i, j), start, end) for j in range(1, len(CATATAN_HEADER) + 1)]
+        for i, name in enumerate(_LOOKS)
+    }
+    plain = styles["error"][next(j for j, c in enumerate(CATATAN_HEADER) if _KIND[c] == "cell")]
+    kinds = [_KIND[c] for c in CATATAN_HEADER]
+    few = [c in _FEW for c in CATATAN_HEADER]
+    i_sel = CATATAN_HEADER.index("Sel")
+    i_pesan, i_saran = CATATAN_HEADER.index("Pesan"), CATATAN_HEADER.index("Saran Perbaikan")
+    width_pesan, width_saran = WIDTHS["Pesan"], WIDTHS["Saran Perbaikan"]
     escaped: dict[str, bytes] = {}
 
-    def few(ref: bytes, s: bytes, value: str) -> bytes:
+    def text(ref: bytes, s: bytes, value: str, once: bool) -> bytes:
         if not value:
             return b'<c r="%s" s="%s"/>' % (ref, s)
-        body = escaped.get(value)
-        if body is None:
-            body = escaped[value] = _xml_text(value)
+        if once:
+            body = escaped.get(value)
+            if body is None:
+                body = escaped[value] = _xml_text(value)
+        else:
+            body = _xml_text(value)
         return b'<c r="%s" s="%s" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>' % (ref, s, body)
 
-    rows: list[bytes] = []
+    out: list[bytes] = []
     links: list[bytes] = []
-    for i, e in enumerate(entries):
-        r = first + i
-        rb = str(r).encode()
-        sev = s_sev["done"] if e.status == STATUS_SELESAI else s_sev.get(e.severity, s_sev["warning"])
-        label = SEVERITY_LABEL.get(e.severity, e.severity)
-        link = e.linkable and bool(e.cell) and len(links) < MAX_LINKS
+    for i, row in enumerate(rows):
+        rb = str(first + i).encode()
+        look = styles[row.look]
         # Wrapped message and suggestion: a row tall enough for them (no client auto-fits a
-        # row height written in the file; 60 and 45 characters per line fit columns G and H).
-        lines = max(1, -(-len(e.message) // 60), -(-len(e.suggestion or "") // 45))
-        rows.append(
-            (b'<row r="%s" ht="%d" customHeight="1">' % (rb, 15 * min(lines, 12)) if lines > 1 else b'<row r="%s">' % rb)
-            + b'<c r="A%s" s="%s"><v>%d</v></c>' % (rb, s_cell, i + 1)
-            + few(b"B" + rb, sev, label)
-            + few(b"C" + rb, s_cell, e.sheet)
-            + text(b"D" + rb, s_link if link else s_cell, e.cell or "")
-            + text(b"E" + rb, s_cell, e.ro or "")
-            + few(b"F" + rb, s_cell, e.rule)
-            + text(b"G" + rb, s_wrap, e.message)
-            + few(b"H" + rb, s_wrap, e.suggestion or "")
-            + few(b"I" + rb, sev, e.status)
-            + b"</row>"
-        )
-        if link:
-            location = f"{quote_sheet(e.sheet)}!{e.cell}"
+        # row height written in the file).
+        lines = max(1, -(-len(row.values[i_pesan]) // width_pesan), -(-len(row.values[i_saran]) // width_saran))
+        out.append(b'<row r="%s" ht="%d" customHeight="1">' % (rb, 15 * min(lines, 12)) if lines > 1 else b'<row r="%s">' % rb)
+        for j, value in enumerate(row.values):
+            ref = letters[j] + rb
+            if isinstance(value, int):
+                out.append(b'<c r="%s" s="%s"><v>%d</v></c>' % (ref, look[j], value))
+            elif kinds[j] == "link" and row.link is None:
+                out.append(text(ref, plain, value, few[j]))
+            else:
+                out.append(text(ref, look[j], value, few[j]))
+        out.append(b"</row>")
+        if row.link is not None:
+            location = f"{quote_sheet(row.sheet)}!{row.link}"
             links.append(
-                b'<hyperlink ref="D%s" location="%s" display="%s" tooltip="Buka sel ini"/>'
-                % (rb, _xml_attr(location), _xml_attr(e.cell))
+                b'<hyperlink ref="%s" location="%s" display="%s" tooltip="Buka sel ini"/>'
+                % (letters[i_sel] + rb, _xml_attr(location), _xml_attr(row.link))
             )
-    last = first + max(len(entries), 1) - 1
+    last = first + max(len(rows), 1) - 1
     # Replace in the small head and tail only, then join once: the rows may be large.
-    head = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:I%d"/>' % last, xml[:start], count=1)
+    head = re.sub(
+        rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:%s%d"/>' % (letters[-1], last), xml[:start], count=1
+    )
     tail = xml[end:]
     hl = re.search(rb"<hyperlinks>.*?</hyperlinks>", tail, re.DOTALL)
     block = b"<hyperlinks>" + b"".join(links) + b"</hyperlinks>" if links else b""
     tail_parts = [tail[: hl.start()], block, tail[hl.end() :]] if hl else [tail]
     del links
-    rows.insert(0, head)
-    rows.extend(tail_parts)
-    data = b"".join(rows)
-    del rows
+    out.insert(0, head)
+    out.extend(tail_parts)
+    data = b"".join(out)
+    del out
     pkg.write(part, data)
 
 

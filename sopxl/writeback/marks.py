@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import zipfile
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,45 +22,34 @@ from lxml import etree
 from sopxl.core import calendar, spec
 from sopxl.core.config import Settings
 from sopxl.core.errors import SopxlError, UnreadableWorkbook
-from sopxl.core.findings import SEVERITY_LABEL, Finding, ValidationResult
+from sopxl.core.findings import Finding, ValidationResult
 from sopxl.core.gcpause import paused_gc
 from sopxl.ooxml import WorkbookPackage, cells
 from sopxl.ooxml.atomic import check_writable
-from sopxl.ooxml.notes import NOTE_PREFIX, SheetNotes
+from sopxl.ooxml.notes import SheetNotes
 from sopxl.read.state import read_state, write_state
-from sopxl.read.workbook import WorkbookData
 from sopxl.writeback.catatan import (
     STATUS_BARU,
     STATUS_BELUM,
     STATUS_SELESAI,
     Entry,
     build_sheets,
-    catatan_kendali,
+    catatan_entries,
+    catatan_rows,
     fill_rows,
-    status_kendali,
+    grid,
+    kendali_step3,
+    kendali_updates,
+    listed_findings,
 )
+from sopxl.writeback.look import ERROR_FILL, FILLS, WARNING_FILL, cell_findings, note_text, worst
+from sopxl.writeback.plan import plan_json, plan_marks
 
-ERROR_FILL = "FFFFC7CE"  # Excel's "Bad" (font 9C0006)
-WARNING_FILL = "FFFFEB9C"  # Excel's "Neutral" (font 9C5700)
 HISTORY_KEEP = 100
 
 
 def finding_key(f: Finding) -> str:
     return f"{f.rule}|{f.sheet}|{f.cell}|{f.ro or ''}"
-
-
-def note_text(findings: list[Finding]) -> str:
-    """The text of sopxl's note on one cell (always starts with 'sopxl:')."""
-    parts = []
-    for f in findings:
-        text = f"{SEVERITY_LABEL.get(f.severity, f.severity)} ({f.rule}): {f.message}"
-        if f.suggestion:
-            text += f"\nPerbaikan: {f.suggestion}"
-        parts.append(text)
-    if len(parts) == 1:
-        return f"{NOTE_PREFIX} {parts[0]}"
-    body = "\n".join(f"{i}. {p}" for i, p in enumerate(parts, start=1))
-    return f"{NOTE_PREFIX} {len(parts)} temuan pada sel ini\n{body}"
 
 
 @dataclass
@@ -74,36 +62,26 @@ class MarkOutcome:
     statuses: dict[str, int] = field(default_factory=dict)
 
 
-def write_marks(
-    data: WorkbookData,
-    result: ValidationResult,
-    settings: Settings,
-    output: Path | str | None = None,
-) -> Path:
-    """Mark `result` into the workbook `data.path` (or a copy at `output`); returns the path.
-
-    The write needs only the path of `data`: its data tables are released first
-    (WorkbookData.release_tables), so that on a large workbook the write reuses their memory
-    instead of adding to it (12 months x 20,000 ROs, 1 % of cells flagged: peak 622 -> 555 MB).
-    """
-    data.release_tables()
-    return apply_marks(Path(data.path), result, settings, output).path
-
-
 def apply_marks(
-    source: Path,
+    path: Path | str,
     result: ValidationResult,
     settings: Settings | None = None,
     output: Path | str | None = None,
 ) -> MarkOutcome:
+    """Mark `result` into the workbook at `path` (or into a copy at `output`): fills, notes,
+    Catatan Koreksi, the Kendali SOP step-3 row and sopxl's state.
+
+    Only the path is needed: a caller holding the read workbook should release its tables
+    first (WorkbookData.release_tables), so that the write reuses their memory instead of
+    adding to it.
+    """
+    source = Path(path)
     settings = settings or Settings.model_validate({})
     dest = Path(output) if output else source
     check_writable(dest)
     try:
-        # The write creates many short-lived objects beside the findings: the cyclic
-        # collector walking them all again and again cost 0.5-1.5 s of a 3 s write on 12 x
-        # 20,000 ROs with 31,000 marked cells (benchmarks/bench_write.py); nothing here
-        # forms cycles that must go before the write ends.
+        # The write creates many short-lived objects and none that form cycles: the cyclic
+        # collector would only walk them again and again (benchmarks/bench_write.py).
         with paused_gc():
             pkg = WorkbookPackage.open(source)
             outcome = _mark(pkg, result, settings)
@@ -121,35 +99,41 @@ def apply_marks(
     return outcome
 
 
+def mark_plan(path: Path | str, result: ValidationResult, settings: Settings | None = None) -> dict[str, Any]:
+    """What `sopxl validate --format tanda` prints: the JSON result plus, under "plan", how to
+    mark it into the open document the workbook at `path` was exported from (see
+    sopxl.writeback.plan; the LibreOffice macro applies it)."""
+    source = Path(path)
+    try:
+        pkg = WorkbookPackage.open(source)
+        catatan = pkg.find_sheet(spec.SHEET_CATATAN)
+        listed = listed_findings(grid(pkg.read_values(catatan.name))) if catatan is not None else []
+        plan = plan_marks(result, listed, pkg.sheet_names(), calendar.today(settings))
+        sheet = pkg.find_sheet(spec.SHEET_KENDALI)
+        kendali = None
+        if sheet is not None:
+            kendali = (sheet.name, kendali_updates(grid(pkg.read_values(sheet.name)), plan.step3))
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, IndexError) as exc:
+        raise UnreadableWorkbook(
+            f"Tanda koreksi untuk '{source.name}' tidak dapat disusun: struktur buku kerja tidak "
+            f"dikenali ({type(exc).__name__}: {exc})."
+        ) from None
+    return {**result.to_json_dict(), "plan": plan_json(plan, kendali)}
+
+
 def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) -> MarkOutcome:
     state = read_state(pkg)
     previous_marks: dict[str, dict[str, list[Any]]] = state.get("tanda") or {}
     styles = pkg.styles()
 
-    # findings per cell, on sheets that exist in the package
-    actual = {spec.norm(sp.name): sp.name for sp in pkg.sheets()}
-    # the sheet names of the findings repeat: each is matched once
-    sheet_of: dict[str, str | None] = {}
-    per_cell: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    names = pkg.sheet_names()
+    sheets = set(names)
+    existing = {spec.norm(name) for name in names}
     coords: dict[str, tuple[int, int]] = {}  # canonical ref -> (row, col), parsed once
-    for f in result.findings:
-        if f.sheet in sheet_of:
-            name = sheet_of[f.sheet]
-        else:
-            name = sheet_of[f.sheet] = actual.get(spec.norm(f.sheet))
-        if name is None or name in (spec.SHEET_CATATAN, spec.SHEET_STATE):
-            continue
-        try:
-            row, col = spec.parse_ref(f.cell)
-        except ValueError:
-            continue
-        ref = spec.cell_ref(row, col)
-        coords[ref] = (row, col)
-        per_cell[name][ref].append(f)
+    per_cell = cell_findings(result.findings, names, coords)
 
     new_marks: dict[str, dict[str, list[Any]]] = {}
     outcome = MarkOutcome(pkg.path)
-    sheets = set(actual.values())
     for sheet in sorted(set(previous_marks) | set(per_cell)):
         if sheet not in sheets:
             continue
@@ -179,7 +163,7 @@ def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) ->
             found = now.get(ref)
             rgb = None
             if found:
-                rgb = ERROR_FILL if any(f.severity == "error" for f in found) else WARNING_FILL
+                rgb = FILLS[worst(found)]
                 note = ref not in existing_notes
                 if note:
                     notes.add(ref, note_text(found))
@@ -193,52 +177,45 @@ def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) ->
         if record:
             new_marks[sheet] = record
 
-    # statuses against the previous run
+    # statuses against the previous run, as sopxl's state remembers it
     previous = state.get("temuan") or []
     prev_keys = {item[0] for item in previous if isinstance(item, list) and item}
-    current_keys = set()
-    entries: list[Entry] = []
-    for f in result.findings:
-        key = finding_key(f)
-        current_keys.add(key)
-        status = STATUS_BELUM if key in prev_keys else STATUS_BARU
-        linkable = sheet_of[f.sheet] is not None if f.sheet in sheet_of else spec.norm(f.sheet) in actual
-        entries.append(Entry(f.severity, f.sheet, f.cell, f.ro, f.rule, f.message, f.suggestion, status, linkable))
-    fixed = 0
+    current_keys = {finding_key(f) for f in result.findings}
+
+    def has_sheet(name: object) -> bool:
+        return spec.norm(str(name)) in existing
+
+    fixed: list[Entry] = []
     for item in previous:
         if not isinstance(item, list) or len(item) < 7 or item[0] in current_keys:
             continue
-        fixed += 1
         _, sev, sheet, cell, ro, rule, message = item[:7]
-        entries.append(
-            Entry(sev, sheet, cell, ro, rule, message, None, STATUS_SELESAI, spec.norm(str(sheet)) in actual)
-        )
+        fixed.append(Entry(sev, sheet, cell, ro, rule, message, None, STATUS_SELESAI, has_sheet(sheet)))
+    entries = catatan_entries(result.findings, lambda f: finding_key(f) in prev_keys, has_sheet, fixed)
     outcome.statuses = {
         s: sum(1 for e in entries if e.status == s) for s in (STATUS_BARU, STATUS_BELUM, STATUS_SELESAI)
     }
+    rows = catatan_rows(entries)
+    del entries
 
     today = calendar.today(settings)
+    step3 = kendali_step3(today, result.errors, result.warnings, len(fixed))
     # A fixed "today" (tests, replays) gives a fixed time too, so the output is reproducible.
     clock = dt.time() if settings.today else dt.datetime.now().time().replace(microsecond=0)
     now_time = dt.datetime.combine(today, clock)
     kendali = pkg.find_sheet(spec.SHEET_KENDALI)
     with tempfile.TemporaryDirectory(prefix="sopxl-catatan-") as tmp:
         built = Path(tmp) / "catatan.xlsx"
-        build_sheets(
-            built,
-            entries,
-            pkg.path.name,
-            now_time,
-            kendali_today=None if kendali is not None else today,
-            errors=result.errors,
-            warnings=result.warnings,
-        )
+        # a Kendali SOP made anew has no earlier check to count fixed findings against
+        new_kendali = kendali_step3(today, result.errors, result.warnings, 0) if kendali is None else None
+        build_sheets(built, rows, pkg.path.name, now_time, kendali=new_kendali)
         pkg.replace_sheet_from_xlsx(spec.SHEET_CATATAN, built, spec.SHEET_CATATAN)
-        fill_rows(pkg, entries)
+        fill_rows(pkg, rows)
         if kendali is None:
             pkg.replace_sheet_from_xlsx(spec.SHEET_KENDALI, built, spec.SHEET_KENDALI, after=spec.SHEET_CATATAN)
+    del rows
     if kendali is not None:
-        _update_kendali(pkg, kendali.name, today, result.errors, result.warnings, fixed)
+        _update_kendali(pkg, kendali.name, step3)
 
     state["tanda"] = new_marks
     state["temuan"] = [
@@ -302,38 +279,12 @@ def _cell_edit(
     return edit
 
 
-def _update_kendali(pkg: WorkbookPackage, sheet: str, today: dt.date, errors: int, warnings: int, fixed: int) -> None:
-    """Fill Tanggal, Status and Catatan of the row whose `Langkah` is 3."""
+def _update_kendali(pkg: WorkbookPackage, sheet: str, step3: dict[str, Any]) -> None:
+    """Write the step-3 values into the sheet's row whose `Langkah` is 3, unless it holds them."""
     values = pkg.read_values(sheet)
-    header_row = None
-    for r in range(1, spec.HEADER_SCAN_ROWS + 1):
-        if any(rr == r and isinstance(v, str) and spec.norm(v) == spec.norm("Langkah") for (rr, _), v in values.items()):
-            header_row = r
-            break
-    if header_row is None:
-        return
-    columns = {spec.norm(v): c for (r, c), v in values.items() if r == header_row and isinstance(v, str)}
-    langkah_col = columns[spec.norm("Langkah")]
-    step_row = None
-    for (r, c), v in sorted(values.items()):
-        if r > header_row and c == langkah_col and str(v).strip() in ("3", "3.0"):
-            step_row = r
-            break
-    if step_row is None:
-        return
-    updates: dict[str, Any] = {}
-    for header, value in (
-        ("Tanggal", today),
-        ("Status", status_kendali(errors)),
-        ("Catatan", catatan_kendali(errors, warnings, fixed)),
-    ):
-        col = columns.get(spec.norm(header))
-        if col is not None:
-            updates[spec.cell_ref(step_row, col)] = value
-    if updates:
-        current = {spec.cell_ref(step_row, c): values.get((step_row, c)) for c in columns.values()}
-        if any(_differs(current.get(k), v) for k, v in updates.items()):
-            pkg.set_cell_values(sheet, updates)
+    updates = kendali_updates(grid(values), step3)
+    if any(_differs(values.get(spec.parse_ref(ref)), v) for ref, v in updates.items()):
+        pkg.set_cell_values(sheet, updates)
 
 
 def _differs(old: Any, new: Any) -> bool:

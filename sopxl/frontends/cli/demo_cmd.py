@@ -38,7 +38,7 @@ def demo(outdir: str, months: int) -> None:
     from sopxl.report.consolidate import consolidate_data
     from sopxl.report.libreoffice import find_soffice
     from sopxl.rules.validate import validate_path
-    from sopxl.writeback.marks import write_marks
+    from sopxl.writeback.marks import apply_marks
 
     with user_errors():
         folder = Path(outdir)
@@ -58,7 +58,8 @@ def demo(outdir: str, months: int) -> None:
         clean_result, clean_data, clean_settings = validate_path(clean, None, run)
         clean_report = _write_json(clean, clean_result)
         wrong_result, wrong_data, wrong_settings = validate_path(wrong, None, run)
-        write_marks(wrong_data, wrong_result, wrong_settings)
+        wrong_data.release_tables()  # the write needs only the path
+        apply_marks(wrong_data.path, wrong_result, wrong_settings)
         wrong_report = _write_json(wrong, wrong_result)
         laporan = folder / f"laporan-semester-i-{SAMPLE_YEAR}.xlsx"
         pdf = find_soffice() is not None

@@ -13,10 +13,10 @@ from sopxl.frontends.cli.common import collect_overrides, settings_options, user
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"]),
+    type=click.Choice(["table", "json", "tanda"]),
     default="table",
     show_default=True,
-    help="Bentuk keluaran di terminal.",
+    help="Bentuk keluaran di terminal (tanda: JSON beserta rencana penandaan untuk makro LibreOffice).",
 )
 @click.option(
     "--output",
@@ -43,20 +43,30 @@ def validate(
       sopxl validate capaian-2026.xlsx --format json --set deadline_days=calendar
     """
     import json
+    from pathlib import Path
 
     from sopxl.frontends.output import render_table
     from sopxl.rules.validate import validate_path
 
+    plan = None
     with user_errors():
         file_overrides, run_overrides = collect_overrides(set_options, config_file)
         result, data, settings = validate_path(path, file_overrides, run_overrides)
-        if not no_write:
-            from sopxl.writeback.marks import (
-                write_marks,  # the write-back (issue: lossless write-back)
-            )
+        workbook = Path(data.path)
+        # What follows needs only the path: the tables' memory goes back before the write.
+        data.release_tables()
+        if fmt == "tanda":
+            from sopxl.writeback.marks import mark_plan
 
-            write_marks(data, result, settings, output=output)
-    if fmt == "json":
+            # planned on the workbook as read, before this run's own write-back
+            plan = mark_plan(workbook, result, settings)
+        if not no_write:
+            from sopxl.writeback.marks import apply_marks
+
+            apply_marks(workbook, result, settings, output=output)
+    if plan is not None:
+        click.echo(json.dumps(plan, ensure_ascii=False))
+    elif fmt == "json":
         click.echo(json.dumps(result.to_json_dict(), ensure_ascii=False))
     else:
         click.echo(render_table(result))

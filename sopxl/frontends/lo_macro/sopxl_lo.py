@@ -4,10 +4,12 @@
 # macro does not import sopxl. It exports the open document as it is on screen (unsaved
 # edits included) to a temporary .xlsx with storeToURL (the user's file is not touched),
 # runs the sopxl command on that copy:
-#     sopxl validate --no-write --format json <copy>
-# (the same engine as the CLI and the Excel button), reads the JSON, and marks the OPEN
-# document through UNO: red/yellow cell fills, annotations, and a "Catatan Koreksi" sheet.
-# Marks of the previous run are listed in "Catatan Koreksi" and are taken off first.
+#     sopxl validate --no-write --format tanda <copy>
+# (the same engine as the CLI and the Excel button), and applies the plan it prints to the
+# OPEN document through UNO: which cells of the previous run to restore, the fill and note
+# of every cell to mark, the "Catatan Koreksi" rows and the values of SOP step 3 in
+# "Kendali SOP". Colours, note texts and sheet layout all come from that plan, so they
+# match the CLI's and the Excel button's without a copy here.
 #
 # The sopxl command is found, in order: $SOPXL_BIN, the "sopxl" entry of sopxl_lo.json
 # next to this file (its "argv": the command as a list, written by `sopxl lo-install`),
@@ -22,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -36,15 +37,6 @@ except ImportError:  # imported outside LibreOffice (tests of the pure parts)
     uno = None
     PropertyValue = None
 
-FILL = {"error": 0xFFC7CE, "warning": 0xFFEB9C}
-LABEL = {"error": "Kesalahan", "warning": "Peringatan"}
-NOTE_MARK = "sopxl:"  # every sopxl note starts so, as the CLI's
-CATATAN = "Catatan Koreksi"
-# Same columns as the CLI's Catatan Koreksi (sopxl.catatan) + link + hidden original fill.
-HEADER = ["No", "Tingkat", "Lembar", "Sel", "Kode RO", "Aturan", "Pesan", "Saran Perbaikan",
-          "Status", "Tautan", "Warna Asli"]
-COL = {name: i for i, name in enumerate(HEADER)}
-STATUS_BARU, STATUS_BELUM = "Baru", "Belum diperbaiki"
 INSTALL_HINT = (
     "Perintah sopxl tidak ditemukan. Pasang sekali saja di Terminal / Command Prompt:\n\n"
     "    pip install sopxl\n    sopxl lo-install\n\n"
@@ -104,13 +96,14 @@ def find_sopxl() -> list[str] | None:
 
 
 def run_sopxl(path: str, command: list[str] | None = None, timeout: int = 300) -> dict[str, Any]:
-    """`sopxl validate --no-write --format json path` -> the parsed JSON dict."""
+    """`sopxl validate --no-write --format tanda path` -> the parsed JSON dict (the result,
+    and under "plan" how to mark it)."""
     argv = command or find_sopxl()
     if not argv:
         raise MacroMessage(INSTALL_HINT)
     try:
         proc = subprocess.run(
-            [*list(argv), "validate", "--no-write", "--format", "json", path],
+            [*list(argv), "validate", "--no-write", "--format", "tanda", path],
             capture_output=True, text=True, encoding="utf-8", timeout=timeout,
         )
     except FileNotFoundError:
@@ -148,20 +141,6 @@ def _sheets(doc: Any) -> dict[str, Any]:
     return {norm(name): sheets.getByName(name) for name in sheets.getElementNames()}
 
 
-def _note_text(findings: list[dict[str, Any]]) -> str:
-    """The note on one cell, worded as the CLI's (sopxl.marks.note_text)."""
-    parts = []
-    for f in findings:
-        text = "{} ({}): {}".format(LABEL.get(f["severity"], f["severity"]), f["rule"], f["message"])
-        if f.get("suggestion"):
-            text += "\nPerbaikan: " + f["suggestion"]
-        parts.append(text)
-    if len(parts) == 1:
-        return NOTE_MARK + " " + parts[0]
-    body = "\n".join(f"{i}. {p}" for i, p in enumerate(parts, start=1))
-    return f"{NOTE_MARK} {len(parts)} temuan pada sel ini\n{body}"
-
-
 def _annotation(sheet: Any, cell: Any) -> tuple[int | None, Any]:
     addr = cell.getCellAddress()
     anns = sheet.getAnnotations()
@@ -173,156 +152,150 @@ def _annotation(sheet: Any, cell: Any) -> tuple[int | None, Any]:
     return None, None
 
 
-def _set_note(sheet: Any, cell: Any, text: str) -> None:
+def _set_note(sheet: Any, cell: Any, text: str, prefix: str) -> None:
     """sopxl's note on the cell; someone else's note is left alone (as the CLI does)."""
     index, ann = _annotation(sheet, cell)
     if ann is not None:
-        if not ann.getString().startswith(NOTE_MARK):
+        if not ann.getString().startswith(prefix):
             return
         sheet.getAnnotations().removeByIndex(index)
     sheet.getAnnotations().insertNew(cell.getCellAddress(), text)
 
 
-def _drop_note(sheet: Any, cell: Any) -> None:
+def _drop_note(sheet: Any, cell: Any, prefix: str) -> None:
     index, ann = _annotation(sheet, cell)
-    if ann is not None and ann.getString().startswith(NOTE_MARK):
+    if ann is not None and ann.getString().startswith(prefix):
         sheet.getAnnotations().removeByIndex(index)
 
 
-def _ours(color: Any) -> bool:
-    return color in FILL.values()
+def _color(hex_color: str) -> int:
+    return int(hex_color.lstrip("#"), 16)
 
 
-def clear_previous(doc: Any) -> set[tuple[str, str, str]]:
-    """Take off the marks listed in Catatan Koreksi; returns the (sheet, cell, rule) it listed."""
-    previous: set[tuple[str, str, str]] = set()
+def _cell(sheet: Any, ref: str) -> Any:
+    try:
+        return sheet.getCellRangeByName(ref)
+    except Exception:
+        return None
+
+
+def _first_cell(rng: Any) -> Any:
+    """A single cell takes the note; of a range, its first cell."""
+    return rng if hasattr(rng, "getCellAddress") else rng.getCellByPosition(0, 0)
+
+
+def clear_previous(doc: Any, plan: dict[str, Any]) -> None:
+    """Take off the previous run's marks the plan lists: a fill that is still sopxl's gets the
+    cell's original back, a note that is still sopxl's goes."""
     sheets = _sheets(doc)
-    catatan = sheets.get(norm(CATATAN))
-    if catatan is None:
-        return previous
-    cursor = catatan.createCursor()
-    cursor.gotoEndOfUsedArea(False)
-    last_row, last_col = cursor.getRangeAddress().EndRow, cursor.getRangeAddress().EndColumn
-    rows = catatan.getCellRangeByPosition(0, 0, last_col, last_row).getDataArray()
-    start = None
-    for r, row in enumerate(rows[:20]):
-        header = [norm(c) for c in row]
-        if "lembar" in header and "sel" in header:
-            start = r
-            break
-    if start is None:
-        return previous
-    i_sheet, i_cell = header.index("lembar"), header.index("sel")
-    i_rule = header.index("aturan") if "aturan" in header else None
-    i_color = header.index("warna asli") if "warna asli" in header else None
+    ours = {_color(c) for c in plan["fills"].values()}
     done = set()
-    for row in rows[start + 1:]:
-        name, ref = str(row[i_sheet]), str(row[i_cell]).replace("$", "").upper()
-        if not name or not ref:
-            continue
-        previous.add((name, ref, str(row[i_rule]) if i_rule is not None else ""))
-        key = (norm(name), ref)
+    for item in plan["clear"]:
+        key = (norm(item["sheet"]), item["cell"])
         if key in done or key[0] not in sheets:
             continue
         done.add(key)
         sheet = sheets[key[0]]
-        try:
-            cell = sheet.getCellRangeByName(ref)
-        except Exception:
+        cell = _cell(sheet, item["cell"])
+        if cell is None:
             continue
-        if _ours(cell.CellBackColor):
-            original = row[i_color] if i_color is not None else ""
-            if isinstance(original, str) and original.startswith("#"):
-                cell.CellBackColor = int(original[1:], 16)
+        if cell.CellBackColor in ours:
+            if item["fill"]:
+                cell.CellBackColor = _color(item["fill"])
             else:
                 cell.CellBackColor = -1
                 cell.IsCellBackgroundTransparent = True
-        if hasattr(cell, "getCellAddress"):
-            _drop_note(sheet, cell)
-    return previous
+        _drop_note(sheet, _first_cell(cell), plan["note_prefix"])
 
 
-def apply_marks(doc: Any, findings: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
-    """Fill + annotate every cell named by a finding; returns {(sheet, cell): original '#RRGGBB'}."""
+def mark_cells(doc: Any, plan: dict[str, Any]) -> list[str]:
+    """Fill and annotate every cell of the plan; returns each one's original '#RRGGBB' (or "")."""
     sheets = _sheets(doc)
-    grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    order: list[tuple[str, str]] = []
-    for f in findings:
-        cell = (f.get("cell") or "").replace("$", "").upper()
-        if not cell:
-            continue
-        key = (f["sheet"], cell)
-        if key not in grouped:
-            grouped[key] = []
-            order.append(key)
-        grouped[key].append(f)
-    originals = {}
-    for key in order:
-        sheet = sheets.get(norm(key[0]))
-        if sheet is None:
-            continue
-        try:
-            rng = sheet.getCellRangeByName(key[1])
-        except Exception:
+    ours = {_color(c) for c in plan["fills"].values()}
+    originals = []
+    for mark in plan["cells"]:
+        sheet = sheets.get(norm(mark["sheet"]))
+        rng = _cell(sheet, mark["cell"]) if sheet is not None else None
+        if rng is None:
+            originals.append("")
             continue
         before = rng.CellBackColor
         transparent = rng.IsCellBackgroundTransparent
-        originals[key] = "" if (transparent or before < 0 or _ours(before)) else f"#{before:06X}"
-        severity = "error" if any(f["severity"] == "error" for f in grouped[key]) else "warning"
-        rng.CellBackColor = FILL[severity]
-        if hasattr(rng, "getCellAddress"):
-            _set_note(sheet, rng, _note_text(grouped[key]))
-        else:  # a range: note on its first cell
-            _set_note(sheet, rng.getCellByPosition(0, 0), _note_text(grouped[key]))
+        originals.append("" if (transparent or before < 0 or before in ours) else f"#{before:06X}")
+        rng.CellBackColor = _color(mark["fill"])
+        _set_note(sheet, _first_cell(rng), mark["note"], plan["note_prefix"])
     return originals
 
 
 def _link(sheet: str, cell: str) -> str:
-    if not re.match(r"^[A-Z]{1,3}\d+(:[A-Z]{1,3}\d+)?$", cell):
-        return ""
     target = "#'" + sheet.replace("'", "''") + "'." + cell.split(":")[0]
     return '=HYPERLINK("{}";"{}")'.format(target, (sheet + "!" + cell).replace('"', '""'))
 
 
-def write_catatan(
-    doc: Any,
-    findings: list[dict[str, Any]],
-    originals: dict[tuple[str, str], str],
-    previous: set[tuple[str, str, str]] | None = None,
-) -> Any:
+def _uno_value(value: Any) -> Any:
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def write_catatan(doc: Any, plan: dict[str, Any], originals: list[str]) -> Any:
+    """(Re)write the Catatan Koreksi sheet: the plan's rows, links and original fills."""
+    table = plan["catatan"]
+    name, header = table["sheet"], table["header"]
+    link_col, fill_col = table["link_column"], table["original_fill_column"]
     sheets = doc.getSheets()
     existing = {norm(n): n for n in sheets.getElementNames()}
-    if norm(CATATAN) in existing:
-        sheet = sheets.getByName(existing[norm(CATATAN)])
+    if norm(name) in existing:
+        sheet = sheets.getByName(existing[norm(name)])
         sheet.clearContents(1 | 2 | 4 | 8 | 16 | 32 | 64 | 128 | 256 | 512)
     else:
-        sheets.insertNewByName(CATATAN, sheets.getCount())
-        sheet = sheets.getByName(CATATAN)
-    previous = previous or set()
-    rows: list[tuple[Any, ...]] = [tuple(HEADER)]
-    links = []
-    for i, f in enumerate(findings, start=1):
-        cell = (f.get("cell") or "").replace("$", "").upper()
-        row: list[Any] = [""] * len(HEADER)
-        row[COL["No"]] = float(i)
-        row[COL["Tingkat"]] = LABEL.get(f["severity"], f["severity"])
-        row[COL["Lembar"]] = f["sheet"]
-        row[COL["Sel"]] = cell
-        row[COL["Kode RO"]] = f.get("ro") or ""
-        row[COL["Aturan"]] = f["rule"]
-        row[COL["Pesan"]] = f["message"]
-        row[COL["Saran Perbaikan"]] = f.get("suggestion") or ""
-        row[COL["Status"]] = STATUS_BELUM if (f["sheet"], cell, f["rule"]) in previous else STATUS_BARU
-        row[COL["Warna Asli"]] = originals.get((f["sheet"], cell), "")
-        rows.append(tuple(row))
-        links.append(_link(f["sheet"], cell) if cell else "")
-    sheet.getCellRangeByPosition(0, 0, len(HEADER) - 1, len(rows) - 1).setDataArray(tuple(rows))
-    for i, link in enumerate(links, start=1):
-        if link:
-            sheet.getCellByPosition(COL["Tautan"], i).setFormula(link)
-    sheet.getCellRangeByPosition(0, 0, len(HEADER) - 1, 0).CharWeight = 150.0  # bold
-    sheet.getColumns().getByIndex(len(HEADER) - 1).IsVisible = False
+        sheets.insertNewByName(name, sheets.getCount())
+        sheet = sheets.getByName(name)
+    rows: list[tuple[Any, ...]] = [tuple(header)]
+    for row in table["rows"]:
+        values = [_uno_value(v) for v in row["values"]]
+        values += [""] * (len(header) - len(values))
+        if row["mark"] is not None:
+            values[fill_col] = originals[row["mark"]]
+        rows.append(tuple(values))
+    sheet.getCellRangeByPosition(0, 0, len(header) - 1, len(rows) - 1).setDataArray(tuple(rows))
+    for i, row in enumerate(table["rows"], start=1):
+        if row["link"]:
+            sheet.getCellByPosition(link_col, i).setFormula(_link(row["sheet"], row["link"]))
+    sheet.getCellRangeByPosition(0, 0, len(header) - 1, 0).CharWeight = 150.0  # bold
+    sheet.getColumns().getByIndex(fill_col).IsVisible = False
     return sheet
+
+
+def _date_format(doc: Any, code: str) -> int:
+    formats = doc.getNumberFormats()
+    locale = uno.createUnoStruct("com.sun.star.lang.Locale")
+    key = formats.queryKey(code, locale, False)
+    return key if key >= 0 else formats.addNew(code, locale)
+
+
+def update_kendali(doc: Any, plan: dict[str, Any]) -> bool:
+    """Write the plan's SOP step-3 values into Kendali SOP (dates keep a date format)."""
+    kendali = plan.get("kendali")
+    if not kendali:
+        return False
+    sheet = _sheets(doc).get(norm(kendali["sheet"]))
+    if sheet is None:
+        return False
+    date_type = 2  # com.sun.star.util.NumberFormat.DATE
+    formats = doc.getNumberFormats()
+    for item in kendali["cells"]:
+        cell = _cell(sheet, item["cell"])
+        if cell is None:
+            continue
+        value = item["value"]
+        if "date" in item:
+            cell.setValue(float(value))
+            if not formats.getByKey(cell.NumberFormat).Type & date_type:
+                cell.NumberFormat = _date_format(doc, kendali["date_format"])
+        elif isinstance(value, str):
+            cell.setString(value)
+        else:
+            cell.setValue(float(value))
+    return True
 
 
 def summary(result: dict[str, Any]) -> str:
@@ -331,24 +304,30 @@ def summary(result: dict[str, Any]) -> str:
         return "Validasi selesai: tidak ada kesalahan atau peringatan. Data sesuai."
     text = f"Validasi selesai: {errors} kesalahan, {warnings} peringatan.\n\n"
     text += ("Sel merah = kesalahan, sel kuning = peringatan; komentar sel menjelaskan. "
-             f"Daftar lengkap ada di sheet '{CATATAN}'.")
+             f"Daftar lengkap ada di sheet '{result['plan']['catatan']['sheet']}'.")
     return text
 
 
 def validate_document(doc: Any, command: list[str] | None = None) -> dict[str, Any]:
-    """Validate the open document and mark it. Returns sopxl's JSON result (a dict)."""
+    """Validate the open document and mark it. Returns sopxl's JSON (a dict: the result and
+    the plan applied)."""
     folder = tempfile.mkdtemp(prefix="sopxl-lo-")
     try:
         copy = export_copy(doc, folder)
         result = run_sopxl(copy, command)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    plan = result.get("plan")
+    if not isinstance(plan, dict):
+        raise MacroMessage("Keluaran sopxl tidak memuat rencana penandaan. Perbarui sopxl dengan\n\n"
+                           "    pip install --upgrade sopxl")
     with contextlib.suppress(Exception):
         doc.lockControllers()
     try:
-        previous = clear_previous(doc)
-        originals = apply_marks(doc, result.get("findings", []))
-        write_catatan(doc, result.get("findings", []), originals, previous)
+        clear_previous(doc, plan)
+        originals = mark_cells(doc, plan)
+        write_catatan(doc, plan, originals)
+        update_kendali(doc, plan)
     finally:
         with contextlib.suppress(Exception):
             doc.unlockControllers()

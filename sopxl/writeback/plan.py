@@ -1,0 +1,140 @@
+"""The marks of one validation for a writer that edits an OPEN workbook: the Excel button
+(xlwings) and the LibreOffice macro (UNO, through `sopxl validate --format tanda`).
+
+Such a writer has no sopxl state sheet: the previous run's marks are those its own
+Catatan Koreksi lists (with each cell's original fill in a hidden column). The plan says
+which listed cells to restore, which cells to fill and annotate, the Catatan Koreksi rows
+and the values of SOP step 3; the writer only applies it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sopxl.core import spec
+from sopxl.core.findings import Finding, ValidationResult
+from sopxl.ooxml.cells import excel_serial
+from sopxl.ooxml.styles import DATE_FORMAT
+from sopxl.writeback.catatan import (
+    CatatanRow,
+    Listed,
+    catatan_entries,
+    catatan_rows,
+    kendali_step3,
+)
+from sopxl.writeback.look import (
+    BUTTON_CATATAN_HEADER,
+    FILLS,
+    LINK_COLUMN,
+    NOTE_PREFIX,
+    ORIGINAL_FILL_COLUMN,
+    cell_findings,
+    hex_color,
+    note_text,
+    worst,
+)
+
+
+@dataclass(frozen=True)
+class CellMark:
+    """One cell to mark: its sheet (named as in the workbook), canonical reference, the worst
+    severity of its findings and the note listing them all."""
+
+    sheet: str
+    cell: str
+    severity: str
+    note: str
+
+
+@dataclass
+class MarkPlan:
+    clear: list[Listed]  # the previous run's cells: restore the fill and drop the note if still sopxl's
+    cells: list[CellMark]
+    rows: list[CatatanRow]
+    row_marks: list[int | None]  # per row: the index in `cells` of its cell (for its original fill)
+    step3: dict[str, Any]  # Kendali SOP step 3, by column header
+
+
+def _cell_key(f: Finding) -> tuple[str, str, str]:
+    return (f.sheet, f.cell.replace("$", "").upper(), f.rule)
+
+
+def plan_marks(
+    result: ValidationResult,
+    listed: Sequence[Listed],
+    sheet_names: Iterable[str],
+    today: dt.date,
+) -> MarkPlan:
+    """The plan of marking `result` into an open workbook with sheets `sheet_names` whose
+    Catatan Koreksi lists `listed`."""
+    names = list(sheet_names)
+    marks: list[CellMark] = []
+    index: dict[tuple[str, str], int] = {}
+    for sheet, by_ref in cell_findings(result.findings, names).items():
+        for ref, found in by_ref.items():
+            index[(sheet, ref)] = len(marks)
+            marks.append(CellMark(sheet, ref, worst(found), note_text(found)))
+    actual = {spec.norm(name): name for name in names}
+    previous = {(item.sheet, item.cell, item.rule) for item in listed}
+    entries = catatan_entries(
+        result.findings, lambda f: _cell_key(f) in previous, lambda sheet: spec.norm(sheet) in actual
+    )
+    row_marks: list[int | None] = []
+    for e in entries:
+        try:
+            ref = spec.cell_ref(*spec.parse_ref(e.cell))
+        except ValueError:
+            row_marks.append(None)
+            continue
+        row_marks.append(index.get((actual.get(spec.norm(e.sheet), ""), ref)))
+    fixed = len(previous - {_cell_key(f) for f in result.findings})
+    return MarkPlan(
+        clear=list(listed),
+        cells=marks,
+        rows=catatan_rows(entries),
+        row_marks=row_marks,
+        step3=kendali_step3(today, result.errors, result.warnings, fixed),
+    )
+
+
+def plan_json(plan: MarkPlan, kendali: tuple[str, dict[str, Any]] | None) -> dict[str, Any]:
+    """The plan as JSON for the LibreOffice macro. `kendali`: the Kendali SOP sheet's name and
+    the cells of its step-3 row with their values (kendali_updates), None without that sheet."""
+
+    def json_value(value: Any) -> dict[str, Any]:
+        if isinstance(value, dt.date):
+            return {"value": excel_serial(value), "date": value.isoformat()}
+        return {"value": value}
+
+    return {
+        "fills": {severity: hex_color(argb) for severity, argb in FILLS.items()},
+        "note_prefix": NOTE_PREFIX,
+        "clear": [{"sheet": c.sheet, "cell": c.cell, "fill": c.original_fill} for c in plan.clear],
+        "cells": [
+            {"sheet": m.sheet, "cell": m.cell, "severity": m.severity, "fill": hex_color(FILLS[m.severity]), "note": m.note}
+            for m in plan.cells
+        ],
+        "catatan": {
+            "sheet": spec.SHEET_CATATAN,
+            "header": list(BUTTON_CATATAN_HEADER),
+            "link_column": BUTTON_CATATAN_HEADER.index(LINK_COLUMN),
+            "original_fill_column": BUTTON_CATATAN_HEADER.index(ORIGINAL_FILL_COLUMN),
+            "rows": [
+                {"values": list(row.values), "sheet": row.sheet, "link": row.link, "mark": mark}
+                for row, mark in zip(plan.rows, plan.row_marks, strict=True)
+            ],
+        },
+        "kendali": None
+        if kendali is None
+        else {
+            "sheet": kendali[0],
+            "date_format": DATE_FORMAT,
+            "cells": [{"cell": ref, **json_value(value)} for ref, value in kendali[1].items()],
+        },
+    }
+
+
+__all__ = ["CellMark", "MarkPlan", "plan_json", "plan_marks"]
