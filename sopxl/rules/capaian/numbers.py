@@ -144,6 +144,9 @@ def cap_desimal(ctx: Context) -> Iterator[Finding]:
     """A volume is not a whole number while its Satuan is counted in whole units (setting
     `satuan_bulat`; the Satuan of Referensi RO, else the row's own).
 
+    A Realisasi Volume Kumulatif whose fraction comes from the entries (their running sum is
+    not whole either) is left alone: the entry that brought the fraction is reported.
+
     Periksa: Realisasi Volume Bulan Ini, Realisasi Volume Kumulatif dan Target Volume berupa bilangan bulat bila satuannya dihitung utuh (Orang, Dokumen, Laporan, Layanan, Unit, Paket, Kegiatan, Rekomendasi, Sarana, Peserta).
     Contoh salah: Realisasi Volume Bulan Ini 2,5 untuk RO bersatuan Orang.
     Contoh benar: Realisasi Volume Bulan Ini 2 atau 3 Orang, sesuai jumlah yang benar-benar selesai.
@@ -154,14 +157,17 @@ def cap_desimal(ctx: Context) -> Iterator[Finding]:
     units = {code: u for code, row in f.reference.items() if isinstance(u := row.get(spec.COL_SATUAN), str)}
     for md in f.checked():
         own = md.raw(spec.COL_SATUAN) if md.has(spec.COL_SATUAN) else None
+        cum = f.cum_volume[md.number]
         for column in [c for c in _VOLUME_COLUMNS if md.has(c)]:
             nums = md.num(column)
             for i in md.where(map(not_, map(float.is_integer, fill(nums, 0.0)))):
                 number = nums[i]
                 assert number is not None
-                if not math.isfinite(number) or abs(number - round(number)) <= TOLERANCE * max(1.0, abs(number)):
+                if not math.isfinite(number) or _whole(number):
                     continue
                 code = md.codes[i]
+                if column == spec.COL_RVRO_KUM and code is not None and not _whole(cum.get(code)):
+                    continue  # the fraction of an entry, reported at the entry
                 unit: Any = units.get(code) if code is not None else None
                 if unit is None and own is not None:
                     unit = own[i]
@@ -179,3 +185,8 @@ def cap_desimal(ctx: Context) -> Iterator[Finding]:
                     suggestion=f"tulis bilangan bulat {shown}: {format_number(low, thousands=False)} atau "
                     f"{format_number(high, thousands=False)}, sesuai jumlah yang benar-benar tercapai",
                 )
+
+
+def _whole(number: float | None) -> bool:
+    """A whole number within the tolerance (an unknown number counts as whole)."""
+    return number is None or abs(number - round(number)) <= TOLERANCE * max(1.0, abs(number))
