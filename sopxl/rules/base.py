@@ -249,6 +249,13 @@ class PlanIndex:
             return dict(zip(codes[month - 1 :: 12], range(month - 1, len(codes), 12), strict=True))
         return self._rows_by_month[month - 1]
 
+    def month_column(self, month: int, column: str) -> list[Any]:
+        """The values of `column` in the rows of `month_rows(month)`, in that order."""
+        values = self.table.column(column)
+        if self.ro_major:
+            return values[month - 1 :: 12]
+        return list(map(values.__getitem__, self.month_rows(month).values()))
+
     @cached_property
     def _rows_by_month(self) -> list[dict[str, int]]:
         result: list[dict[str, int]] = [{} for _ in _MONTHS]

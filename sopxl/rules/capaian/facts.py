@@ -115,6 +115,7 @@ class Month:
         self.sheet = table.sheet
         self.n = len(table)
         self._num: dict[str, list[float | None]] = {}
+        self._full: set[str] = set()  # columns whose every value is a number
         self._dates: dict[str, list[dt.date | None]] = {}
 
     def row(self, i: int) -> RowAt:
@@ -134,10 +135,24 @@ class Month:
             raw = self.raw(column)
             if set(map(type, raw)) == {float}:
                 found = cast(list[float | None], raw)  # all numbers already (never mutated)
+                self._full.add(column)
             else:
                 found = [v if type(v) is float else (None if v is None else as_number(v)) for v in raw]
+                if None not in found:
+                    self._full.add(column)
             self._num[column] = found
         return found
+
+    def all_numbers(self, column: str) -> bool:
+        """Every row holds a number in `column`."""
+        self.num(column)
+        return column in self._full
+
+    def filled(self, column: str, default: float) -> list[float]:
+        """`num(column)` with `default` where a row holds no number (for whole-column
+        comparisons with `map`; a column known to be all numbers is not scanned again)."""
+        nums = self.num(column)
+        return cast(list[float], nums if self.all_numbers(column) else fill(nums, default))
 
     def dates(self, column: str) -> list[dt.date | None]:
         """The dates of a column, row by row (None where the value is not a date)."""
@@ -186,21 +201,15 @@ class Month:
         return [i for i, code in enumerate(self.codes) if code is not None and i not in firsts]
 
     def along(self, by_code: dict[str, Any], default: Any = None) -> list[Any]:
-        """`by_code` laid along the rows: each RO's value at its first row (`default` where
-        the RO has none), None at the other rows.
+        """The value in `by_code` of every row's RO (`default` where it has none).
 
         When `by_code` holds exactly this month's ROs in row order (the usual case: every
         sheet lists the ROs in the Referensi RO order), its values are the answer; comparing
         the key lists runs in sequence and costs far less than one lookup per row."""
-        codes = cast(list[str], self.codes)  # aligned: every row has its code
-        if self.aligned:
-            if len(by_code) == len(codes) and list(by_code) == codes:
-                return list(by_code.values())
-            return list(map(by_code.get, codes, repeat(default)))
-        result: list[Any] = [None] * self.n
-        for code, i in self.first.items():
-            result[i] = by_code.get(code, default)
-        return result
+        codes = self.codes
+        if len(by_code) == len(codes) and list(by_code) == codes:
+            return list(by_code.values())
+        return list(map(cast(dict[Any, Any], by_code).get, codes, repeat(default)))  # no RO: default
 
     def notes(self) -> list[Any] | None:
         """The Keterangan of every row (None without the optional column)."""
@@ -225,20 +234,20 @@ class Month:
     def numbers_where(self, column: str, op: Callable[[float, float], bool], bound: float) -> list[int]:
         """The rows whose number in `column` satisfies `op(number, bound)` (`op` one of
         `operator.lt`, `le`, `gt`, `ge`; a cell that is not a number never does)."""
-        return self.where(map(op, fill(self.num(column), math.nan), repeat(bound)))
+        return self.where(map(op, self.filled(column, math.nan), repeat(bound)))
 
     def not_numbers(self, column: str) -> list[int]:
         """The rows whose value in `column` is there but is not a number (text, an Excel
         error value, a date ...)."""
-        nums = self.num(column)
-        if None not in nums:
+        if self.all_numbers(column):
             return []
+        nums = self.num(column)
         return self.where(map(and_, map(is_, nums, repeat(None)), map(is_not, self.raw(column), repeat(None))))
 
     def by_code(self, column: str) -> dict[str, float]:
         """Kode RO -> the number in `column` of its first row (ROs whose value is a number)."""
         nums = self.num(column)
-        if self.aligned and None not in nums:
+        if self.aligned and self.all_numbers(column):
             return dict(zip(cast(list[str], self.codes), cast(list[float], nums), strict=True))
         return {code: number for code, i in self.first.items() if (number := nums[i]) is not None}
 
@@ -314,7 +323,7 @@ class Facts:
             found = {}
             if plan is not None and column in plan.table.columns:
                 rows = plan.month_rows(month)
-                values = list(map(plan.table.column(column).__getitem__, rows.values()))
+                values = plan.month_column(month, column)
                 if set(map(type, values)) == {float}:
                     found = dict(zip(rows, values, strict=True))
                 else:
@@ -337,7 +346,7 @@ class Facts:
             md = self.month(m)
             if md is not None and md.has(column):
                 nums = md.num(column)
-                full = md.aligned and None not in nums
+                full = md.aligned and md.all_numbers(column)
                 if full and not running:  # the first month with data
                     running = dict(zip(md.first, cast(list[float], nums), strict=True))
                 elif md.aligned and len(running) == md.n and list(running) == md.codes:

@@ -11,7 +11,7 @@ from sopxl.core import spec
 from sopxl.core.findings import Finding
 from sopxl.core.parse import format_number, format_percent, format_rupiah
 from sopxl.rules.base import Context
-from sopxl.rules.capaian.facts import above, blank, cap_rule, facts, fill
+from sopxl.rules.capaian.facts import above, blank, cap_rule, facts
 
 
 @cap_rule("CAP-PAGU", "error", "Realisasi Anggaran kumulatif melebihi Pagu")
@@ -57,12 +57,11 @@ def cap_deviasi_rpd(ctx: Context) -> Iterator[Finding]:
     for md in f.checked():
         if not md.has(spec.COL_ANGGARAN):
             continue
-        nums = md.num(spec.COL_ANGGARAN)
         notes = md.notes()
-        rpds = md.along(f.plan_numbers(md.number, spec.COL_RPD))
         # the rows whose |realisation - RPD| > RPD x ratio (a missing number or plan is NaN,
         # and NaN compares false)
-        spent_all, planned = fill(nums, math.nan), fill(rpds, math.nan)
+        spent_all = md.filled(spec.COL_ANGGARAN, math.nan)
+        planned = md.along(f.plan_numbers(md.number, spec.COL_RPD), math.nan)
         away = map(gt, map(abs, map(sub, spent_all, planned)), map(mul, planned, repeat(ratio)))
         for i in md.first_where(away):
             code, spent, rpd = md.codes[i], spent_all[i], planned[i]

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from operator import gt, lt, not_
-from typing import Any, Final
+from itertools import repeat
+from operator import gt, lt, mod, mul
+from typing import Final
 
 from sopxl.core import spec
 from sopxl.core.findings import Finding
 from sopxl.core.parse import format_number, format_percent, format_rupiah, parse_number
 from sopxl.read.workbook import CellError
 from sopxl.rules.base import Context
-from sopxl.rules.capaian.facts import TOLERANCE, above, cap_rule, facts, fill, not_a_number
+from sopxl.rules.capaian.facts import TOLERANCE, above, cap_rule, facts, not_a_number
 
 _VOLUME_AMOUNT_COLUMNS: Final = (spec.COL_TARGET_VOLUME, spec.COL_RVRO, spec.COL_RVRO_KUM, spec.COL_ANGGARAN)
 _PERCENT_COLUMNS: Final = (spec.COL_PROGRES, spec.COL_TARGET_PROGRES)
@@ -141,8 +142,8 @@ def cap_persen_pecahan(ctx: Context) -> Iterator[Finding]:
 
 @cap_rule("CAP-DESIMAL", "warning", "Volume pecahan untuk satuan yang dihitung utuh")
 def cap_desimal(ctx: Context) -> Iterator[Finding]:
-    """A volume is not a whole number while its Satuan is counted in whole units (setting
-    `satuan_bulat`; the Satuan of Referensi RO, else the row's own).
+    """A volume is not a whole number while the RO's Satuan in Referensi RO is counted in
+    whole units (setting `satuan_bulat`; a month's own Satuan is CAP-SATUAN's).
 
     A Realisasi Volume Kumulatif whose fraction comes from the entries (their running sum is
     not whole either) is left alone: the entry that brought the fraction is reported.
@@ -154,35 +155,34 @@ def cap_desimal(ctx: Context) -> Iterator[Finding]:
     """
     f = facts(ctx)
     countable = {spec.norm(name) for name in ctx.settings.satuan_bulat}
-    units = {code: u for code, row in f.reference.items() if isinstance(u := row.get(spec.COL_SATUAN), str)}
+    units = {  # the ROs counted in whole units, with their Satuan
+        code: unit.strip()
+        for code, row in f.reference.items()
+        if isinstance(unit := row.get(spec.COL_SATUAN), str) and spec.norm(unit) in countable
+    }
     for md in f.checked():
-        own = md.raw(spec.COL_SATUAN) if md.has(spec.COL_SATUAN) else None
         cum = f.cum_volume[md.number]
+        counted = list(map(units.__contains__, md.codes))
         for column in [c for c in _VOLUME_COLUMNS if md.has(c)]:
             nums = md.num(column)
-            for i in md.where(map(not_, map(float.is_integer, fill(nums, 0.0)))):
-                number = nums[i]
-                assert number is not None
-                if not math.isfinite(number) or _whole(number):
+            # the counted rows with a remainder after whole units (NaN: always, then left out)
+            for i in md.where(map(mul, counted, map(mod, md.filled(column, 0.0), repeat(1.0)))):
+                number, code = nums[i], md.codes[i]
+                if number is None or code not in units or not math.isfinite(number) or _whole(number):
                     continue
-                code = md.codes[i]
-                if column == spec.COL_RVRO_KUM and code is not None and not _whole(cum.get(code)):
+                if column == spec.COL_RVRO_KUM and not _whole(cum.get(code)):
                     continue  # the fraction of an entry, reported at the entry
-                unit: Any = units.get(code) if code is not None else None
-                if unit is None and own is not None:
-                    unit = own[i]
-                if not isinstance(unit, str) or spec.norm(unit) not in countable:
-                    continue
-                shown = unit.strip()
+                assert code is not None
+                unit = units[code]
                 low, high = math.floor(number), math.ceil(number)
                 yield ctx.finding(
                     md.sheet,
                     md.row(i).ref(column),
-                    f"{column}{f' RO {code}' if code else ''} bulan {md.name} bernilai "
-                    f"{format_number(number)}, padahal satuan {shown} dihitung utuh.",
+                    f"{column} RO {code} bulan {md.name} bernilai {format_number(number)}, padahal "
+                    f"satuan {unit} dihitung utuh.",
                     ro=code,
                     value=number,
-                    suggestion=f"tulis bilangan bulat {shown}: {format_number(low, thousands=False)} atau "
+                    suggestion=f"tulis bilangan bulat {unit}: {format_number(low, thousands=False)} atau "
                     f"{format_number(high, thousands=False)}, sesuai jumlah yang benar-benar tercapai",
                 )
 

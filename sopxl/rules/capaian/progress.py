@@ -35,21 +35,22 @@ def cap_progres_turun(ctx: Context) -> Iterator[Finding]:
     Perbaikan: tulis progres kumulatif sampai bulan ini, paling sedikit progres bulan sebelumnya; bila bulan lalu yang salah, perbaiki bulan lalu.
     """
     last: dict[str, float] = {}  # RO -> its last Progres Capaian so far
-    last_month: dict[str, str] = {}  # RO -> the month of that value
+    seen: list[tuple[str, dict[str, float]]] = []  # (month, its Progres Capaian by RO) so far
     for md in facts(ctx).checked():
         if not md.has(spec.COL_PROGRES):
             continue
         nums = md.num(spec.COL_PROGRES)
         before = md.along(last)
-        for i in md.first_where(map(lt, fill(nums, math.inf), fill(before, -math.inf))):
+        for i in md.first_where(map(lt, md.filled(spec.COL_PROGRES, math.inf), fill(before, -math.inf))):
             code, number, prior = md.codes[i], nums[i], before[i]
             assert code is not None and number is not None
             if below(number, prior):
+                prior_month = next(name for name, values in reversed(seen) if code in values)
                 yield ctx.finding(
                     md.sheet,
                     md.row(i).ref(spec.COL_PROGRES),
                     f"Progres Capaian RO {code} bulan {md.name} ({format_percent(number)}) lebih "
-                    f"rendah dari bulan {last_month[code]} ({format_percent(prior)}); progres bersifat "
+                    f"rendah dari bulan {prior_month} ({format_percent(prior)}); progres bersifat "
                     "kumulatif.",
                     ro=code,
                     value=number,
@@ -57,7 +58,7 @@ def cap_progres_turun(ctx: Context) -> Iterator[Finding]:
                 )
         now = md.by_code(spec.COL_PROGRES)
         last.update(now)
-        last_month.update(dict.fromkeys(now, md.name))
+        seen.append((md.name, now))
 
 
 @cap_rule("CAP-KUMULATIF", "error", "Realisasi Volume Kumulatif tidak sama dengan jumlah bulanan")
@@ -160,8 +161,8 @@ def cap_progres_volume(ctx: Context) -> Iterator[Finding]:
         nums = md.num(spec.COL_PROGRES)
         # only rows at 100 % or whose volume reached the target need a look (an empty Progres
         # is never at 100 %, an unknown sum never reached, no target never)
-        at_100 = map(ge, fill(nums, -1.0), repeat(ALMOST_100))
-        reached = map(ge, fill(md.along(cum), -math.inf), fill(md.along(shrunk), math.inf))
+        at_100 = map(ge, md.filled(spec.COL_PROGRES, -1.0), repeat(ALMOST_100))
+        reached = map(ge, fill(md.along(cum), -math.inf), md.along(shrunk, math.inf))
         for i in md.first_where(map(or_, at_100, reached)):
             code, progres = md.codes[i], nums[i]
             assert code is not None
@@ -224,7 +225,7 @@ def cap_kendala(ctx: Context) -> Iterator[Finding]:
         # the rows below their plan, or without a plan (an empty Progres is never below; no
         # plan is always "below" and looked at with the month's own Target Progres)
         planned = md.along(plan)
-        for i in md.first_where(map(lt, fill(nums, math.inf), fill(planned, math.inf))):
+        for i in md.first_where(map(lt, md.filled(spec.COL_PROGRES, math.inf), fill(planned, math.inf))):
             code, progres, target = md.codes[i], nums[i], planned[i]
             assert code is not None and progres is not None
             if target is None and own_targets is not None:
@@ -276,10 +277,10 @@ def cap_progres_anggaran(ctx: Context) -> Iterator[Finding]:
         notes = md.notes()
         # the rows whose |progres - spent / pagu x 100| > limit (a missing number, sum, pagu
         # or limit is NaN, and NaN compares false)
-        absorption = map(mul, map(truediv, fill(md.along(cum, 0.0), math.nan), fill(md.along(pagus), math.nan)),
+        absorption = map(mul, map(truediv, fill(md.along(cum, 0.0), math.nan), md.along(pagus, math.nan)),
                          repeat(100.0))
-        gaps = map(abs, map(sub, fill(nums, math.nan), absorption))
-        for i in md.first_where(map(gt, gaps, fill(md.along(limits), math.nan))):
+        gaps = map(abs, map(sub, md.filled(spec.COL_PROGRES, math.nan), absorption))
+        for i in md.first_where(map(gt, gaps, md.along(limits, math.nan))):
             code, progres = md.codes[i], nums[i]
             assert code is not None and progres is not None
             total = cum.get(code, 0.0)
@@ -323,7 +324,7 @@ def cap_belanja_tanpa_progres(ctx: Context) -> Iterator[Finding]:
         cum = f.cum_budget[md.number]
         raws, nums = md.raw(spec.COL_PROGRES), md.num(spec.COL_PROGRES)
         notes = md.notes()
-        nothing = map(eq, fill(nums, 0.0), repeat(0.0))  # 0, empty, or not a number (below)
+        nothing = map(eq, md.filled(spec.COL_PROGRES, 0.0), repeat(0.0))  # 0, empty, or not a number (below)
         spent = map(gt, fill(md.along(cum), math.nan), repeat(0.0))
         for i in md.first_where(map(and_, nothing, spent)):
             code, total = md.codes[i], cum.get(md.codes[i] or "")
