@@ -122,6 +122,10 @@ def test_month_rows_and_values_equal_the_row_loop(books: list[Path]) -> None:
                         assert md.numbers_where(column, op, bound) == [
                             i for i, n in enumerate(nums) if n is not None and op(n, bound)
                         ]
+                rows = [i for i in range(md.n) if i % 3]
+                assert md.fractional(column, rows) == [
+                    i for i in rows if nums[i] is not None and not nums[i].is_integer()  # type: ignore[union-attr]
+                ]
                 assert md.by_code(column) == {
                     c: nums[i] for c, i in first.items() if nums[i] is not None
                 }
@@ -208,9 +212,9 @@ def test_plan_index_equals_the_row_loop(books: list[Path]) -> None:
         by_ro, by_month = _plain_plan(plan.table)
         assert plan.by_ro == by_ro and list(plan.by_ro) == list(by_ro)
         for m in range(1, 13):
-            assert plan.month_rows(m) == by_month[m - 1]
-            for column in (spec.COL_TARGET_PROGRES, spec.COL_RPD):
+            for column in (spec.COL_BULAN, spec.COL_TARGET_PROGRES, spec.COL_RPD):
                 values = plan.table.column(column)
+                assert plan.month_values(m, column) == {c: values[i] for c, i in by_month[m - 1].items()}
                 assert f.plan_numbers(m, column) == {
                     c: n for c, i in by_month[m - 1].items() if (n := as_number(values[i])) is not None
                 }
@@ -234,6 +238,9 @@ def test_plan_index_of_a_plan_laid_out_ro_by_ro_and_shuffled(tmp_path: Path) -> 
     assert not shuffled.ro_major
     by_ro, by_month = _plain_plan(table)
     assert shuffled.by_ro == by_ro and sorted(shuffled.by_ro) == sorted(ordered.by_ro)
-    assert [shuffled.month_rows(m) for m in range(1, 13)] == by_month
+    bulans = table.column(spec.COL_BULAN)
+    assert [shuffled.month_values(m, spec.COL_BULAN) for m in range(1, 13)] == [
+        {c: bulans[i] for c, i in rows.items()} for rows in by_month
+    ]
     assert len(shuffled.duplicates) == 1 and shuffled.duplicates[0][0] == len(book.rencana) - 1
     assert len(table) == 25

@@ -241,20 +241,13 @@ class PlanIndex:
                     found.setdefault(key, []).append(i)
         return found
 
-    def month_rows(self, month: int) -> dict[str, int]:
-        """Kode RO exactly as written -> the first row of its plan for `month` (the CAP rules
-        match a month sheet's codes this way)."""
-        if self.ro_major:
-            codes = cast(list[str], self.table.codes)  # RO by RO: every row has its code
-            return dict(zip(codes[month - 1 :: 12], range(month - 1, len(codes), 12), strict=True))
-        return self._rows_by_month[month - 1]
-
-    def month_column(self, month: int, column: str) -> list[Any]:
-        """The values of `column` in the rows of `month_rows(month)`, in that order."""
+    def month_values(self, month: int, column: str) -> dict[str, Any]:
+        """Kode RO exactly as written -> its plan's value in `column` for `month`."""
         values = self.table.column(column)
         if self.ro_major:
-            return values[month - 1 :: 12]
-        return list(map(values.__getitem__, self.month_rows(month).values()))
+            codes = cast(list[str], self.table.codes)  # RO by RO: every row has its code
+            return dict(zip(codes[month - 1 :: 12], values[month - 1 :: 12], strict=True))
+        return {code: values[i] for code, i in self._rows_by_month[month - 1].items()}
 
     @cached_property
     def _rows_by_month(self) -> list[dict[str, int]]:

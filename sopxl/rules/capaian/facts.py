@@ -17,7 +17,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from itertools import compress, repeat
-from operator import add, and_, gt, is_, is_not
+from operator import add, and_, gt, is_, is_not, lt
 from typing import Any, Final, cast
 
 from sopxl.core import spec
@@ -234,7 +234,14 @@ class Month:
     def numbers_where(self, column: str, op: Callable[[float, float], bool], bound: float) -> list[int]:
         """The rows whose number in `column` satisfies `op(number, bound)` (`op` one of
         `operator.lt`, `le`, `gt`, `ge`; a cell that is not a number never does)."""
-        return self.where(map(op, self.filled(column, math.nan), repeat(bound)))
+        values = self.filled(column, math.nan)
+        if (
+            values
+            and self.all_numbers(column)  # then one C pass tells when no value can match
+            and ((op is lt and min(values) >= bound) or (op is gt and max(values) <= bound))
+        ):
+            return []
+        return self.where(map(op, values, repeat(bound)))
 
     def not_numbers(self, column: str) -> list[int]:
         """The rows whose value in `column` is there but is not a number (text, an Excel
@@ -243,6 +250,14 @@ class Month:
             return []
         nums = self.num(column)
         return self.where(map(and_, map(is_, nums, repeat(None)), map(is_not, self.raw(column), repeat(None))))
+
+    def fractional(self, column: str, rows: list[int]) -> list[int]:
+        """The rows among `rows` whose number in `column` is not whole (NaN included); the
+        distinct values are few in a volume column, so each is judged once."""
+        filled = self.filled(column, 0.0)
+        values = list(map(filled.__getitem__, rows))
+        odd = {v for v in set(values) if not v.is_integer()}
+        return list(compress(rows, map(odd.__contains__, values))) if odd else []
 
     def by_code(self, column: str) -> dict[str, float]:
         """Kode RO -> the number in `column` of its first row (ROs whose value is a number)."""
@@ -322,12 +337,11 @@ class Facts:
             plan = self.ctx.plan
             found = {}
             if plan is not None and column in plan.table.columns:
-                rows = plan.month_rows(month)
-                values = plan.month_column(month, column)
-                if set(map(type, values)) == {float}:
-                    found = dict(zip(rows, values, strict=True))
+                values = plan.month_values(month, column)
+                if set(map(type, values.values())) == {float}:
+                    found = values
                 else:
-                    for code, v in zip(rows, values, strict=True):
+                    for code, v in values.items():
                         number = v if type(v) is float else as_number(v)
                         if number is not None:
                             found[code] = number

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from itertools import repeat
-from operator import gt, lt, mod, mul
-from typing import Final
+from operator import gt, lt
+from typing import Final, cast
 
 from sopxl.core import spec
 from sopxl.core.findings import Finding
@@ -162,15 +161,14 @@ def cap_desimal(ctx: Context) -> Iterator[Finding]:
     }
     for md in f.checked():
         cum = f.cum_volume[md.number]
-        counted = list(map(units.__contains__, md.codes))
+        counted = md.where(map(units.__contains__, md.codes))
         for column in [c for c in _VOLUME_COLUMNS if md.has(c)]:
             nums = md.num(column)
-            # the counted rows with a remainder after whole units (NaN: always, then left out)
-            for i in md.where(map(mul, counted, map(mod, md.filled(column, 0.0), repeat(1.0)))):
+            for i in md.fractional(column, counted):
                 number, code = nums[i], md.codes[i]
-                if number is None or code not in units or not math.isfinite(number) or _whole(number):
+                if number is None or not math.isfinite(number) or _whole(number):
                     continue
-                if column == spec.COL_RVRO_KUM and not _whole(cum.get(code)):
+                if column == spec.COL_RVRO_KUM and not _whole(cum.get(cast(str, code))):
                     continue  # the fraction of an entry, reported at the entry
                 assert code is not None
                 unit = units[code]

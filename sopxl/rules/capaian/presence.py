@@ -75,8 +75,8 @@ def cap_ro_hilang(ctx: Context) -> Iterator[Finding]:
     """
     f = facts(ctx)
     for md in f.checked():
-        present = md.first
-        for code in [code for code in f.reference if code not in present]:
+        missing = f.reference.keys() - md.first.keys()
+        for code in [code for code in f.reference if code in missing] if missing else []:
             uraian = f.reference[code].get(spec.COL_URAIAN_RO)
             name = f" ({uraian})" if isinstance(uraian, str) and uraian.strip() else ""
             yield ctx.finding(

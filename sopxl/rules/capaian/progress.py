@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from itertools import repeat
-from operator import and_, eq, ge, gt, lt, mul, ne, or_, sub, truediv
+from operator import and_, eq, ge, gt, lt, mul, ne, or_, sub
 
 from sopxl.core import spec
 from sopxl.core.findings import Finding
@@ -265,6 +265,7 @@ def cap_progres_anggaran(ctx: Context) -> Iterator[Finding]:
     f = facts(ctx)
     settings = ctx.settings
     pagus = {code: p for code, p in f.ref_numbers(spec.COL_PAGU).items() if p > 0}
+    per_rupiah = {code: 100 / p for code, p in pagus.items()}  # absorption points per rupiah spent
     limits = {
         code: settings.selisih_progres_anggaran_pn if code in f.prioritas_nasional else settings.selisih_progres_anggaran
         for code in pagus
@@ -275,10 +276,9 @@ def cap_progres_anggaran(ctx: Context) -> Iterator[Finding]:
         cum = f.cum_budget[md.number]
         nums = md.num(spec.COL_PROGRES)
         notes = md.notes()
-        # the rows whose |progres - spent / pagu x 100| > limit (a missing number, sum, pagu
+        # the rows whose |progres - spent x 100 / pagu| > limit (a missing number, sum, pagu
         # or limit is NaN, and NaN compares false)
-        absorption = map(mul, map(truediv, fill(md.along(cum, 0.0), math.nan), md.along(pagus, math.nan)),
-                         repeat(100.0))
+        absorption = map(mul, fill(md.along(cum, 0.0), math.nan), md.along(per_rupiah, math.nan))
         gaps = map(abs, map(sub, md.filled(spec.COL_PROGRES, math.nan), absorption))
         for i in md.first_where(map(gt, gaps, md.along(limits, math.nan))):
             code, progres = md.codes[i], nums[i]
