@@ -36,14 +36,14 @@ def _with_year(date: dt.date, year: int) -> dt.date | None:
 
 @cap_rule("CAP-TANGGAL", "error", "Tanggal Entri SAKTI tidak sah")
 def cap_tanggal(ctx: Context) -> Iterator[Finding]:
-    """Tanggal Entri SAKTI is not a date (text dates get the date they mean), is in the
-    future, or is before the month ended.
+    """Tanggal Entri SAKTI is not a date, is in the future, or is before the month ended.
 
     Periksa: Tanggal Entri SAKTI berupa tanggal, tidak sebelum akhir bulan yang dilaporkan dan tidak melewati hari ini.
     Contoh salah: Tanggal Entri SAKTI bulan Maret berisi teks "5 April 2026", atau tanggal 25 Maret 2026 (sebelum Maret berakhir).
     Contoh benar: Tanggal Entri SAKTI berisi tanggal 3 April 2026 (format tanggal Excel).
     Perbaikan: ketik tanggal capaian direkam di SAKTI sebagai tanggal Excel; periksa hari dan bulan yang tertukar atau tahun yang salah ketik.
     """
+    # Text dates get the date they most likely mean as the suggestion.
     f = facts(ctx)
     today = ctx.today
     year = f.year
@@ -110,14 +110,14 @@ def cap_tanggal(ctx: Context) -> Iterator[Finding]:
 
 @cap_rule("CAP-TERLAMBAT", "warning", "Tanggal Entri SAKTI melewati tenggat")
 def cap_terlambat(ctx: Context) -> Iterator[Finding]:
-    """Tanggal Entri SAKTI is after the entry deadline (by default the 5th working day of the
-    next month; settings `deadline_day`, `deadline_days`). Only dates CAP-TANGGAL accepts.
+    """Tanggal Entri SAKTI is after the entry deadline of the month.
 
     Periksa: capaian bulan itu direkam di SAKTI paling lambat tenggat, yaitu hari kerja ke-5 bulan berikutnya.
     Contoh salah: capaian Februari 2026 direkam pada 18 Maret 2026, setelah tenggat 6 Maret 2026.
     Contoh benar: capaian Februari 2026 direkam pada 4 Maret 2026.
     Perbaikan: bila tanggalnya benar, rekam capaian bulan berikutnya lebih awal; bila salah ketik, tulis tanggal perekaman yang sebenarnya.
     """
+    # Deadline: settings `deadline_day`, `deadline_days`; only dates CAP-TANGGAL accepts.
     f = facts(ctx)
     today = ctx.today
     label = deadline_label(ctx.settings)

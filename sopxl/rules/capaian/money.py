@@ -16,14 +16,14 @@ from sopxl.rules.capaian.facts import above, blank, cap_rule, facts
 
 @cap_rule("CAP-PAGU", "error", "Realisasi Anggaran kumulatif melebihi Pagu")
 def cap_pagu(ctx: Context) -> Iterator[Finding]:
-    """The running sum of Realisasi Anggaran goes over the RO's Pagu (once per RO, in the
-    month whose entry takes it over).
+    """The running Realisasi Anggaran of an RO goes over its Pagu.
 
     Periksa: jumlah Realisasi Anggaran Bulan Ini sejak Januari tidak melebihi Pagu RO di Referensi RO.
     Contoh salah: Pagu Rp 128.300.000, realisasi sampai Agustus Rp 130.800.000.
     Contoh benar: realisasi kumulatif paling banyak Rp 128.300.000; realisasi Agustus paling banyak sisa pagu.
     Perbaikan: periksa realisasi bulanan (angka ganda, salah RO, salah ketik nol); bila pagu direvisi, ubah Pagu di Referensi RO.
     """
+    # Once per RO, in the month whose entry takes the running sum over the pagu.
     f = facts(ctx)
     pagus = f.ref_numbers(spec.COL_PAGU)
     for md, code, i, total, pagu, previous in f.first_excess(f.cum_budget, pagus, spec.COL_ANGGARAN):
@@ -43,14 +43,14 @@ def cap_pagu(ctx: Context) -> Iterator[Finding]:
 
 @cap_rule("CAP-DEVIASI-RPD", "warning", "Realisasi Anggaran menyimpang dari RPD tanpa keterangan")
 def cap_deviasi_rpd(ctx: Context) -> Iterator[Finding]:
-    """The month's Realisasi Anggaran deviates from its Rencana Penarikan Dana by more than
-    `rpd_deviation_pct` % (any amount against an RPD of 0) and Keterangan is empty.
+    """The month's Realisasi Anggaran deviates from its RPD beyond the limit, Keterangan empty.
 
     Periksa: Realisasi Anggaran bulan itu tidak menyimpang lebih dari 5 % dari Rencana Penarikan Dana (RPD) bulan itu, kecuali Keterangan menjelaskan alasannya.
     Contoh salah: RPD April Rp 39.000.000, realisasi Rp 27.300.000 (menyimpang 30 %), Keterangan kosong.
     Contoh benar: realisasi Rp 38.500.000, atau Keterangan "Pembayaran honor narasumber bergeser ke bulan Mei".
     Perbaikan: periksa angka realisasi; bila benar, tulis alasan penyimpangan dari RPD di Keterangan.
     """
+    # Limit: setting `rpd_deviation_pct`; any amount against an RPD of 0 deviates.
     f = facts(ctx)
     limit = ctx.settings.rpd_deviation_pct
     ratio = limit / 100

@@ -22,14 +22,14 @@ _VOLUME_COLUMNS: Final = (spec.COL_RVRO, spec.COL_RVRO_KUM, spec.COL_TARGET_VOLU
 
 @cap_rule("CAP-ANGKA", "error", "Kolom angka berisi teks")
 def cap_angka(ctx: Context) -> Iterator[Finding]:
-    """A number column holds text (or a truth value or a date); the suggestion gives the
-    number the text most likely means.
+    """A number column holds text; the suggestion gives the number it most likely means.
 
     Periksa: kolom angka (target, volume, progres, anggaran) berisi angka, bukan teks.
     Contoh salah: Realisasi Anggaran Bulan Ini berisi teks "Rp 5.000.000", Realisasi Volume Bulan Ini berisi "10 paket".
     Contoh benar: Realisasi Anggaran Bulan Ini berisi angka 5000000; Realisasi Volume Bulan Ini berisi 10.
     Perbaikan: ketik ulang nilainya sebagai angka saja, tanpa "Rp", satuan atau titik ribuan; desimal memakai koma (12,5).
     """
+    # Truth values and dates in a number column are reported too; NaN or infinity are not typed.
     for md in facts(ctx).checked():
         for column in [c for c in spec.MONTH_NUMBER_COLUMNS if md.has(c)]:
             raws = md.raw(column)
@@ -141,17 +141,16 @@ def cap_persen_pecahan(ctx: Context) -> Iterator[Finding]:
 
 @cap_rule("CAP-DESIMAL", "warning", "Volume pecahan untuk satuan yang dihitung utuh")
 def cap_desimal(ctx: Context) -> Iterator[Finding]:
-    """A volume is not a whole number while the RO's Satuan in Referensi RO is counted in
-    whole units (setting `satuan_bulat`; a month's own Satuan is CAP-SATUAN's).
-
-    A Realisasi Volume Kumulatif whose fraction comes from the entries (their running sum is
-    not whole either) is left alone: the entry that brought the fraction is reported.
+    """A volume is not a whole number while the RO's unit is counted in whole units.
 
     Periksa: Realisasi Volume Bulan Ini, Realisasi Volume Kumulatif dan Target Volume berupa bilangan bulat bila satuannya dihitung utuh (Orang, Dokumen, Laporan, Layanan, Unit, Paket, Kegiatan, Rekomendasi, Sarana, Peserta).
     Contoh salah: Realisasi Volume Bulan Ini 2,5 untuk RO bersatuan Orang.
     Contoh benar: Realisasi Volume Bulan Ini 2 atau 3 Orang, sesuai jumlah yang benar-benar selesai.
     Perbaikan: tulis jumlah utuh yang sudah tercapai; sisa yang belum selesai dicatat pada bulan berikutnya.
     """
+    # Units: setting `satuan_bulat`, matched with the Satuan of Referensi RO (a month's own
+    # Satuan is CAP-SATUAN's). A Realisasi Volume Kumulatif whose fraction comes from the entries
+    # (their running sum is not whole either) is left alone: the entry that brought it is reported.
     f = facts(ctx)
     countable = {spec.norm(name) for name in ctx.settings.satuan_bulat}
     units = {  # the ROs counted in whole units, with their Satuan

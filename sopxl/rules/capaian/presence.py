@@ -148,14 +148,14 @@ def cap_kosong(ctx: Context) -> Iterator[Finding]:
 
 @cap_rule("CAP-MENDAHULUI", "warning", "Bulan setelah bulan pelaporan sudah berisi data")
 def cap_mendahului(ctx: Context) -> Iterator[Finding]:
-    """A month after the reporting month already has entries (once per month, at its first
-    entered cell, row by row, left to right).
+    """A month after the reporting month already has entries.
 
     Periksa: lembar bulan setelah Bulan Pelaporan masih kosong (belum ada realisasi, progres, anggaran atau tanggal entri).
     Contoh salah: Bulan Pelaporan September, tetapi lembar Oktober sudah berisi Realisasi Volume Bulan Ini 1.
     Contoh benar: lembar Oktober hanya berisi Kode RO, Satuan dan target sampai bulan itu dilaporkan.
     Perbaikan: pindahkan data yang salah lembar ke bulannya; bila bulan itu memang dilaporkan, ubah Bulan Pelaporan di lembar Identitas.
     """
+    # Once per month, at its first entered cell (row by row, left to right).
     f = facts(ctx)
     reporting = ctx.reporting_month
     for number in range(reporting + 1, 13):

@@ -63,8 +63,7 @@ def cap_progres_turun(ctx: Context) -> Iterator[Finding]:
 
 @cap_rule("CAP-KUMULATIF", "error", "Realisasi Volume Kumulatif tidak sama dengan jumlah bulanan")
 def cap_kumulatif(ctx: Context) -> Iterator[Finding]:
-    """Realisasi Volume Kumulatif is not the sum of Realisasi Volume Bulan Ini from Januari
-    to this month.
+    """Realisasi Volume Kumulatif is not the running sum of Realisasi Volume Bulan Ini.
 
     Periksa: Realisasi Volume Kumulatif sama dengan jumlah Realisasi Volume Bulan Ini dari Januari sampai bulan ini.
     Contoh salah: Realisasi Volume Bulan Ini Januari 10, Februari 15, Maret 20, tetapi Kumulatif Maret 40.
@@ -103,14 +102,14 @@ def cap_kumulatif(ctx: Context) -> Iterator[Finding]:
 
 @cap_rule("CAP-MELEBIHI-TARGET", "error", "Realisasi volume kumulatif melebihi Target Volume")
 def cap_melebihi_target(ctx: Context) -> Iterator[Finding]:
-    """The running sum of Realisasi Volume Bulan Ini goes over Target Volume (once per RO, in
-    the month whose entry takes it over; an error for Statis, a warning for Dinamis ROs).
+    """The running Realisasi Volume goes over Target Volume (Statis: error, Dinamis: warning).
 
     Periksa: jumlah Realisasi Volume Bulan Ini sejak Januari tidak melebihi Target Volume; RO Dinamis boleh melebihi tetapi perlu diperiksa.
     Contoh salah: RO Statis dengan Target Volume 240 Orang, realisasi sampai Juli sudah 250 Orang.
     Contoh benar: realisasi kumulatif paling banyak 240 Orang; Realisasi Volume Bulan Ini Juli paling banyak sisa target.
     Perbaikan: periksa realisasi bulanan (angka ganda atau salah ketik); RO Statis tidak boleh melebihi target, pada RO Dinamis jelaskan di Keterangan.
     """
+    # Once per RO, in the month whose entry takes the running sum over the target.
     f = facts(ctx)
     targets = f.ref_numbers(spec.COL_TARGET_VOLUME)
     dinamis_key = spec.norm(spec.JENIS_DINAMIS)
@@ -142,8 +141,7 @@ def cap_melebihi_target(ctx: Context) -> Iterator[Finding]:
 
 @cap_rule("CAP-PROGRES-VOLUME", "warning", "Progres Capaian tidak sejalan dengan realisasi volume")
 def cap_progres_volume(ctx: Context) -> Iterator[Finding]:
-    """Progres Capaian is 100 while the running volume is below Target Volume, or the running
-    volume reached Target Volume while Progres Capaian is below 100.
+    """Progres Capaian 100 with volume short of the target, or the target reached below 100.
 
     Periksa: Progres Capaian 100 tepat ketika realisasi volume kumulatif mencapai Target Volume.
     Contoh salah: Progres Capaian 100 padahal realisasi volume kumulatif baru 180 dari target 240 Orang.
@@ -205,14 +203,14 @@ def cap_progres_volume(ctx: Context) -> Iterator[Finding]:
 
 @cap_rule("CAP-KENDALA", "error", "Progres di bawah target tanpa Kendala dan Tindak Lanjut")
 def cap_kendala(ctx: Context) -> Iterator[Finding]:
-    """Progres Capaian is below Target Progres (of Rencana, else of the month's own column)
-    while Kendala or Tindak Lanjut is empty.
+    """Progres Capaian below Target Progres while Kendala or Tindak Lanjut is empty.
 
     Periksa: RO yang progresnya di bawah Target Progres bulan itu mempunyai Kendala dan Tindak Lanjut.
     Contoh salah: Progres Capaian 40 dengan Target Progres 55, Kendala dan Tindak Lanjut kosong.
     Contoh benar: Kendala "Angkatan pelatihan diundur karena narasumber berhalangan", Tindak Lanjut "Menjadwalkan ulang angkatan pada bulan berikutnya".
     Perbaikan: tulis kendala yang membuat progres tertinggal dan langkah tindak lanjutnya.
     """
+    # Target Progres of Rencana, else of the month's own column.
     f = facts(ctx)
     for md in f.checked():
         text_columns = [c for c in (spec.COL_KENDALA, spec.COL_TINDAK_LANJUT) if md.has(c)]
@@ -250,18 +248,17 @@ def cap_kendala(ctx: Context) -> Iterator[Finding]:
 
 @cap_rule("CAP-PROGRES-ANGGARAN", "warning", "Progres Capaian tidak sejalan dengan penyerapan anggaran")
 def cap_progres_anggaran(ctx: Context) -> Iterator[Finding]:
-    """Progres Capaian and the RO's absorption (running Realisasi Anggaran / Pagu x 100) are
-    further apart than `selisih_progres_anggaran` points (`selisih_progres_anggaran_pn` for
-    an RO of Prioritas Nasional) and Keterangan is empty.
-
-    Progres Capaian 0 with money spent is CAP-BELANJA-TANPA-PROGRES's; a percent that other
-    rules reject (below 1: CAP-PERSEN-PECAHAN, above 100: CAP-PERSEN) is left to them.
+    """Progres Capaian and the RO's budget absorption differ beyond the limit, Keterangan empty.
 
     Periksa: Progres Capaian sejalan dengan penyerapan anggaran RO (realisasi anggaran kumulatif dibagi Pagu); selisih lebih dari 20 poin (5 poin untuk RO Prioritas Nasional) perlu dijelaskan di Keterangan.
     Contoh salah: Progres Capaian 80 padahal realisasi anggaran kumulatif baru Rp 300.000.000 dari Pagu Rp 1.000.000.000 (penyerapan 30 %), Keterangan kosong.
     Contoh benar: Progres Capaian 35 dengan penyerapan 30 %, atau Keterangan "Pembayaran honor narasumber menunggu SPM bulan depan".
     Perbaikan: periksa Progres Capaian dan Realisasi Anggaran; bila keduanya benar, tulis alasan selisihnya di Keterangan.
     """
+    # Absorption: running Realisasi Anggaran / Pagu x 100; limit: `selisih_progres_anggaran`,
+    # `selisih_progres_anggaran_pn` for an RO of Prioritas Nasional. Progres Capaian 0 with money
+    # spent is CAP-BELANJA-TANPA-PROGRES's; a percent other rules reject (below 1:
+    # CAP-PERSEN-PECAHAN, above 100: CAP-PERSEN) is left to them.
     f = facts(ctx)
     settings = ctx.settings
     pagus = {code: p for code, p in f.ref_numbers(spec.COL_PAGU).items() if p > 0}
@@ -309,8 +306,7 @@ def cap_progres_anggaran(ctx: Context) -> Iterator[Finding]:
 
 @cap_rule("CAP-BELANJA-TANPA-PROGRES", "warning", "Anggaran terserap tetapi Progres Capaian masih 0")
 def cap_belanja_tanpa_progres(ctx: Context) -> Iterator[Finding]:
-    """Money was spent on an RO (running Realisasi Anggaran above 0) while its Progres
-    Capaian is 0 or empty and Keterangan is empty.
+    """Money spent on an RO while its Progres Capaian is 0 or empty, Keterangan empty.
 
     Periksa: RO yang anggarannya sudah terpakai mempunyai Progres Capaian, atau Keterangan yang menjelaskan mengapa belum ada progres.
     Contoh salah: realisasi anggaran sampai Februari Rp 78.000.000, Progres Capaian 0, Keterangan kosong.
