@@ -67,7 +67,10 @@ def generate(path: Path, ros: int, reported: int = 12, errors_pct: float = 0.0, 
     for i in range(ros):
         target = rnd.choice((1, 2, 4, 6, 12, 24, 60, 120, 240, 480))
         pagu = rnd.randrange(12, 2_400) * 1_000_000
-        refs.append((ro_code(i), f"Rincian Output nomor {i + 1}", rnd.choice(SATUAN),
+        satuan = rnd.choice(SATUAN)
+        if target % 12:  # a twelfth of it a month is no whole count: a unit CAP-DESIMAL leaves alone
+            satuan = "Bulan Layanan"
+        refs.append((ro_code(i), f"Rincian Output nomor {i + 1}", satuan,
                      rnd.choice((spec.JENIS_STATIS, spec.JENIS_DINAMIS)), target, pagu))
 
     ws = wb.add_worksheet(spec.SHEET_REFERENSI)

@@ -13,15 +13,6 @@ from sopxl.rules.reference import GROUPS, MISSING, group_of, render_markdown, se
 
 ATURAN_MD = Path(__file__).resolve().parents[1] / "docs" / "aturan.md"
 
-# TEMPORARY, for the integrator: the CAP rules get their documentation fields on the branch
-# that splits sopxl/rules/capaian.py into a package. DELETE this constant (and its uses below)
-# after merging that branch, then regenerate docs/aturan.md (python docs/make_aturan.py).
-PENDING_DOCS: frozenset[str] = frozenset({
-    "CAP-RO-ASING", "CAP-RO-HILANG", "CAP-DUPLIKAT", "CAP-KOSONG", "CAP-ANGKA", "CAP-NEGATIF",
-    "CAP-SATUAN", "CAP-TARGET", "CAP-PERSEN", "CAP-PERSEN-PECAHAN", "CAP-PROGRES-TURUN",
-    "CAP-KUMULATIF", "CAP-MELEBIHI-TARGET", "CAP-PROGRES-VOLUME", "CAP-KENDALA", "CAP-TANGGAL",
-    "CAP-TERLAMBAT", "CAP-PAGU", "CAP-DEVIASI-RPD", "CAP-MENDAHULUI",
-})  # fmt: skip
 
 FIELDS = tuple(DOC_FIELDS.values())
 
@@ -33,22 +24,13 @@ def test_aturan_md_is_generated_from_the_catalogue() -> None:
     )
 
 
-@pytest.mark.parametrize("rule_id", sorted(set(CATALOGUE) - PENDING_DOCS))
+@pytest.mark.parametrize("rule_id", sorted(CATALOGUE))
 def test_every_rule_documents_all_four_fields(rule_id: str) -> None:
     doc = CATALOGUE[rule_id].doc
     assert doc.summary, f"{rule_id}: its docstring lacks the English one-line summary"
     empty = [field for field in FIELDS if not getattr(doc, field)]
     assert not empty, f"{rule_id}: documentation fields missing from its docstring: {empty}"
     assert doc.complete
-
-
-def test_pending_docs_hides_only_rules_that_lack_docs() -> None:
-    unknown = PENDING_DOCS - set(CATALOGUE)
-    assert not unknown, f"PENDING_DOCS names rules that are not in the catalogue: {sorted(unknown)}"
-    documented = sorted(r for r in PENDING_DOCS if any(getattr(CATALOGUE[r].doc, f) for f in FIELDS))
-    assert not documented, (
-        f"these rules are documented now: remove them (or PENDING_DOCS) from {__name__}: {documented}"
-    )
 
 
 def test_the_reference_shows_each_rule_with_its_severity_and_fields() -> None:

@@ -15,6 +15,7 @@ from wbfactory import RO_DINAMIS, RO_STATIS, Book, Err, Formula, standard_book
 
 from sopxl.core import spec
 from sopxl.core.config import Settings
+from sopxl.core.errors import InvalidInput
 from sopxl.core.findings import Finding
 from sopxl.read.workbook import CellError, WorkbookData, WorkbookReader, find_table, read_workbook
 from sopxl.rules.base import CATALOGUE, run_rules
@@ -51,7 +52,8 @@ def test_every_cap_rule_is_registered_in_rules_md_order() -> None:
         "CAP-RO-ASING", "CAP-RO-HILANG", "CAP-DUPLIKAT", "CAP-KOSONG", "CAP-ANGKA", "CAP-NEGATIF",
         "CAP-SATUAN", "CAP-TARGET", "CAP-PERSEN", "CAP-PERSEN-PECAHAN", "CAP-PROGRES-TURUN",
         "CAP-KUMULATIF", "CAP-MELEBIHI-TARGET", "CAP-PROGRES-VOLUME", "CAP-KENDALA", "CAP-TANGGAL",
-        "CAP-TERLAMBAT", "CAP-PAGU", "CAP-DEVIASI-RPD", "CAP-MENDAHULUI",
+        "CAP-TERLAMBAT", "CAP-PAGU", "CAP-DEVIASI-RPD", "CAP-MENDAHULUI", "CAP-DESIMAL",
+        "CAP-PROGRES-ANGGARAN", "CAP-BELANJA-TANPA-PROGRES",
     ]  # fmt: skip
     assert CATALOGUE["CAP-TERLAMBAT"].severity == "warning"
     assert all(CATALOGUE[r].title for r in CAP_RULES)
@@ -574,6 +576,198 @@ def test_mendahului_silent_without_entries_after_the_reporting_month(tmp_path: P
     book = standard_book(4)
     book.identitas[spec.ID_BULAN] = None  # reporting month = last reported month
     assert only(run(book, tmp_path), "CAP-MENDAHULUI") == []
+
+
+# ---- CAP-DESIMAL -------------------------------------------------------------------------
+
+
+def test_desimal_fires_on_a_fraction_of_a_countable_unit_once(tmp_path: Path) -> None:
+    book = standard_book(3)  # RO_DINAMIS: 120 Orang, 10 a month
+    i = book.index_of(2, RO_DINAMIS)
+    book.months[2][i][spec.COL_RVRO] = 10.5
+    book.months[2][i][spec.COL_RVRO_KUM] = 20.5
+    book.months[3][i][spec.COL_RVRO_KUM] = 30.5  # the entry's fraction carried on: not again
+    findings = run(book, tmp_path)
+    f = one(findings, "CAP-DESIMAL")
+    assert (f.severity, f.sheet, f.cell, f.ro, f.value) == (
+        "warning", "Februari", book.month_ref(2, i, spec.COL_RVRO), RO_DINAMIS, 10.5)
+    assert "Orang" in f.message and "10,5" in f.message
+    assert f.suggestion == "tulis bilangan bulat Orang: 10 atau 11, sesuai jumlah yang benar-benar tercapai"
+    assert [r for r, _, _ in cap(findings)] == ["CAP-DESIMAL"]
+
+
+def test_desimal_on_target_volume_and_a_cumulative_that_does_not_add_up(tmp_path: Path) -> None:
+    book = standard_book(3)
+    i = book.index_of(1, RO_STATIS)  # 12 Layanan
+    book.months[1][i][spec.COL_TARGET_VOLUME] = 12.5
+    j = book.index_of(3, RO_DINAMIS)
+    book.months[3][j][spec.COL_RVRO_KUM] = 30.25  # the entries are whole: the cumulative is reported
+    found = only(run(book, tmp_path), "CAP-DESIMAL")
+    assert [(f.sheet, f.cell) for f in found] == [
+        ("Januari", book.month_ref(1, i, spec.COL_TARGET_VOLUME)),
+        ("Maret", book.month_ref(3, j, spec.COL_RVRO_KUM)),
+    ]
+
+
+def test_desimal_silent_on_whole_numbers_and_other_units(tmp_path: Path) -> None:
+    refs = [dict(r) for r in wbfactory_default_referensi()]
+    refs[1][spec.COL_SATUAN] = "Orang Jam Pelajaran"  # a whole-name match only
+    refs[0][spec.COL_SATUAN] = "LAYANAN"  # any case is the countable Layanan
+    book = standard_book(3, referensi=refs)
+    for m in (1, 2, 3):
+        i = book.index_of(m, RO_DINAMIS)
+        book.months[m][i][spec.COL_RVRO] = 10.5
+        book.months[m][i][spec.COL_RVRO_KUM] = 10.5 * m
+    book.months[2][book.index_of(2, RO_STATIS)][spec.COL_RVRO] = 1.0000000001  # within the tolerance
+    assert only(run(book, tmp_path), "CAP-DESIMAL") == []
+    book.months[2][book.index_of(2, RO_STATIS)][spec.COL_RVRO] = 1.5
+    assert len(only(run(book, tmp_path, name="c.xlsx"), "CAP-DESIMAL")) == 1
+
+
+def test_desimal_units_are_a_setting(tmp_path: Path) -> None:
+    book = standard_book(3)
+    i = book.index_of(2, RO_DINAMIS)
+    book.months[2][i][spec.COL_RVRO] = 10.5
+    book.months[2][i][spec.COL_RVRO_KUM] = 20.5
+    book.months[3][i][spec.COL_RVRO_KUM] = 30.5
+    path = book.write(tmp_path / "b.xlsx")
+    from sopxl.rules.validate import validate_path
+
+    run_set = {"today": "2026-11-24", "satuan_bulat": "Dokumen, Paket"}  # as `--set` gives it
+    result, _data, settings = validate_path(path, None, run_set)
+    assert settings.satuan_bulat == ["Dokumen", "Paket"]
+    assert only(result.findings, "CAP-DESIMAL") == []
+    result, _data, settings = validate_path(path, None, {"today": "2026-11-24", "satuan_bulat": "orang"})
+    assert settings.satuan_bulat == ["orang"] and len(only(result.findings, "CAP-DESIMAL")) == 1
+
+
+def test_new_settings_defaults_and_overrides() -> None:
+    s = Settings()
+    assert s.satuan_bulat == ["Orang", "Dokumen", "Laporan", "Layanan", "Unit", "Paket", "Kegiatan",
+                              "Rekomendasi", "Sarana", "Peserta"]
+    assert (s.selisih_progres_anggaran, s.selisih_progres_anggaran_pn) == (20, 5)
+    changed = s.with_overrides({"satuan_bulat": "", "selisih_progres_anggaran": "12.5",
+                                "selisih_progres_anggaran_pn": "3"})
+    assert (changed.satuan_bulat, changed.selisih_progres_anggaran, changed.selisih_progres_anggaran_pn) == (
+        [], 12.5, 3)
+    with pytest.raises(InvalidInput):
+        s.with_overrides({"selisih_progres_anggaran": "-1"})
+
+
+def wbfactory_default_referensi() -> list[dict[str, Any]]:
+    from wbfactory import DEFAULT_REFERENSI
+
+    return [dict(r) for r in DEFAULT_REFERENSI]
+
+
+# ---- CAP-PROGRES-ANGGARAN ----------------------------------------------------------------
+
+
+def _ahead_of_budget(progres: float, prioritas: Any = "absent") -> Book:
+    """RO_STATIS in Maret: 30 of 120 juta spent (25 %) while Progres Capaian is `progres`."""
+    refs = wbfactory_default_referensi()
+    if prioritas != "absent":
+        refs[0][spec.COL_PRIORITAS_NASIONAL] = prioritas
+        refs[1][spec.COL_PRIORITAS_NASIONAL] = None
+    book = standard_book(3, referensi=refs)
+    book.months[3][book.index_of(3, RO_STATIS)][spec.COL_PROGRES] = progres
+    return book
+
+
+def test_progres_anggaran_fires_beyond_20_points_without_keterangan(tmp_path: Path) -> None:
+    book = _ahead_of_budget(50)
+    findings = run(book, tmp_path)
+    f = one(findings, "CAP-PROGRES-ANGGARAN")
+    i = book.index_of(3, RO_STATIS)
+    assert (f.severity, f.sheet, f.cell, f.ro, f.value) == (
+        "warning", "Maret", book.month_ref(3, i, spec.COL_PROGRES), RO_STATIS, 50)
+    assert f.message == (
+        f"Progres Capaian RO {RO_STATIS} bulan Maret (50 %) berselisih 25 poin dengan penyerapan "
+        "anggarannya (25 %: realisasi kumulatif Rp 30.000.000 dari Pagu Rp 120.000.000); batas 20 poin, "
+        "Keterangan kosong."
+    )
+    assert f.suggestion == (
+        "periksa Progres Capaian dan Realisasi Anggaran; bila keduanya benar, isi Keterangan dengan "
+        "alasan progres 50 % sedangkan penyerapan 25 %"
+    )
+    assert [r for r, _, _ in cap(findings)] == ["CAP-PROGRES-ANGGARAN"]
+
+
+def test_progres_anggaran_silent_within_the_gap_or_explained(tmp_path: Path) -> None:
+    assert only(run(_ahead_of_budget(45), tmp_path), "CAP-PROGRES-ANGGARAN") == []  # 20 points
+    book = _ahead_of_budget(50)
+    book.months[3][book.index_of(3, RO_STATIS)][spec.COL_KETERANGAN] = "Honor dibayar bulan depan"
+    assert only(run(book, tmp_path, name="k.xlsx"), "CAP-PROGRES-ANGGARAN") == []
+    wide = Settings(today="2026-11-24", selisih_progres_anggaran=30)
+    assert only(run(_ahead_of_budget(50), tmp_path, wide, name="w.xlsx"), "CAP-PROGRES-ANGGARAN") == []
+
+
+def test_progres_anggaran_is_stricter_for_prioritas_nasional(tmp_path: Path) -> None:
+    f = one(run(_ahead_of_budget(31, "Ya"), tmp_path), "CAP-PROGRES-ANGGARAN")
+    assert "batas 5 poin untuk RO Prioritas Nasional" in f.message and f.ro == RO_STATIS
+    assert one(run(_ahead_of_budget(31, " ya "), tmp_path, name="y.xlsx"), "CAP-PROGRES-ANGGARAN")
+    for n, value in enumerate(("Tidak", None, "absent")):
+        assert only(run(_ahead_of_budget(31, value), tmp_path, name=f"t{n}.xlsx"), "CAP-PROGRES-ANGGARAN") == []
+    loose = Settings(today="2026-11-24", selisih_progres_anggaran_pn=10)
+    assert only(run(_ahead_of_budget(31, "Ya"), tmp_path, loose, name="l.xlsx"), "CAP-PROGRES-ANGGARAN") == []
+
+
+def test_progres_anggaran_settings_from_the_pengaturan_sheet(tmp_path: Path) -> None:
+    book = _ahead_of_budget(31, "Ya")
+    book.extra_sheets[spec.SHEET_PENGATURAN] = [["Kunci", "Nilai"], ["selisih_progres_anggaran_pn", 10]]
+    assert one(run(book, tmp_path), "CAP-PROGRES-ANGGARAN")  # check() alone: the defaults
+    from sopxl.rules.validate import validate_path
+
+    result, _data, settings = validate_path(book.write(tmp_path / "p.xlsx"), None, {"today": "2026-11-24"})
+    assert settings.selisih_progres_anggaran_pn == 10
+    assert only(result.findings, "CAP-PROGRES-ANGGARAN") == []
+
+
+# ---- CAP-BELANJA-TANPA-PROGRES -----------------------------------------------------------
+
+
+def _spent_without_progress(progres: Any, keterangan: Any = None) -> Book:
+    """RO_STATIS in Januari: 10 juta spent while Progres Capaian is `progres`."""
+    book = standard_book(1)
+    row = book.months[1][book.index_of(1, RO_STATIS)]
+    row[spec.COL_PROGRES] = progres
+    row[spec.COL_KENDALA] = "Kegiatan belum dimulai"
+    row[spec.COL_TINDAK_LANJUT] = "Menjadwalkan kegiatan bulan Februari"
+    row[spec.COL_KETERANGAN] = keterangan
+    return book
+
+
+def test_belanja_tanpa_progres_fires_on_zero_or_empty_progres(tmp_path: Path) -> None:
+    book = _spent_without_progress(0)
+    findings = run(book, tmp_path)
+    f = one(findings, "CAP-BELANJA-TANPA-PROGRES")
+    cell = book.month_ref(1, book.index_of(1, RO_STATIS), spec.COL_PROGRES)
+    assert (f.severity, f.sheet, f.cell, f.ro, f.value) == ("warning", "Januari", cell, RO_STATIS, 0)
+    assert f.message == (
+        f"Realisasi Anggaran kumulatif RO {RO_STATIS} sampai bulan Januari sudah Rp 10.000.000 tetapi "
+        "Progres Capaian 0 %; Keterangan kosong."
+    )
+    assert f.suggestion is not None and "isi Keterangan dengan alasan belanja Rp 10.000.000" in f.suggestion
+    assert [r for r, _, _ in cap(findings)] == ["CAP-BELANJA-TANPA-PROGRES"]
+    empty = one(run(_spent_without_progress(None), tmp_path, name="e.xlsx"), "CAP-BELANJA-TANPA-PROGRES")
+    assert empty.cell == cell and "Progres Capaian kosong" in empty.message
+
+
+def test_belanja_tanpa_progres_silent_when_explained_unspent_or_not_a_number(tmp_path: Path) -> None:
+    explained = _spent_without_progress(0, "Belanja persiapan pelatihan; angkatan pertama bulan Februari")
+    assert only(run(explained, tmp_path), "CAP-BELANJA-TANPA-PROGRES") == []
+    unspent = _spent_without_progress(0)
+    unspent.months[1][unspent.index_of(1, RO_STATIS)][spec.COL_ANGGARAN] = 0
+    assert only(run(unspent, tmp_path, name="u.xlsx"), "CAP-BELANJA-TANPA-PROGRES") == []
+    text = run(_spent_without_progress("0 %"), tmp_path, name="t.xlsx")
+    assert only(text, "CAP-BELANJA-TANPA-PROGRES") == [] and only(text, "CAP-ANGKA")
+
+
+def test_belanja_tanpa_progres_alone_when_progres_0_is_far_from_the_absorption(tmp_path: Path) -> None:
+    book = _spent_without_progress(0, None)
+    book.months[1][book.index_of(1, RO_STATIS)][spec.COL_ANGGARAN] = 36_000_000  # 30 % absorbed
+    findings = run(book, tmp_path)
+    assert one(findings, "CAP-BELANJA-TANPA-PROGRES") and only(findings, "CAP-PROGRES-ANGGARAN") == []
 
 
 # ---- robustness and speed ----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The bundled sample inputs and the sample generator (samples/, sopxl/samplegen.py)."""
+"""The bundled sample inputs and the sample generator (samples/, sopxl/build/samples.py)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,8 @@ entries, progres never decreases and is 100 exactly when the target volume is re
 and Tindak Lanjut are filled whenever progres is below the plan, realisation stays within 5 %
 of the RPD (or Keterangan explains why) and within the pagu, and Tanggal Entri SAKTI is a
 working day after the month ended and on or before the 5th working day (also the 5th calendar
-day where possible) of the next month. Bulan Pelaporan is month N; later months are empty.
+day where possible) of the next month, and Keterangan explains money spent while progres is
+still 0 and progres far from the budget absorption. Bulan Pelaporan is month N; later months are empty.
 
 With `plant=True` (or an iterable of rule ids) it plants mistakes of every rule of the
 Structure, Identitas, Referensi RO / Rencana and Monthly-sheet sections of rules.md at known
@@ -18,7 +19,8 @@ Cell convention (the validator follows the same one): a planted finding names th
 cell the validator must report:
 
 - a finding about one value names that value's cell: CAP-ANGKA, CAP-NEGATIF, CAP-SATUAN,
-  CAP-TARGET, CAP-PERSEN, CAP-PERSEN-PECAHAN, CAP-PROGRES-TURUN and CAP-PROGRES-VOLUME (on
+  CAP-TARGET, CAP-PERSEN, CAP-PERSEN-PECAHAN, CAP-DESIMAL (on `Realisasi Volume Bulan Ini`),
+  CAP-PROGRES-TURUN, CAP-PROGRES-VOLUME, CAP-PROGRES-ANGGARAN and CAP-BELANJA-TANPA-PROGRES (on
   `Progres Capaian (%)`), CAP-KUMULATIF (on `Realisasi Volume Kumulatif`), CAP-MELEBIHI-TARGET
   (on the `Realisasi Volume Bulan Ini` of the month whose entry first takes the running sum over
   the target), CAP-PAGU (on the `Realisasi Anggaran Bulan Ini (Rp)` of the month whose entry
@@ -56,7 +58,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sopxl.build.workbook import (
     MONTH_HEADER_ROW,
@@ -69,6 +71,7 @@ from sopxl.build.workbook import (
     write_workbook,
 )
 from sopxl.core import spec
+from sopxl.core.config import Settings
 from sopxl.read.inputs import PlanEntry, RoEntry, read_referensi, read_rencana
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -99,7 +102,8 @@ PLANTABLE_RULES: tuple[str, ...] = (
     "CAP-RO-ASING", "CAP-RO-HILANG", "CAP-DUPLIKAT", "CAP-KOSONG", "CAP-ANGKA", "CAP-NEGATIF",
     "CAP-SATUAN", "CAP-TARGET", "CAP-PERSEN", "CAP-PERSEN-PECAHAN", "CAP-PROGRES-TURUN",
     "CAP-KUMULATIF", "CAP-MELEBIHI-TARGET", "CAP-PROGRES-VOLUME", "CAP-KENDALA", "CAP-TANGGAL",
-    "CAP-TERLAMBAT", "CAP-PAGU", "CAP-DEVIASI-RPD", "CAP-MENDAHULUI",
+    "CAP-TERLAMBAT", "CAP-PAGU", "CAP-DEVIASI-RPD", "CAP-MENDAHULUI", "CAP-DESIMAL",
+    "CAP-PROGRES-ANGGARAN", "CAP-BELANJA-TANPA-PROGRES",
 )
 
 UNKNOWN_RO_MONTH = "013.07.DL.4290.SCM.010"  # planted in a month sheet (CAP-RO-ASING)
@@ -124,6 +128,20 @@ _KETERANGAN_DEVIASI = (
     "Sebagian belanja bahan menunggu tagihan penyedia yang baru diterima bulan berikutnya.",
     "Penghematan belanja perjalanan dinas karena kegiatan dilaksanakan secara daring.",
 )
+# Why money was spent before any output (CAP-BELANJA-TANPA-PROGRES), and why progres and budget
+# absorption part ways (CAP-PROGRES-ANGGARAN); chosen by month, so the random draws of the
+# sample stay as they are.
+_KETERANGAN_PERSIAPAN = (
+    "Belanja persiapan kegiatan (rapat panitia, ATK, undangan); output dihitung setelah kegiatan selesai.",
+    "Pembayaran honor panitia dan penggandaan bahan ajar sebelum angkatan pertama dimulai.",
+)
+_KETERANGAN_SELISIH = (
+    "Pembayaran kegiatan mengikuti termin kontrak sehingga penyerapan tidak sejalan dengan progres fisik.",
+    "Sebagian belanja dibayar di muka sesuai jadwal pencairan, sementara output diselesaikan bertahap.",
+)
+_KETERANGAN_PROGRES = "Progres dihitung ulang berdasarkan laporan pelaksana kegiatan bulan ini."
+# The sample's margin under the 20-point gap of CAP-PROGRES-ANGGARAN.
+_SELISIH_DIJELASKAN = 15.0
 
 
 @dataclass(frozen=True)
@@ -202,6 +220,7 @@ class _Ro:
     progres: list[float]
     cum: list[float]
     training: bool
+    spent: list[float]  # cumulative Realisasi Anggaran, index 1..12
 
 
 def _volume(target: float, progres: float) -> float:
@@ -227,7 +246,7 @@ class _Sample:
             tp = [0.0] + [float(by[(ro.kode, m)].target_progres) for m in range(1, 13)]
             rpd = [0.0] + [float(by[(ro.kode, m)].rpd) for m in range(1, 13)]
             self.ros.append(_Ro(ro, float(ro.target), float(ro.pagu), tp, rpd, [0.0] * 13, [0.0] * 13,
-                                ".DL." in ro.kode))
+                                ".DL." in ro.kode, [0.0] * 13))
         self.dates = {m: self._entry_date(m) for m in range(1, months + 1)}
         self.months: dict[int, list[MonthRow]] = {}
         self._fill()
@@ -282,6 +301,13 @@ class _Sample:
             factor = rng.uniform(0.97, 1.0)
         row.anggaran = _plain(math.floor(rpd * factor / 1000) * 1000)
         row.tanggal = self.dates[m]
+        ro.spent[m] = ro.spent[m - 1] + row.anggaran
+        absorption = ro.spent[m] / ro.pagu * 100
+        if row.keterangan is None and ro.spent[m] > 0:
+            if ro.progres[m] == 0:
+                row.keterangan = _KETERANGAN_PERSIAPAN[m % len(_KETERANGAN_PERSIAPAN)]
+            elif abs(ro.progres[m] - absorption) > _SELISIH_DIJELASKAN:
+                row.keterangan = _KETERANGAN_SELISIH[m % len(_KETERANGAN_SELISIH)]
 
     # ---- content ---------------------------------------------------------------------------------
 
@@ -424,6 +450,12 @@ class _Planter:
         if row.kendala is None:
             row.kendala, row.tindak_lanjut = (_KENDALA_PELATIHAN if ro.training else _KENDALA_LAYANAN)[0]
 
+    def _progres_note(self, row: MonthRow) -> None:
+        """A Keterangan for a planted Progres Capaian, so that it does not also part ways with
+        the budget absorption unexplained (CAP-PROGRES-ANGGARAN, CAP-BELANJA-TANPA-PROGRES)."""
+        if row.keterangan is None:
+            row.keterangan = _KETERANGAN_PROGRES
+
     def monthly(self) -> None:
         s, n = self.s, self.n
         num = _is_num
@@ -494,6 +526,7 @@ class _Planter:
                 row = self.row(month, i)
                 row.progres = _plain(s.ros[i].progres[month - 1] - 5)
                 self._behind_note(row, s.ros[i])
+                self._progres_note(row)
                 self.mark("CAP-PROGRES-TURUN", "month", month, row, spec.COL_PROGRES)
                 break
         if self.want("CAP-KENDALA"):
@@ -508,6 +541,7 @@ class _Planter:
                 row.progres = _plain(s.ros[i].progres[month - 1])
                 row.kendala = None
                 row.tindak_lanjut = None
+                self._progres_note(row)
                 self.mark("CAP-KENDALA", "month", month, row, spec.COL_KENDALA)
                 break
         # ---- the reporting month itself
@@ -550,12 +584,14 @@ class _Planter:
             row.rvro = _plain(ro.target - ro.cum[n - 1] + 3)
             row.progres = 100
             row.kendala = row.tindak_lanjut = None
+            self._progres_note(row)
             self.mark("CAP-MELEBIHI-TARGET", "month", n, row, spec.COL_RVRO)
         if self.want("CAP-PROGRES-VOLUME"):
             i = self.pick(n, lambda i, ro: ro.cum[n] < ro.target and ro.progres[n] < 100)
             row = self.row(n, i)
             row.progres = 100
             row.kendala = row.tindak_lanjut = None
+            self._progres_note(row)
             self.mark("CAP-PROGRES-VOLUME", "month", n, row, spec.COL_PROGRES)
         if self.want("CAP-PAGU"):
             i = self.pick(n, lambda i, ro: num(self.row(n, i).anggaran))
@@ -573,6 +609,41 @@ class _Planter:
             row.rvro = 1
             row.progres = _plain(s.ros[i].progres[n])
             self.mark("CAP-MENDAHULUI", "month", m2, row, spec.COL_RVRO)
+        if self.want("CAP-DESIMAL"):
+            countable = {spec.norm(unit) for unit in Settings().satuan_bulat}
+            i = self.pick(n, lambda i, ro: spec.norm(ro.entry.satuan) in countable and num(self.row(n, i).rvro)
+                          and ro.cum[n] + 1 < ro.target and ro.progres[n] < 100)
+            row = self.row(n, i)
+            row.rvro = float(row.rvro) + 0.5
+            self.mark("CAP-DESIMAL", "month", n, row, spec.COL_RVRO)
+        if self.want("CAP-PROGRES-ANGGARAN"):
+            # Progres well above the budget absorption, Keterangan empty; nothing else changes.
+            def absorption(i: int) -> float | None:
+                spent = [self.row(mm, i).anggaran for mm in range(1, n + 1)]
+                return sum(spent) / s.ros[i].pagu * 100 if all(map(num, spent)) else None
+
+            def far_apart(i: int, ro: _Ro) -> bool:
+                spent = absorption(i)
+                return (spent is not None and spent + 30 < 99 and ro.cum[n] < ro.target
+                        and ro.progres[n] < spent + 10 and self.row(n, i).keterangan is None)
+
+            i = self.pick(n, far_apart)
+            row = self.row(n, i)
+            row.progres = _plain(math.floor(cast(float, absorption(i)) + 30))
+            self.mark("CAP-PROGRES-ANGGARAN", "month", n, row, spec.COL_PROGRES)
+        if self.want("CAP-BELANJA-TANPA-PROGRES"):
+            # Money spent while progres is still 0, its explanation left out.
+            for month in range(1, n + 1):
+                try:
+                    i = self.pick(month, lambda i, ro, mm=month: ro.progres[mm] == 0
+                                  and self.row(mm, i).keterangan in _KETERANGAN_PERSIAPAN
+                                  and abs(ro.spent[mm] - ro.spent[mm - 1] - ro.rpd[mm]) <= 0.05 * ro.rpd[mm])
+                except ValueError:
+                    continue
+                row = self.row(month, i)
+                row.keterangan = None
+                self.mark("CAP-BELANJA-TANPA-PROGRES", "month", month, row, spec.COL_PROGRES)
+                break
         # Row insertions and removals last: every index above refers to the clean order.
         if self.want("CAP-RO-ASING"):
             extra = MonthRow(

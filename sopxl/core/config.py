@@ -30,6 +30,17 @@ class Settings(BaseModel):
     deadline_days: Literal["working", "calendar"] = "working"
     # CAP-DEVIASI-RPD: allowed deviation of a month's realisation from its RPD, in percent.
     rpd_deviation_pct: float = Field(default=5.0, ge=0)
+    # CAP-DESIMAL: units counted in whole numbers (whole name, case-insensitive).
+    satuan_bulat: list[str] = Field(
+        default_factory=lambda: [
+            "Orang", "Dokumen", "Laporan", "Layanan", "Unit", "Paket", "Kegiatan", "Rekomendasi",
+            "Sarana", "Peserta",
+        ]
+    )
+    # CAP-PROGRES-ANGGARAN: allowed gap, in percent points, between Progres Capaian and the
+    # RO's budget absorption; the second for an RO of Prioritas Nasional.
+    selisih_progres_anggaran: float = Field(default=20.0, ge=0)
+    selisih_progres_anggaran_pn: float = Field(default=5.0, ge=0)
     # Per-rule severity overrides, e.g. {"CAP-TERLAMBAT": "error"}.
     severity: dict[str, Severity] = Field(default_factory=dict)
     # Rules switched off entirely.
@@ -80,8 +91,9 @@ class Settings(BaseModel):
                     + ", ".join(sorted(Settings.model_fields))
                 )
             else:
-                if key == "disabled_rules" and isinstance(value, str):
-                    value = [value]  # one rule switched off: disabled_rules=CAP-MENDAHULUI
+                if key in _TEXT_LISTS and isinstance(value, str):
+                    # one item: disabled_rules=CAP-MENDAHULUI; nothing: satuan_bulat=
+                    value = [value] if value else []
                 data[key] = value
         try:
             return Settings.model_validate(data)
@@ -91,6 +103,10 @@ class Settings(BaseModel):
                 for e in exc.errors()
             )
             raise InvalidInput(f"Nilai pengaturan tidak sah ({problems}).") from None
+
+
+# Settings holding a list of texts, written as one text or comma separated.
+_TEXT_LISTS = frozenset({"disabled_rules", "satuan_bulat"})
 
 
 def _explain(kind: str, ctx: Mapping[str, Any], fallback: str) -> str:

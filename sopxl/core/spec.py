@@ -89,6 +89,8 @@ COL_KENDALA: Final = "Kendala"
 COL_TINDAK_LANJUT: Final = "Tindak Lanjut"
 COL_TANGGAL: Final = "Tanggal Entri SAKTI"
 COL_KETERANGAN: Final = "Keterangan"
+COL_PRIORITAS_NASIONAL: Final = "Prioritas Nasional"  # optional in Referensi RO: Ya / Tidak
+PRIORITAS_YA: Final = "Ya"
 
 IDENTITAS_COLUMNS: Final[tuple[str, ...]] = (COL_URAIAN, COL_ISI)
 REFERENSI_COLUMNS: Final[tuple[str, ...]] = (
@@ -99,6 +101,7 @@ REFERENSI_COLUMNS: Final[tuple[str, ...]] = (
     COL_TARGET_VOLUME,
     COL_PAGU,
 )
+REFERENSI_OPTIONAL: Final[tuple[str, ...]] = (COL_PRIORITAS_NASIONAL,)
 RENCANA_COLUMNS: Final[tuple[str, ...]] = (COL_KODE_RO, COL_BULAN, COL_TARGET_PROGRES, COL_RPD)
 MONTH_COLUMNS: Final[tuple[str, ...]] = (
     COL_KODE_RO,

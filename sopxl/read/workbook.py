@@ -344,7 +344,12 @@ def read_workbook(path: Path | str, settings: Settings | None = None) -> Workboo
             actual, grid, errs = loaded
             data.identitas = find_table(actual, grid, spec.COL_URAIAN, spec.IDENTITAS_COLUMNS, (), errs)
             data.identity = _identity_items(data.identitas)
-        data.referensi = table(spec.SHEET_REFERENSI, spec.COL_KODE_RO, spec.REFERENSI_COLUMNS)
+        data.referensi = table(
+            spec.SHEET_REFERENSI,
+            spec.COL_KODE_RO,
+            (*spec.REFERENSI_COLUMNS, *spec.REFERENSI_OPTIONAL),
+            spec.REFERENSI_OPTIONAL,
+        )
         data.rencana = table(spec.SHEET_RENCANA, spec.COL_KODE_RO, spec.RENCANA_COLUMNS)
         data.pengaturan = table(spec.SHEET_PENGATURAN, "Kunci", ("Kunci", "Nilai"))
         for number, month in enumerate(spec.MONTHS, start=1):

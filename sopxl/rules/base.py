@@ -23,13 +23,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from sopxl.core import calendar, spec
 from sopxl.core.config import Settings
 from sopxl.core.findings import Finding, Severity
 from sopxl.read import period
-from sopxl.read.workbook import Row, Table, WorkbookData, first_rows_by_code
+from sopxl.read.workbook import CellError, Row, Table, WorkbookData, first_rows_by_code
 
 Check = Callable[["Context"], Iterable[Finding]]
 
@@ -183,20 +183,18 @@ class Context:
         return period.budget_year(self.data)
 
     @cached_property
-    def plan_months(self) -> list[int | None]:
-        """The month of every Rencana row (None where Bulan is not a month or an error
-        value); empty without a Rencana with a Bulan column. Shared by the REN and CAP rules."""
+    def plan(self) -> PlanIndex | None:
+        """The Rencana rows by RO and month (None without a Rencana with Kode RO and Bulan):
+        one index shared by the REN and CAP rules."""
         table = self.data.rencana
-        if table is None or spec.COL_BULAN not in table.columns:
-            return []
-        bulans = table.column(spec.COL_BULAN)
-        month_of = {b: spec.month_number(b) for b in set(bulans)}  # cell values are hashable
-        return list(map(month_of.__getitem__, bulans))
-
-    @cached_property
-    def plan_ro_major(self) -> bool:
-        """Whether Rencana runs RO by RO, 12 months each in order (see `ro_major`)."""
-        return ro_major(self.plan_months)
+        if (
+            table is None
+            or table.header_row is None
+            or spec.COL_KODE_RO not in table.columns
+            or spec.COL_BULAN not in table.columns
+        ):
+            return None
+        return PlanIndex(table)
 
     def rows_by_code(self, table: Table | None) -> dict[str, Row]:
         """First row of each Kode RO in a table."""
@@ -208,15 +206,120 @@ class Context:
         return self.rows_by_code(self.data.referensi)
 
 
-def ro_major(months: list[int | None]) -> bool:
-    """Whether a plan's rows run RO by RO, each with its 12 months in order (how `sopxl init`,
-    the DIPA's halaman III and most people lay out Rencana): row i is then month i % 12 + 1,
-    and a month's rows are one slice (checked at C speed)."""
-    n = len(months)
-    return n > 0 and n % 12 == 0 and months == _MONTH_CYCLE * (n // 12)
+class PlanIndex:
+    """The rows of a Rencana table by RO and month, found in one pass.
+
+    ROs are keyed by their code in upper case (Kode RO as compared between sheets); rows
+    whose Kode RO or Bulan holds an Excel error value are left to STR-FORMULA-ERROR. Rows
+    are indices into the table (`Table.at(i)` names their cells).
+    """
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        bulans = table.column(spec.COL_BULAN)
+        month_of = {b: spec.month_number(b) for b in set(bulans)}  # cell values are hashable
+        self.months: list[int | None] = list(map(month_of.__getitem__, bulans))  # None: not a month
+        self.by_ro: dict[str, dict[int, int]] = {}  # key -> month -> first row of that month
+        self.codes: dict[str, str] = {}  # key -> code as written first
+        self.keys: list[str | None] = []  # key of every row (None: no code, or an error value)
+        self.blank_code: list[int] = []  # rows with data but no Kode RO
+        self.bad_month: list[tuple[int, str]] = []  # (row, code) whose Bulan is not a month
+        self.duplicates: list[tuple[int, str, int, int]] = []  # (row, code, month, earlier row)
+        # RO by RO, 12 months each in order, every RO once (how `sopxl init`, the DIPA's
+        # halaman III and most people lay out Rencana): month m's rows are rows m-1, m+11, ...
+        self.ro_major = False
+        raws = table.column(spec.COL_KODE_RO)
+        if CellError not in set(map(type, raws)) and None not in self.months and None not in table.codes:
+            self._index_codes(cast(list[str], table.codes))
+        else:
+            self._index_rows(raws, bulans)
+
+    def _index_codes(self, codes: list[str]) -> None:
+        """Every row has a code and a month (the usual plan), at C speed where it can be."""
+        if all(map(str.isupper, codes)):  # already upper case (the usual codes): no copies
+            keys = codes
+        else:  # one upper-case copy per distinct code
+            upper = {code: code.upper() for code in set(codes)}
+            keys = list(map(upper.__getitem__, codes))
+        self.keys = cast(list[str | None], keys)
+        n = len(keys)
+        firsts = keys[::12]
+        if (
+            n % 12 == 0
+            and self.months == _MONTH_CYCLE * (n // 12)
+            and len(set(firsts)) == len(firsts)
+            and all(keys[m::12] == firsts for m in range(1, 12))
+        ):
+            self.ro_major = True
+            self.codes = dict(zip(firsts, codes[::12], strict=True))
+            self.by_ro = dict(zip(
+                firsts,
+                (dict(zip(_MONTHS, range(s, s + 12), strict=True)) for s in range(0, n, 12)),
+                strict=True,
+            ))
+            return
+        for key, code in zip(keys, codes, strict=True):
+            if key not in self.codes:
+                self.codes[key] = code
+        by_ro: dict[str, dict[int, int]] = {key: {} for key in self.codes}
+        for i, key, month in zip(range(n), keys, self.months, strict=True):
+            assert month is not None
+            earlier = by_ro[key].setdefault(month, i)
+            if earlier != i:
+                self.duplicates.append((i, self.codes[key], month, earlier))
+        self.by_ro = by_ro
+
+    def _index_rows(self, raws: list[Any], bulans: list[Any]) -> None:
+        codes = self.table.codes
+        for i, (raw, raw_month) in enumerate(zip(raws, bulans, strict=True)):
+            self.keys.append(None)
+            if isinstance(raw, CellError) or isinstance(raw_month, CellError):
+                continue
+            code = codes[i]
+            if code is None:
+                self.blank_code.append(i)
+                continue
+            key = code.upper()
+            self.keys[i] = key
+            if key not in self.codes:
+                self.codes[key] = code
+                self.by_ro[key] = {}
+            month = self.months[i]
+            if month is None:
+                self.bad_month.append((i, self.codes[key]))
+                continue
+            earlier = self.by_ro[key].setdefault(month, i)
+            if earlier != i:
+                self.duplicates.append((i, self.codes[key], month, earlier))
+
+    def rows_naming(self, wanted: set[str]) -> dict[str, list[int]]:
+        """Key -> every row naming it, for the keys in `wanted` (REN-RO's unknown ROs)."""
+        found: dict[str, list[int]] = {}
+        if wanted:
+            for i, key in enumerate(self.keys):
+                if key in wanted:
+                    found.setdefault(key, []).append(i)
+        return found
+
+    def month_values(self, month: int, column: str) -> dict[str, Any]:
+        """Kode RO exactly as written -> its plan's value in `column` for `month`."""
+        values = self.table.column(column)
+        if self.ro_major:
+            codes = cast(list[str], self.table.codes)  # RO by RO: every row has its code
+            return dict(zip(codes[month - 1 :: 12], values[month - 1 :: 12], strict=True))
+        return {code: values[i] for code, i in self._rows_by_month[month - 1].items()}
+
+    @cached_property
+    def _rows_by_month(self) -> list[dict[str, int]]:
+        result: list[dict[str, int]] = [{} for _ in _MONTHS]
+        for i, (code, month) in enumerate(zip(self.table.codes, self.months, strict=True)):
+            if code is not None and month is not None:
+                result[month - 1].setdefault(code, i)
+        return result
 
 
-_MONTH_CYCLE: list[int | None] = list(range(1, 13))
+_MONTHS: tuple[int, ...] = tuple(range(1, 13))
+_MONTH_CYCLE: list[int | None] = list(_MONTHS)
 
 
 def run_rules(data: WorkbookData, settings: Settings, only: Iterable[str] | None = None) -> Iterator[Finding]:

@@ -2,126 +2,13 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import cast
 
 from sopxl.core import spec
 from sopxl.core.findings import Finding
-from sopxl.read.workbook import CellError, Row, Table, is_blank
+from sopxl.read.workbook import CellError, Row, is_blank
 from sopxl.rules.base import Context, rule
 from sopxl.rules.referensi import code_key, num, number_or_text, rupiah, show, typed, usable
-
-
-@dataclass
-class _Plan:
-    """One pass over the plan rows: by RO and month, plus the rows REN-RO must report.
-    Rows are indices into the Rencana table (`Table.at(i)` names their cells)."""
-
-    by_ro: dict[str, dict[int, int]]  # code key -> month -> first row of that month
-    codes: dict[str, str]  # code key -> code as written first
-    keys: list[str | None]  # code key of every row (None: no code, or an error value)
-    blank_code: list[int]  # rows with data but no Kode RO
-    bad_month: list[tuple[int, str]]  # (row, code) whose Bulan is not a month
-    duplicates: list[tuple[int, str, int, int]]  # (row, code, month, earlier row)
-
-    def rows_naming(self, wanted: set[str]) -> dict[str, list[int]]:
-        """Code key -> every row naming it, for the keys in `wanted` (REN-RO's unknown ROs)."""
-        found: dict[str, list[int]] = {}
-        if wanted:
-            for i, key in enumerate(self.keys):
-                if key in wanted:
-                    found.setdefault(key, []).append(i)
-        return found
-
-
-_PLANS: weakref.WeakKeyDictionary[Context, _Plan | None] = weakref.WeakKeyDictionary()
-
-
-def _plan(ctx: Context) -> _Plan | None:
-    """The plan, computed once per run (REN-RO, REN-TARGET and REN-PAGU share it).
-
-    Rows whose Kode RO or Bulan holds an Excel error value are left to STR-FORMULA-ERROR.
-    """
-    if ctx in _PLANS:
-        return _PLANS[ctx]
-    table = ctx.data.rencana
-    plan = None
-    if usable(table, spec.COL_KODE_RO, spec.COL_BULAN):
-        assert table is not None
-        plan = _plan_of(table, ctx.plan_months, ctx.plan_ro_major)
-    _PLANS[ctx] = plan
-    return plan
-
-
-_MONTHS = tuple(range(1, 13))
-
-
-def _plan_of(table: Table, months: list[int | None], ro_major: bool) -> _Plan:
-    """The plan of a Rencana table whose rows have the month numbers `months`
-    (`Context.plan_months`); `ro_major`: laid out RO by RO (`Context.plan_ro_major`)."""
-    raws = table.column(spec.COL_KODE_RO)
-    raw_months = table.column(spec.COL_BULAN)
-    codes = table.codes
-    plan = _Plan({}, {}, [], [], [], [])
-    if (
-        CellError not in set(map(type, raws))
-        and None not in codes
-        and None not in months
-    ):  # the usual plan: every row has a code and a month (the lean loop below)
-        texts = cast(list[str], codes)
-        if all(map(str.isupper, texts)):  # already upper case (the usual codes): no copies
-            keys = plan.keys = cast(list[str | None], texts)
-        else:  # one upper-case copy per distinct code
-            upper = {code: code.upper() for code in set(texts)}
-            keys = plan.keys = cast(list[str | None], list(map(upper.__getitem__, texts)))
-        firsts = keys[::12]
-        if (
-            ro_major
-            and len(set(firsts)) == len(firsts)
-            and all(keys[m::12] == firsts for m in range(1, 12))
-        ):  # RO by RO, 12 months each, every RO once: the plan is its slices (C speed)
-            n = len(keys)
-            plan.codes = dict(zip(cast(list[str], firsts), cast(list[str], codes[::12]), strict=True))
-            plan.by_ro = dict(zip(
-                cast(list[str], firsts),
-                (dict(zip(_MONTHS, range(s, s + 12), strict=True)) for s in range(0, n, 12)),
-                strict=True,
-            ))
-            return plan
-        for key, code in zip(keys, codes, strict=True):
-            if key not in plan.codes:
-                plan.codes[cast(str, key)] = cast(str, code)
-        by_ro: dict[str, dict[int, int]] = {key: {} for key in plan.codes}
-        for i, key, month in zip(range(len(keys)), keys, months, strict=True):
-            assert month is not None and key is not None
-            earlier = by_ro[key].setdefault(month, i)
-            if earlier != i:
-                plan.duplicates.append((i, plan.codes[key], month, earlier))
-        plan.by_ro = by_ro
-        return plan
-    for i, (raw, raw_month) in enumerate(zip(raws, raw_months, strict=True)):
-        plan.keys.append(None)
-        if isinstance(raw, CellError) or isinstance(raw_month, CellError):
-            continue
-        code = codes[i]
-        if code is None:
-            plan.blank_code.append(i)
-            continue
-        key = code_key(code)
-        plan.keys[i] = key
-        if key not in plan.codes:
-            plan.codes[key] = code
-            plan.by_ro[key] = {}
-        month = months[i]
-        if month is None:
-            plan.bad_month.append((i, plan.codes[key]))
-            continue
-        earlier = plan.by_ro[key].setdefault(month, i)
-        if earlier != i:
-            plan.duplicates.append((i, plan.codes[key], month, earlier))
-    return plan
 
 
 def _reference_keys(ctx: Context) -> dict[str, Row] | None:
@@ -151,7 +38,7 @@ def rencana_ro(ctx: Context) -> Iterator[Finding]:
     Perbaikan: Tambahkan baris rencana bulan yang kurang (dengan Target Progres dan Rencana
         Penarikan Dana), perbaiki Kode RO atau Bulan yang salah, dan hapus baris ganda.
     """
-    plan = _plan(ctx)
+    plan = ctx.plan
     table = ctx.data.rencana
     if plan is None or table is None:
         return
@@ -226,7 +113,7 @@ def rencana_target(ctx: Context) -> Iterator[Finding]:
         0,45) yang naik atau tetap setiap bulan sampai 100 pada Desember.
     """
     table = ctx.data.rencana
-    plan = _plan(ctx)
+    plan = ctx.plan
     if plan is None or table is None or spec.COL_TARGET_PROGRES not in table.columns:
         return
     targets = table.column(spec.COL_TARGET_PROGRES)
@@ -306,7 +193,7 @@ def rencana_pagu(ctx: Context) -> Iterator[Finding]:
         Referensi RO.
     """
     table = ctx.data.rencana
-    plan = _plan(ctx)
+    plan = ctx.plan
     reference = _reference_keys(ctx)
     referensi = ctx.data.referensi
     if (

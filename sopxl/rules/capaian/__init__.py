@@ -1,0 +1,63 @@
+"""Rules of the monthly sheets, `Januari` ... `Desember` (rules.md, "Monthly sheets").
+
+One module per concern: `presence` (which rows a month has), `numbers` (one number cell at
+a time), `targets` (copies of Referensi RO and Rencana), `progress` (an RO over the months),
+`dates` (Tanggal Entri SAKTI), `money` (Pagu and RPD); `facts` holds the per-run facts and
+the column helpers they share. The rules are registered here in the order of rules.md,
+which is the order of findings on one cell in every output.
+
+Every rule looks at the months up to the reporting month (`ctx.months_to_check`), except
+CAP-MENDAHULUI, which looks at the months after it. Conventions shared by all of them:
+
+* **Cells** (the convention of `sopxl.build.samples` too). A finding about one value names that
+  value's cell. Whole-row findings (CAP-RO-ASING, CAP-DUPLIKAT: the repeated row) name the
+  first cell of the row, ``A{row}``, whatever column Kode RO is in. CAP-RO-HILANG has no row to
+  name: it is a whole-sheet finding and names ``A1`` (rules.md), its message says which RO is
+  missing.
+  CAP-MENDAHULUI names the first entered cell (row by row, left to right; entries are
+  Realisasi Volume Bulan Ini, Progres Capaian, Realisasi Anggaran, Tanggal Entri) of a month
+  that should still be empty, once per month. CAP-PROGRES-ANGGARAN and
+  CAP-BELANJA-TANPA-PROGRES name the row's Progres Capaian.
+* **No cascades.** A value that is not a number (text: CAP-ANGKA; an Excel error:
+  STR-FORMULA-ERROR) is left out of every arithmetic rule; a running sum that would need
+  such a value (CAP-KUMULATIF, CAP-MELEBIHI-TARGET, CAP-PROGRES-VOLUME, CAP-PAGU,
+  CAP-PROGRES-ANGGARAN, CAP-BELANJA-TANPA-PROGRES) is unknown from that month on, and nothing
+  is said about it. An empty required value is CAP-KOSONG's alone (an empty month counts as
+  0 in a running sum), except that CAP-BELANJA-TANPA-PROGRES, as rules.md says, also names
+  an empty Progres Capaian of an RO that spent money. Cross-month and cross-sheet rules use
+  the first row of an RO in a month; later rows are CAP-DUPLIKAT's.
+  CAP-KOSONG asks nothing of a row whose RO is unknown (a "Jumlah" row: CAP-RO-ASING).
+  CAP-RO-ASING stays silent when `Referensi RO` is missing or empty (STR-SHEET / REF-*).
+  A missing column silently skips the checks that need it (STR-COLUMN reports it).
+* **Once, not every month.** CAP-MELEBIHI-TARGET and CAP-PAGU report an RO once, in the
+  month whose entry first takes the running sum over the limit.
+* **CAP-TANGGAL** accepts an entry date from the last day of the month on (earlier means
+  "before the month ended") up to `Settings.today`. A bare number in the Excel serial
+  range counts as a date (see `sopxl.core.parse.as_date`). CAP-TERLAMBAT only looks at dates
+  that CAP-TANGGAL accepts; the days late are calendar days after the deadline.
+* **Plan and targets.** CAP-TARGET and CAP-KENDALA take the Target Progres of the RO and
+  month from `Rencana` (`Context.plan`, the Kode RO as first written there); CAP-KENDALA
+  falls back to the month's own Target Progres where `Rencana` has none. Target Volume,
+  Satuan (compared with `spec.norm`), Jenis RO, Pagu and Prioritas Nasional come from
+  `Referensi RO`. CAP-DEVIASI-RPD counts a realisation > 0 against an RPD of 0 as deviating.
+* **Year.** Date rules use Tahun Anggaran of `Identitas`; when it is not a year, the year
+  of the date itself.
+* Numbers compare with a relative tolerance of 1e-6.
+"""
+
+from sopxl.rules.capaian import dates, money, numbers, presence, progress, targets
+from sopxl.rules.capaian.facts import Facts, Month, facts, register_in_order
+
+# The order of rules.md (findings on one cell follow it in every output).
+RULES_MD_ORDER = (
+    "CAP-RO-ASING", "CAP-RO-HILANG", "CAP-DUPLIKAT", "CAP-KOSONG", "CAP-ANGKA", "CAP-NEGATIF",
+    "CAP-SATUAN", "CAP-TARGET", "CAP-PERSEN", "CAP-PERSEN-PECAHAN", "CAP-PROGRES-TURUN",
+    "CAP-KUMULATIF", "CAP-MELEBIHI-TARGET", "CAP-PROGRES-VOLUME", "CAP-KENDALA", "CAP-TANGGAL",
+    "CAP-TERLAMBAT", "CAP-PAGU", "CAP-DEVIASI-RPD", "CAP-MENDAHULUI", "CAP-DESIMAL",
+    "CAP-PROGRES-ANGGARAN", "CAP-BELANJA-TANPA-PROGRES",
+)  # fmt: skip
+register_in_order(RULES_MD_ORDER)
+
+__all__ = [
+    "RULES_MD_ORDER", "Facts", "Month", "dates", "facts", "money", "numbers", "presence", "progress", "targets",
+]
