@@ -63,8 +63,8 @@ def _macro_module() -> Any:
     return sopxl_lo
 
 
-class _Desktop:
-    def getCurrentFrame(self) -> None:  # noqa: N802 (UNO's name)
+class _Desktop:  # UNO method names below
+    def getCurrentFrame(self) -> None:
         return None
 
 
@@ -72,10 +72,10 @@ class _Context:
     def __init__(self, doc: object) -> None:
         self.doc = doc
 
-    def getDocument(self) -> object:  # noqa: N802
+    def getDocument(self) -> object:
         return self.doc
 
-    def getDesktop(self) -> _Desktop:  # noqa: N802
+    def getDesktop(self) -> _Desktop:
         return _Desktop()
 
 

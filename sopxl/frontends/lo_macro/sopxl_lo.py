@@ -369,7 +369,7 @@ def validasi(*_args: Any) -> None:
         with contextlib.suppress(Exception):
             if doc is not None:
                 frame = doc.getCurrentController().getFrame()
-            else:
+            elif context is not None:
                 frame = context.getDesktop().getCurrentFrame()
         _message(doc, NO_DOCUMENT, error=True, frame=frame)
         return
