@@ -13,6 +13,7 @@ import sys
 import textwrap
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,49 @@ def test_atomic_write_modes(tmp_path: Path) -> None:
     kept.chmod(0o640)
     atomic_write(kept, lambda fh: fh.write(b"new"), backup=False)
     assert kept.stat().st_mode & 0o777 == 0o640 and kept.read_bytes() == b"new"
+
+
+@pytest.fixture
+def private_umask() -> Iterator[None]:
+    """A umask under which a plain new file would be 0600: modes seen then were copied."""
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize("mode", [0o644, 0o664])
+def test_backup_keeps_the_original_mode(tmp_path: Path, mode: int, private_umask: None) -> None:
+    path = planted(tmp_path / "capaian.xlsx")
+    path.chmod(mode)
+    invoke(path)
+    assert backup_path(path).stat().st_mode & 0o7777 == mode
+    assert path.stat().st_mode & 0o7777 == mode
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize("mode", [0o644, 0o664])
+def test_output_copy_keeps_the_original_mode(tmp_path: Path, mode: int, private_umask: None) -> None:
+    path = planted(tmp_path / "capaian.xlsx")
+    path.chmod(mode)
+    copy = tmp_path / "salinan.xlsx"
+    for _ in range(2):  # a new copy, then a replaced one
+        result = CliRunner().invoke(cli, ["validate", str(path), "--output", str(copy), "--set", f"today={TODAY}"])
+        assert result.exit_code == 1, result.output
+        assert copy.stat().st_mode & 0o7777 == mode
+    assert path.stat().st_mode & 0o7777 == mode
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_copy_of_a_read_only_original_stays_writable_by_its_owner(tmp_path: Path, private_umask: None) -> None:
+    source = tmp_path / "sumber.xlsx"
+    source.write_bytes(b"old")
+    source.chmod(0o444)
+    copy = atomic_write(tmp_path / "salinan.xlsx", lambda fh: fh.write(b"new"), backup=False, mode_from=source)
+    assert copy.stat().st_mode & 0o7777 == 0o644
+    check_writable(copy)  # the next run may replace it
 
 
 @pytest.mark.parametrize("lock_name", ["~$capaian.xlsx", ".~lock.capaian.xlsx#"])

@@ -50,6 +50,14 @@ def invoke(path: Path | str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+# Words of library and OS messages (calamine, zipfile, lxml, strerror) that must not reach users.
+ENGLISH_INTERNALS = re.compile(
+    r"\b(?:error|invalid|signature|errno|not found|denied|no such|file name|is a directory|"
+    r"not a directory|too long|zip file|cfb|ole|bad|unexpected|failed|cannot)\b",
+    re.IGNORECASE,
+)
+
+
 def refused(path: Path | str, *words: str) -> str:
     """Run the CLI on `path`; assert the refusal contract; return the output."""
     p = Path(path)
@@ -58,6 +66,8 @@ def refused(path: Path | str, *words: str) -> str:
     assert code == 2, output
     assert "Traceback" not in output
     assert output.startswith("Galat: "), output
+    leaks = ENGLISH_INTERNALS.findall(output)
+    assert not leaks, f"English internals {leaks} in {output!r}"
     low = output.lower()
     for word in words:
         assert word.lower() in low, f"{word!r} not in {output!r}"
@@ -256,6 +266,78 @@ def test_real_xls_from_libreoffice(good: Path, lo_convert: Callable[..., Path], 
     renamed = tmp_path / "lama-asli.xlsx"
     shutil.copyfile(xls, renamed)
     refused(renamed, "Excel lama (.xls)")
+
+
+# ---- an extension that lies -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".XLS", ".xlsb", ".ods", ".xla"])
+def test_xlsx_renamed_to_another_format(good: Path, tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"capaian-2026{suffix}"
+    shutil.copyfile(good, path)
+    out = refused(path)
+    assert out.strip() == (
+        f"Galat: Berkas 'capaian-2026{suffix}' sebenarnya buku kerja Excel 2007 atau yang lebih baru "
+        f"(.xlsx), tetapi namanya berakhiran {suffix}. Ganti nama berkasnya menjadi "
+        "'capaian-2026.xlsx', lalu jalankan lagi."
+    )
+
+
+def test_xlsm_renamed_xls_is_told_to_be_xlsm(good: Path, tmp_path: Path) -> None:
+    path = rezip(good, tmp_path / "bermakro.xls", add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0"})
+    refused(path, "sebenarnya buku kerja Excel 2007", "(.xlsm)", "'bermakro.xlsm'")
+
+
+def test_renamed_xlsx_still_validates_under_its_right_name(good: Path, tmp_path: Path) -> None:
+    """The refusal is about the name only: renamed back as told, the same bytes are read."""
+    path = tmp_path / "capaian.xls"
+    shutil.copyfile(good, path)
+    refused(path, "'capaian.xlsx'")
+    code, output = invoke(path.rename(path.with_suffix(".xlsx")))
+    assert code in (0, 1), output
+
+
+def test_old_xls_named_xls_and_named_xlsx(tmp_path: Path) -> None:
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "Workbook".encode("utf-16-le")
+    honest = tmp_path / "lama.xls"
+    honest.write_bytes(ole)
+    out = refused(honest, "Excel lama (.xls)", "simpan sebagai Excel Workbook (.xlsx)")
+    assert "walau" not in out
+    lying = tmp_path / "lama.xlsx"
+    lying.write_bytes(ole)
+    refused(lying, "berformat Excel lama (.xls), walau namanya berakhiran .xlsx")
+
+
+def test_encrypted_named_xls(tmp_path: Path) -> None:
+    path = tmp_path / "sandi.xls"
+    names = "".join(f"{n}\0" for n in ("EncryptionInfo", "EncryptedPackage")).encode("utf-16-le")
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1016 + names)
+    refused(path, "dilindungi kata sandi (terenkripsi)")
+
+
+def test_not_a_workbook_named_xls(tmp_path: Path) -> None:
+    binary = tmp_path / "acak.xls"
+    binary.write_bytes(bytes(range(256)) * 20)
+    refused(binary, "Berkas 'acak.xls' bukan buku kerja Excel")
+    text = tmp_path / "data.xls"
+    text.write_text("Kode RO;Bulan\n013.07.WA.4293.EBA.962;Januari\n", encoding="utf-8")
+    refused(text, "bukan buku kerja Excel", "(isinya teks CSV, walau namanya berakhiran .xls)")
+
+
+def test_os_refusals_are_indonesian(tmp_path: Path) -> None:
+    """The operating system's reason is told in Indonesian, never as its English strerror."""
+    import errno
+
+    from sopxl.read.safety import os_reason
+
+    code, out = invoke(tmp_path / ("n" * 300 + ".xlsx"))
+    assert code == 2 and "tidak dapat dibuka: nama atau jalurnya terlalu panjang." in out
+    assert not ENGLISH_INTERNALS.findall(out), out
+    blocker = tmp_path / "berkas-biasa"
+    blocker.write_text("x")
+    refused(blocker / "capaian.xlsx", "tidak dapat dibuka: salah satu bagian jalurnya bukan folder")
+    assert os_reason(OSError(errno.EIO, "Input/output error")) == "terjadi galat baca pada perangkat penyimpanan"
+    assert os_reason(OSError(errno.EXDEV, "Invalid cross-device link")) == "sistem operasi menolaknya (kode galat 18)"
 
 
 # ---- too big -----------------------------------------------------------------------------------

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import shutil
+import textwrap
 from collections import defaultdict
 
 from sopxl.core.findings import SEVERITY_LABEL, Finding, ValidationResult
 
 
-def render_table(result: ValidationResult) -> str:
-    """A readable listing: one block per sheet, then the totals."""
-    width = max(80, min(shutil.get_terminal_size((120, 20)).columns, 160))
+def table_width() -> int:
+    """The terminal's width (COLUMNS first), kept between 80 and 160 columns."""
+    return max(80, min(shutil.get_terminal_size((120, 20)).columns, 160))
+
+
+def render_table(result: ValidationResult, width: int | None = None) -> str:
+    """A readable listing: one block per sheet, then the totals. The cell, severity and rule
+    columns stay on the finding's first line; the message wraps between words under them
+    (a single word longer than the room is left whole rather than cut)."""
+    width = table_width() if width is None else width
     lines = [f"Berkas: {result.file}"]
     if not result.findings:
         lines.append("Tidak ada kesalahan maupun peringatan. Data sesuai.")
@@ -29,7 +37,8 @@ def render_table(result: ValidationResult) -> str:
             if f.ro:
                 text = f"[{f.ro}] " + text
             room = max(20, width - len(head))
-            chunks = [text[i : i + room] for i in range(0, len(text), room)] or [""]
+            # no hyphen breaks either: "Jan-Jun", cell ranges and rule ids stay whole
+            chunks = textwrap.wrap(text, room, break_long_words=False, break_on_hyphens=False) or [""]
             lines.append(head + chunks[0])
             lines.extend(" " * len(head) + chunk for chunk in chunks[1:])
     lines.append("")

@@ -109,10 +109,29 @@ def _file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def atomic_write(path: Path, write: Callable[[BinaryIO], None], backup: bool = True) -> Path:
+def _install(tmp: Path, target: Path, mode: int) -> None:
+    """Give the finished temporary file its mode and move it over `target` in one step."""
+    try:
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def atomic_write(
+    path: Path,
+    write: Callable[[BinaryIO], None],
+    backup: bool = True,
+    mode_from: Path | None = None,
+) -> Path:
     """Write `path` through `write(fh)` so that an interruption leaves the old or the new file.
 
-    With `backup`, the previous content of `path` is kept at backup_path(path) first.
+    With `backup`, the previous content of `path` is kept at backup_path(path) first, with the
+    same permission bits. The result keeps the mode of the file it replaces; with `mode_from`
+    (a copy written elsewhere, `validate --output`) it takes that file's mode instead, plus the
+    owner's write bit so that the next run can replace the copy.
     """
     path = Path(path)
     _remove_stale_temps(path.parent)
@@ -123,18 +142,12 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], None], backup: bool = T
                 fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    mode = _file_mode(path)
+        _install(tmp, target, _file_mode(path))
+    mode = _file_mode(path) if mode_from is None else _file_mode(Path(mode_from)) | stat.S_IWUSR
     with _temp_beside(path) as (fh, tmp):
         write(fh)
         fh.flush()
         os.fsync(fh.fileno())
-    try:
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    _install(tmp, path, mode)
     _fsync_dir(path.parent)
     return path

@@ -621,6 +621,8 @@ class WorkbookPackage:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
-        return atomic_write(target, lambda fh: write_members(fh, members), backup=backup)
+        # a copy elsewhere carries the original's permission bits, not a new file's
+        mode_from = self.path if target.resolve() != self.path.resolve() else None
+        return atomic_write(target, lambda fh: write_members(fh, members), backup=backup, mode_from=mode_from)
 
 

@@ -6,6 +6,7 @@ so a good workbook pays almost nothing and a hostile one is refused before it co
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import zipfile
@@ -19,6 +20,40 @@ from sopxl.core.errors import UnreadableWorkbook
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_RATIO = 200  # uncompressed / compressed per XML part; real sheets stay far below
+# Extensions calamine trusts over the content: a zip workbook named so is read as that format.
+MISREAD_SUFFIXES = {".xls", ".xla", ".xlsb", ".ods"}
+OLD_EXCEL_SUFFIXES = {".xls", ".xla", ".xlt"}
+
+# The operating system's reasons for a failed open, in Indonesian (strerror is English).
+OS_REASONS = {
+    errno.ENOENT: "berkas atau foldernya tidak ditemukan",
+    errno.EACCES: "tidak ada izin akses",
+    errno.EPERM: "tidak ada izin akses",
+    errno.EISDIR: "yang dituju adalah folder",
+    errno.ENOTDIR: "salah satu bagian jalurnya bukan folder",
+    errno.ENAMETOOLONG: "nama atau jalurnya terlalu panjang",
+    errno.ELOOP: "jalurnya berisi tautan yang berputar",
+    errno.EIO: "terjadi galat baca pada perangkat penyimpanan",
+    errno.EBUSY: "berkas sedang dipakai program lain",
+    errno.ETXTBSY: "berkas sedang dipakai program lain",
+    errno.EROFS: "perangkat penyimpanannya hanya dapat dibaca",
+    errno.ENOSPC: "ruang penyimpanan penuh",
+    errno.EMFILE: "terlalu banyak berkas terbuka",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused, as an Indonesian phrase for a refusal sentence."""
+    if exc.errno in OS_REASONS:
+        return OS_REASONS[exc.errno]
+    if isinstance(exc, PermissionError):
+        return "tidak ada izin akses"
+    return f"sistem operasi menolaknya (kode galat {exc.errno})" if exc.errno else "sistem operasi menolaknya"
+
+
+def _named(path: Path) -> str:
+    """', walau namanya berakhiran .xlsx' for a file whose content is not what its name says."""
+    return f", walau namanya berakhiran {path.suffix}" if path.suffix else ""
 
 
 def check_readable(path: Path, settings: Settings | None = None) -> None:
@@ -35,7 +70,7 @@ def check_readable(path: Path, settings: Settings | None = None) -> None:
             "akses folder dan berkas."
         ) from None
     except OSError as exc:
-        raise UnreadableWorkbook(f"Berkas '{path}' tidak dapat dibuka: {exc.strerror}.") from None
+        raise UnreadableWorkbook(f"Berkas '{path}' tidak dapat dibuka: {os_reason(exc)}.") from None
     if stat.S_ISDIR(st.st_mode):
         raise UnreadableWorkbook(f"'{path}' adalah folder, bukan berkas buku kerja Excel.")
     if not stat.S_ISREG(st.st_mode):
@@ -52,7 +87,7 @@ def check_readable(path: Path, settings: Settings | None = None) -> None:
             f"Berkas '{name}' tidak dapat dibaca: tidak ada izin akses. Periksa hak akses berkas."
         ) from None
     except OSError as exc:
-        raise UnreadableWorkbook(f"Berkas '{name}' tidak dapat dibuka: {exc.strerror}.") from None
+        raise UnreadableWorkbook(f"Berkas '{name}' tidak dapat dibuka: {os_reason(exc)}.") from None
     if not head:
         raise UnreadableWorkbook(f"Berkas '{name}' kosong (0 byte), bukan buku kerja Excel.")
     if head.startswith(OLE_MAGIC):
@@ -61,9 +96,10 @@ def check_readable(path: Path, settings: Settings | None = None) -> None:
                 f"Buku kerja '{name}' dilindungi kata sandi (terenkripsi). Buka di Excel, hapus "
                 "kata sandinya (File > Info > Protect Workbook), simpan, lalu jalankan lagi."
             )
+        named = "" if path.suffix.lower() in OLD_EXCEL_SUFFIXES else _named(path)
         raise UnreadableWorkbook(
-            f"Berkas '{name}' berformat Excel lama (.xls). Buka di Excel lalu simpan sebagai "
-            "Excel Workbook (.xlsx) atau .xlsm."
+            f"Berkas '{name}' berformat Excel lama (.xls){named}. Buka di Excel lalu simpan "
+            "sebagai Excel Workbook (.xlsx) atau .xlsm."
         )
     if not head.startswith(ZIP_MAGIC):
         kind = _guess_text_kind(path)
@@ -94,6 +130,7 @@ def check_readable(path: Path, settings: Settings | None = None) -> None:
         raise UnreadableWorkbook(
             f"Berkas '{name}' adalah arsip zip, tetapi bukan buku kerja Excel (.xlsx/.xlsm)."
         )
+    suffix = path.suffix.lower()
     total = 0
     limit = settings.max_uncompressed_mb * 1024 * 1024
     for info in infos:
@@ -120,6 +157,14 @@ def check_readable(path: Path, settings: Settings | None = None) -> None:
                         f"Berkas '{name}' mengandung deklarasi entitas XML pada bagian "
                         f"'{info.filename}' (pola serangan 'XML bomb'). Berkas tidak diproses."
                     )
+    if suffix in MISREAD_SUFFIXES:
+        # Sound inside, but readers that go by the name would take it for another format.
+        right = ".xlsm" if "xl/vbaProject.bin" in names else ".xlsx"
+        raise UnreadableWorkbook(
+            f"Berkas '{name}' sebenarnya buku kerja Excel 2007 atau yang lebih baru ({right}), "
+            f"tetapi namanya berakhiran {path.suffix}. Ganti nama berkasnya menjadi "
+            f"'{path.stem}{right}', lalu jalankan lagi."
+        )
 
 
 PROLOG_LIMIT = 64 * 1024  # a real part's prolog (declaration, comments) is a few hundred bytes
@@ -181,6 +226,7 @@ def _is_encrypted_ooxml(path: Path) -> bool:
 
 
 def _guess_text_kind(path: Path) -> str:
+    """What a file that is neither zip nor OLE holds, as a parenthesised phrase ("" if binary)."""
     try:
         with path.open("rb") as fh:
             sample = fh.read(4096)
@@ -192,9 +238,9 @@ def _guess_text_kind(path: Path) -> str:
         return ""
     stripped = text.lstrip().lower()
     if stripped.startswith(("<html", "<!doctype html")):
-        return " (isinya halaman HTML)"
+        return f" (isinya halaman HTML{_named(path)})"
     if stripped.startswith("<?xml"):
-        return " (isinya XML biasa)"
+        return f" (isinya XML biasa{_named(path)})"
     if "," in text or ";" in text or "\t" in text:
-        return " (isinya teks CSV yang diberi nama .xlsx)"
-    return " (isinya teks biasa)"
+        return f" (isinya teks CSV{_named(path)})"
+    return f" (isinya teks biasa{_named(path)})"

@@ -94,7 +94,7 @@ def kode_satker(ctx: Context) -> Iterator[Finding]:
     if re.fullmatch(r"\d{6}", text):
         return
     digits = re.sub(r"\D", "", text) if isinstance(value, str) else ""
-    suggestion = "Isi Kode Satker dengan tepat 6 digit angka, mis. '411724."
+    suggestion = "Isi Kode Satker dengan tepat 6 digit angka, mis. 411724."
     if len(digits) == 6:
         suggestion = f"Tulis '{digits}' (6 digit tanpa spasi, titik atau huruf)."
     yield ctx.finding(

@@ -8,6 +8,10 @@ import importlib
 import click
 
 from sopxl import __version__
+from sopxl.frontends.cli import bahasa
+
+# Before any decorator below: click evaluates some texts (the version option's) when applied.
+bahasa.install()
 
 # command name -> (module, attribute). Listed here so `--help` can show them without
 # importing anything heavier than click.
@@ -32,11 +36,13 @@ class LazyGroup(click.Group):
         if target is None:
             return None  # click answers "No such command"
         command: click.Command = getattr(importlib.import_module(target[0]), target[1])
-        return command
+        return bahasa.localize_command(command)
 
 
 @click.group(
     cls=LazyGroup,
+    options_metavar=bahasa.OPTIONS_METAVAR,
+    subcommand_metavar=bahasa.SUBCOMMAND_METAVAR,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, prog_name="sopxl")

@@ -35,7 +35,9 @@ def user_errors() -> Iterator[None]:
     except PermissionError as exc:
         raise SopxlClickError(f"Tidak ada izin untuk mengakses '{exc.filename}'.") from None
     except OSError as exc:
-        raise SopxlClickError(f"Berkas tidak dapat diakses: {exc.strerror} ({exc.filename}).") from None
+        from sopxl.read.safety import os_reason
+
+        raise SopxlClickError(f"Berkas tidak dapat diakses: {os_reason(exc)} ({exc.filename}).") from None
 
 
 def settings_options(func: F) -> F:

@@ -336,13 +336,13 @@ def validate_document(doc: Any, command: list[str] | None = None) -> dict[str, A
 
 # --- UI ---------------------------------------------------------------------------------------
 
-def _message(doc: Any, text: str, error: bool = False) -> None:
+def _message(doc: Any, text: str, error: bool = False, frame: Any = None) -> None:
     log = os.environ.get("SOPXL_LO_LOG")  # a file to copy every message into (diagnosis, tests)
     if log:
         with open(log, "a", encoding="utf-8") as fh:
             fh.write(text + "\n---\n")
     try:
-        frame = doc.getCurrentController().getFrame()
+        frame = frame or doc.getCurrentController().getFrame()
         window = frame.getContainerWindow()
         toolkit = window.getToolkit()
         kind = uno.Enum("com.sun.star.awt.MessageBoxType", "ERRORBOX" if error else "INFOBOX")
@@ -352,11 +352,26 @@ def _message(doc: Any, text: str, error: bool = False) -> None:
         sys.stderr.write(text + "\n")
 
 
+NO_DOCUMENT = (
+    "Tidak ada buku kerja LibreOffice Calc yang sedang dibuka, jadi tidak ada yang diperiksa.\n\n"
+    "Buka dulu buku kerja Capaian Output di LibreOffice Calc, lalu jalankan lagi: Tools > "
+    "Macros > Run Macro... > My Macros > sopxl_lo > validasi."
+)
+
+
 def validasi(*_args: Any) -> None:
     """Tools > Macros > Run: validate the open Calc document and mark it."""
     context = globals().get("XSCRIPTCONTEXT")  # provided by LibreOffice's script provider
     doc = context.getDocument() if context is not None else None
     if doc is None or not hasattr(doc, "getSheets"):
+        # Run from the Start Center or a Writer document: say so instead of doing nothing.
+        frame = None
+        with contextlib.suppress(Exception):
+            if doc is not None:
+                frame = doc.getCurrentController().getFrame()
+            elif context is not None:
+                frame = context.getDesktop().getCurrentFrame()
+        _message(doc, NO_DOCUMENT, error=True, frame=frame)
         return
     try:
         result = validate_document(doc)
