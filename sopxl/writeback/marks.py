@@ -276,8 +276,14 @@ def _cell_edit(
     """Give the cell its look back if it still shows sopxl's previous mark, then mark it anew."""
 
     def edit(elem: bytes | None) -> bytes | None:
-        if mark is not None and elem is not None:
-            restore, restored = mark.restore(styles, cells.get_style(elem))
+        if mark is not None and elem is not None and mark.shows(styles, current := cells.get_style(elem)):
+            if rgb is not None:
+                # still wrong: the cell keeps its format (the mark), only the severity may change,
+                # so a run without changes changes nothing; the original look is carried on
+                created = mark.created and not cells.has_content(elem)
+                record[ref] = [mark.look_number(styles, current, remembered), 1 if created else 0, 1 if note else 0]
+                return cells.with_style(elem, current if styles.fill_rgb(current) == rgb else styles.with_fill(current, rgb))
+            restore, restored = mark.restore(styles, current)
             if restore:
                 if mark.created and not cells.has_content(elem):
                     elem = None

@@ -14,10 +14,12 @@ longer a mark fill was restyled or un-marked by hand: its format is left as the 
 (only sopxl's note goes once its finding is gone).
 
 Records of the state's first format ([original s, marked s, created, note, original fill XML])
-hold style indexes. Those are trusted only when they are consistent with the table as it is
-now (the cell still has the marked index, and that format is the original one with only the
-fill changed): that is the case when nobody renumbered the table since sopxl wrote it.
-Otherwise the cell keeps its current format with the recorded original fill put back.
+hold style indexes. The original index is trusted only when the table as it is now agrees
+with the record: the cell still has the marked index, and the format the original index
+names is the cell's current one with exactly the recorded fill (so it IS the original look,
+whatever happened to the numbering). After a renumbering the original index usually names
+another cell's format (often one differing only in its fill: a grey formula cell next to a
+light blue one): then the cell keeps its current format with the recorded fill put back.
 
 The buttons (Excel, LibreOffice) keep no state: a Catatan Koreksi a button wrote lists its
 marks with each cell's original fill (the only thing a button's mark changed). When the CLI
@@ -88,21 +90,36 @@ class KnownMark:
             return True, styles.xf_for_look(self.look)
         if self.legacy is not None:
             original, marked = self.legacy[0], self.legacy[1]
+            fill = self.legacy[4] if len(self.legacy) > 4 and isinstance(self.legacy[4], str) else None
             if (
                 current == marked
                 and (original is None or isinstance(original, int))
                 and _same_but_fill(styles.look(original), styles.look(current))
+                and (len(self.legacy) <= 4 or styles.fill_xml(original) == fill)
             ):
                 return True, original
             if len(self.legacy) > 4:
-                fill = self.legacy[4]
-                return True, styles.with_fill_xml(current, fill if isinstance(fill, str) else None)
+                return True, styles.with_fill_xml(current, fill)
             return False, None
         if self.fill is not None:
             if self.fill:
                 return True, styles.with_fill(current, "FF" + self.fill[1:].upper())
             return True, styles.with_fill_xml(current, None)
         return False, None
+
+    def shows(self, styles: Styles, current: int | None) -> bool:
+        """Whether a cell whose format is `current` still shows the mark."""
+        return styles.fill_rgb(current) in MARK_FILLS
+
+    def look_number(self, styles: Styles, current: int | None, table: LookTable) -> int | None:
+        """The number in `table` of the cell's original look (for a cell that still shows the
+        mark and stays marked: its record moves on to the next run)."""
+        if self.plain:
+            return None
+        if self.look is not None:
+            return table.add(self.look)
+        restore, original = self.restore(styles, current)
+        return table.number(styles, original if restore else current)
 
     def original_fill(self) -> str | None:
         """The original fill as a button sets it ('#RRGGBB', "" for none), None if unknown."""
@@ -208,13 +225,16 @@ class LookTable:
             return None
         n = self._by_s.get(s)
         if n is None:
-            look = styles.look(s)
-            key = look_key(look)
-            n = self._numbers.get(key)
-            if n is None:
-                n = self._numbers[key] = len(self.looks)
-                self.looks.append(look)
-            self._by_s[s] = n
+            n = self._by_s[s] = self.add(styles.look(s))
+        return n
+
+    def add(self, look: Look) -> int:
+        """The number of `look` in the table (added when new)."""
+        key = look_key(look)
+        n = self._numbers.get(key)
+        if n is None:
+            n = self._numbers[key] = len(self.looks)
+            self.looks.append(look)
         return n
 
 
