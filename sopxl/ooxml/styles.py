@@ -88,6 +88,7 @@ class Styles:
         self._index: dict[str, dict[bytes, int]] = {}
         self._variants: dict[tuple[int | None, str], int] = {}
         self._fill_xml: dict[int | None, str | None] = {}  # existing formats never change
+        self._fill_rgb: dict[int | None, str | None] = {}
         self._looks: dict[int | None, Look] = {}
         self._by_look: dict[str, int] = {}
 
@@ -195,6 +196,12 @@ class Styles:
 
     def fill_rgb(self, s: int | None) -> str | None:
         """The solid fill colour of format `s`, if any (for recognising sopxl's own marks)."""
+        if s in self._fill_rgb:
+            return self._fill_rgb[s]
+        result = self._fill_rgb[s] = self._fill_rgb_uncached(s)
+        return result
+
+    def _fill_rgb_uncached(self, s: int | None) -> str | None:
         fills = self.items("fills")
         fid = int(self.xf(s).get("fillId", "0"))
         if fid >= len(fills):

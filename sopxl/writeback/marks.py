@@ -4,8 +4,10 @@ Each cell with an error gets Excel's "Bad" fill, each with only warnings the "Ne
 (the fill alone: font, border, number format and protection of the cell stay), plus a note
 starting with `sopxl:`. A `Catatan Koreksi` sheet lists every finding with a link to its cell
 and its status against the previous run; the `Kendali SOP` row of step 3 is updated. What
-sopxl marked is remembered in its hidden state, so the next run first restores every cell
-exactly as it was. The edit is made on the zip package: see sopxl.ooxml.
+sopxl marked is remembered in its hidden state (each cell's original look, not a style index:
+another program may renumber the styles), so the next run gives every fixed cell its look
+back; sopxl.writeback.restore says how a mark is recognised and restored, also one a button
+made. The edit is made on the zip package: see sopxl.ooxml.
 """
 
 from __future__ import annotations
