@@ -9,6 +9,7 @@ The saved files are then checked with openpyxl against `validate_path`'s finding
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -64,7 +65,11 @@ try:
     out = []
     for i, edits in enumerate(args["rounds"]):
         for sheet, cell, value in edits:
-            doc.getSheets().getByName(sheet).getCellRangeByName(cell).setString(value)
+            target_cell = doc.getSheets().getByName(sheet).getCellRangeByName(cell)
+            if isinstance(value, str):
+                target_cell.setString(value)
+            else:
+                target_cell.setValue(float(value))  # a number, or a date as its serial
         if args.get("installed"):
             # the macro as installed by `sopxl lo-install`, through LibreOffice's script provider
             url = "vnd.sun.star.script:sopxl_lo.py$validasi?language=Python&location=user"
@@ -334,3 +339,90 @@ def test_lo_macro_applies_the_same_marks_and_kendali_as_the_cli(soffice: str, tm
 
     assert step3(macro_wb) == step3(cli_wb)
     assert isinstance(step3(macro_wb)[0], dt.datetime)  # a date, shown as one
+
+
+def _cli(path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sopxl.frontends.cli import cli
+
+    run = CliRunner().invoke(cli, ["validate", str(path)])
+    assert run.exit_code in (0, 1), run.output
+
+
+def _cli_catatan(path: Path, keep_fixed: bool = True) -> list[tuple[Any, ...]]:
+    import openpyxl
+
+    from sopxl.writeback.catatan import CATATAN_HEADER_ROW, STATUS_SELESAI
+
+    ws = openpyxl.load_workbook(path)[spec.SHEET_CATATAN]
+    rows = [tuple(r[:9]) for r in ws.iter_rows(min_row=CATATAN_HEADER_ROW + 1, values_only=True) if r[0] is not None]
+    return [r for r in rows if keep_fixed or r[8] != STATUS_SELESAI]
+
+
+def _numbered(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows without their running number and with "" as None (as openpyxl reads either writer)."""
+    return [tuple(None if v == "" else v for v in r[1:]) for r in rows]
+
+
+@pytest.fixture
+def cycle_book(tmp_path: Path, lo_convert: Any) -> tuple[Path, Path]:
+    """A `sopxl init` workbook with mistakes (once saved by LibreOffice, so that its formulas
+    hold the values LibreOffice computes, as in the document the macro sees), and the same
+    after `validate`, fix, `validate` by the CLI alone (what the mixed cycles must match)."""
+    from test_real_cycle import fix, init_book
+
+    workbook = tmp_path / "capaian.xlsx"
+    shutil.copyfile(lo_convert(init_book(tmp_path / "init.xlsx"), "xlsx", tmp_path / "lo"), workbook)
+    alone = tmp_path / "cli-alone.xlsx"
+    shutil.copyfile(workbook, alone)
+    _cli(alone)
+    fix(alone)
+    _cli(alone)
+    return workbook, alone
+
+
+def _fix_edits() -> list[list[Any]]:
+    from test_real_cycle import FIXES
+
+    from sopxl.ooxml.cells import excel_serial
+
+    return [["Januari", ref, excel_serial(v) if isinstance(v, dt.date) else v] for ref, v in FIXES.items()]
+
+
+@pytest.mark.libreoffice
+def test_macro_then_cli_marks_like_the_cli_alone(soffice: str, tmp_path: Path, cycle_book: tuple[Path, Path]) -> None:
+    """The macro marks the open document, the user fixes cells and saves, the CLI validates:
+    the macro's marks are taken off like the CLI's own (no stale fill or note), and Catatan
+    Koreksi lists the fixed findings as Selesai, as after the CLI alone."""
+    _system_uno()
+    workbook, alone = cycle_book
+    rounds = _run_driver(soffice, workbook, tmp_path, [[]])
+    mixed = tmp_path / "macro-then-cli.xlsx"
+    shutil.copyfile(rounds[0]["saved"], mixed)
+    from test_real_cycle import fix
+
+    fix(mixed)
+    _cli(mixed)
+    assert _marks(mixed) == _marks(alone)
+    assert _numbered(_cli_catatan(mixed)) == _numbered(_cli_catatan(alone))
+    assert any(r[8] == "Selesai" for r in _cli_catatan(mixed))
+
+
+@pytest.mark.libreoffice
+def test_cli_then_macro_marks_like_the_cli_alone(soffice: str, tmp_path: Path, cycle_book: tuple[Path, Path]) -> None:
+    """The CLI marks the file, the user opens it in LibreOffice, fixes cells and runs the
+    macro: fixed cells get their original fill back (not white), the others stay marked."""
+    _system_uno()
+    workbook, alone = cycle_book
+    first = tmp_path / "cli-first.xlsx"
+    shutil.copyfile(workbook, first)
+    _cli(first)
+    rounds = _run_driver(soffice, first, tmp_path, [_fix_edits()])
+    mixed = Path(rounds[0]["saved"])
+    assert _marks(mixed) == _marks(alone)
+
+    import openpyxl
+
+    rows = [tuple(r[:9]) for r in openpyxl.load_workbook(mixed)[spec.SHEET_CATATAN].iter_rows(min_row=2, values_only=True)]
+    assert _numbered(rows) == _numbered(_cli_catatan(alone, keep_fixed=False))

@@ -31,6 +31,7 @@ from sopxl.core.findings import ValidationResult
 from sopxl.writeback import look
 from sopxl.writeback.catatan import Listed, kendali_updates, listed_findings, quote_sheet
 from sopxl.writeback.plan import CellMark, MarkPlan, plan_marks
+from sopxl.writeback.restore import KnownMarks
 
 # How the marks look comes from sopxl.writeback.look, as for the CLI and the LibreOffice macro.
 FILL_RGB = {severity: look.fill_rgb(severity) for severity in look.FILLS}
@@ -326,9 +327,24 @@ def listed(book: Any) -> list[Listed]:
     return [] if catatan is None else listed_findings(_rows(catatan))
 
 
+def known_marks(book: Any) -> KnownMarks:
+    """The marks sopxl's state sheet of the open workbook remembers (the CLI's last write)."""
+    from sopxl.read.state import decode_grid
+
+    state_sheet = _sheet_map(book).get(spec.norm(spec.SHEET_STATE))
+    if state_sheet is None:
+        return KnownMarks()
+    rows = state_sheet.used_range.value
+    # a flat list is a one-row range: the header alone, no state
+    if isinstance(rows, list) and rows and isinstance(rows[0], list):
+        return KnownMarks.from_state(decode_grid(rows))
+    return KnownMarks()
+
+
 def clear_previous(book: Any, previous: list[Listed]) -> None:
-    """Take off the marks of the `previous` run: a fill that is still sopxl's gets the cell's
-    original back, a note that is still sopxl's goes."""
+    """Take off the marks of the `previous` run: a cell that still shows a mark fill gets the
+    look the plan gives back (its original fill: a button's mark changes nothing else), a note
+    that is still sopxl's goes."""
     sheets = _sheet_map(book)
     done: set[tuple[str, str]] = set()
     for item in previous:
@@ -432,7 +448,9 @@ def apply_result(book: Any, result: ValidationResult, settings: Settings | None 
     except Exception:
         app = None
     try:
-        plan = plan_marks(result, listed(book), [s.name for s in book.sheets], calendar.today(settings))
+        plan = plan_marks(
+            result, listed(book), [s.name for s in book.sheets], calendar.today(settings), known_marks(book)
+        )
         clear_previous(book, plan.clear)
         originals = mark_cells(book, plan.cells)
         write_catatan(book, catatan_table(plan, originals))

@@ -1,13 +1,19 @@
-"""xl/styles.xml: append fills and cell formats, merge another workbook's styles.
+"""xl/styles.xml: append fills and cell formats, merge another workbook's styles, and the
+look of a cell format as content (Look) that survives another program renumbering the table.
 
 Existing entries are never renumbered or changed: new ones are appended (or an identical
-existing one reused), so every `s` index already in the workbook keeps its meaning.
+existing one reused), so every `s` index already in the workbook keeps its meaning while
+sopxl edits it. Excel and LibreOffice renumber the whole table when they save, so what must
+outlive a save is kept as a Look (Styles.look) and turned back into an index with
+Styles.xf_for_look.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import re
+from typing import Any
 
 from lxml import etree
 
@@ -29,6 +35,7 @@ SECTIONS = (
     "extLst",
 )
 _CHILD = {
+    "cellStyles": "cellStyle",
     "numFmts": "numFmt",
     "fonts": "font",
     "fills": "fill",
@@ -39,6 +46,19 @@ _CHILD = {
 }
 _DATE_FMT_IDS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47}
 DATE_FORMAT = "dd/mm/yyyy"
+_ID_ATTRS = ("numFmtId", "fontId", "fillId", "borderId", "xfId")
+
+# The look of a cell format, index-free (JSON-able):
+#   "fmt": the number format: its code (custom formats) or the built-in id (an int)
+#   "font", "fill", "border": the element's XML, None when the index points nowhere
+#   "xf": the <xf> without its five id attributes (apply* flags, alignment, protection)
+#   "style": the name of its parent cell style (cellStyles), None for the default
+Look = dict[str, Any]
+
+
+def look_key(look: Look) -> str:
+    """A text that is equal for equal looks (a dict key, a JSON table entry)."""
+    return json.dumps(look, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def _key(elem: etree._Element) -> bytes:
@@ -68,6 +88,9 @@ class Styles:
         self._index: dict[str, dict[bytes, int]] = {}
         self._variants: dict[tuple[int | None, str], int] = {}
         self._fill_xml: dict[int | None, str | None] = {}  # existing formats never change
+        self._fill_rgb: dict[int | None, str | None] = {}
+        self._looks: dict[int | None, Look] = {}
+        self._by_look: dict[str, int] = {}
 
     # -- sections ----------------------------------------------------------------------------
     def section(self, name: str, create: bool = True) -> etree._Element | None:
@@ -173,12 +196,84 @@ class Styles:
 
     def fill_rgb(self, s: int | None) -> str | None:
         """The solid fill colour of format `s`, if any (for recognising sopxl's own marks)."""
+        if s in self._fill_rgb:
+            return self._fill_rgb[s]
+        result = self._fill_rgb[s] = self._fill_rgb_uncached(s)
+        return result
+
+    def _fill_rgb_uncached(self, s: int | None) -> str | None:
         fills = self.items("fills")
         fid = int(self.xf(s).get("fillId", "0"))
         if fid >= len(fills):
             return None
         fg = fills[fid].find(f"{_M}patternFill/{_M}fgColor")
         return None if fg is None else fg.get("rgb")
+
+    # -- looks (index-free) ----------------------------------------------------------------------
+    def look(self, s: int | None) -> Look:
+        """What format `s` looks like, independent of where its parts sit in the table."""
+        found = self._looks.get(s)
+        if found is None:
+            found = self._looks[s] = self._look_uncached(s)
+        return found
+
+    def _look_uncached(self, s: int | None) -> Look:
+        xf = self.xf(s)
+
+        def part(section: str, attr: str) -> str | None:
+            items = self.items(section)
+            i = int(xf.get(attr, "0"))
+            return etree.tostring(items[i], encoding="unicode") if i < len(items) else None
+
+        fmt_id = int(xf.get("numFmtId", "0"))
+        fmt: int | str = fmt_id
+        for nf in self.items("numFmts"):
+            if nf.get("numFmtId") == str(fmt_id):
+                fmt = nf.get("formatCode", "General")
+                break
+        rest = copy.deepcopy(xf)
+        for attr in _ID_ATTRS:
+            if attr in rest.attrib:
+                del rest.attrib[attr]
+        style = None
+        parent = xf.get("xfId")
+        for cs in self.items("cellStyles"):
+            if cs.get("xfId") == parent and parent not in (None, "0"):
+                style = cs.get("name")
+                break
+        return {
+            "fmt": fmt,
+            "font": part("fonts", "fontId"),
+            "fill": part("fills", "fillId"),
+            "border": part("borders", "borderId"),
+            "xf": etree.tostring(rest, encoding="unicode"),
+            "style": style,
+        }
+
+    def xf_for_look(self, look: Look) -> int:
+        """The cellXfs index of a format that looks exactly like `look` (an existing one, or
+        one added with the fonts, fills, borders and number format it needs)."""
+        key = look_key(look)
+        found = self._by_look.get(key)
+        if found is not None:
+            return found
+        xf = etree.fromstring(str(look["xf"]).encode("utf-8"), SAFE_PARSER)
+        fmt = look.get("fmt", 0)
+        if isinstance(fmt, str) and fmt.casefold() == "general":
+            fmt = 0  # LibreOffice writes General as a custom format
+        xf.set("numFmtId", str(fmt if isinstance(fmt, int) else self.num_fmt(str(fmt))))
+        for section, attr in (("fonts", "fontId"), ("fills", "fillId"), ("borders", "borderId")):
+            text = look.get(section[:-1])
+            xf.set(attr, str(self.add(section, etree.fromstring(text.encode("utf-8"), SAFE_PARSER)) if text else 0))
+        parent = "0"
+        if look.get("style") is not None:
+            for cs in self.items("cellStyles"):
+                if cs.get("name") == look["style"]:
+                    parent = cs.get("xfId", "0")
+                    break
+        xf.set("xfId", parent)
+        result = self._by_look[key] = self.add("cellXfs", xf)
+        return result
 
     def is_date(self, s: int | None) -> bool:
         fmt_id = int(self.xf(s).get("numFmtId", "0"))

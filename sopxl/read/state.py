@@ -4,9 +4,13 @@ Layout: A1 `kunci`, B1 `nilai`; A2 `versi`, B2 `1`; below, one key per row with 
 JSON text in column B. A value longer than CHUNK characters continues in the next rows under
 the same key (the rows of one key are joined in order). Keys used by validation:
 
-- `tanda`: the cells sopxl marked, {sheet: {cell: [original s or null, marked s, created, note,
-  original fill as XML or null]}} (the fill restores the cell when another program renumbered
-  the styles)
+- `tanda`: the cells sopxl marked, {sheet: {cell: [original look number or null (the cell had
+  no format of its own), created, note]}}; `tanda_tampilan`: the original looks those numbers
+  name (a cell format resolved to its content: number format, font, fill, border, alignment,
+  protection; sopxl.ooxml.styles.Look), so they mean the same after Excel or LibreOffice
+  renumbered the styles; `tanda_versi`: 2. Without `tanda_versi`, `tanda` holds the first
+  format, [original s, marked s, created, note, original fill XML] (style indexes; see
+  sopxl.writeback.restore for how they are still used)
 - `temuan`: the previous run's findings, [[key, severity, sheet, cell, ro, rule, message], ...]
 - `riwayat`: run history, newest last.
 Other parts of sopxl (consolidation) add their own keys; every writer keeps the others.

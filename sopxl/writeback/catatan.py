@@ -144,17 +144,26 @@ def catatan_rows(entries: Iterable[Entry]) -> list[CatatanRow]:
 
 @dataclass(frozen=True)
 class Listed:
-    """A finding an existing Catatan Koreksi lists (the previous run's, as a button wrote it)."""
+    """A finding an existing Catatan Koreksi lists (the previous run's)."""
 
     sheet: str
     cell: str
     rule: str
     original_fill: str  # "#RRGGBB" the cell had before its mark, "" for none or unknown
+    severity: str = ""  # "error" / "warning" ("" when the Tingkat column is unknown)
+    ro: str = ""
+    message: str = ""
+    status: str = ""
+
+    def key(self) -> str:
+        """The key of the finding as sopxl's state records it (marks.finding_key)."""
+        return f"{self.rule}|{self.sheet}|{self.cell}|{self.ro}"
 
 
-def listed_findings(rows: Sequence[Sequence[Any]]) -> list[Listed]:
-    """The findings listed by a Catatan Koreksi sheet given as its rows of values."""
-    found = next(
+def catatan_header(rows: Sequence[Sequence[Any]]) -> tuple[int, dict[str, int]] | None:
+    """The header row of a Catatan Koreksi given as its rows of values: its index and the
+    column of each (normalised) header name."""
+    return next(
         (
             (r, header)
             for r, header in (
@@ -165,12 +174,25 @@ def listed_findings(rows: Sequence[Sequence[Any]]) -> list[Listed]:
         ),
         None,
     )
+
+
+def is_button_catatan(rows: Sequence[Sequence[Any]]) -> bool:
+    """Whether a button wrote this Catatan Koreksi (it has the original fill column; the
+    CLI's has not): then it, not sopxl's state, tells the previous run's marks."""
+    found = catatan_header(rows)
+    return found is not None and spec.norm(ORIGINAL_FILL_COLUMN) in found[1]
+
+
+def listed_findings(rows: Sequence[Sequence[Any]]) -> list[Listed]:
+    """The findings listed by a Catatan Koreksi sheet given as its rows of values."""
+    found = catatan_header(rows)
     if found is None:
         return []
     r, header = found
     i_sheet, i_cell = header[spec.norm("Lembar")], header[spec.norm("Sel")]
-    i_rule = header.get(spec.norm("Aturan"))
+    column = {name: header.get(spec.norm(name)) for name in ("Aturan", "Tingkat", "Kode RO", "Pesan", "Status")}
     i_fill = header.get(spec.norm(ORIGINAL_FILL_COLUMN))
+    severity_of = {label: severity for severity, label in SEVERITY_LABEL.items()}
 
     def at(row: Sequence[Any], i: int | None) -> str:
         return str(row[i]) if i is not None and i < len(row) and row[i] not in (None, "") else ""
@@ -179,7 +201,19 @@ def listed_findings(rows: Sequence[Sequence[Any]]) -> list[Listed]:
     for row in rows[r + 1 :]:
         sheet, cell = at(row, i_sheet), at(row, i_cell).replace("$", "").upper()
         if sheet and cell:
-            listed.append(Listed(sheet, cell, at(row, i_rule), at(row, i_fill)))
+            label = at(row, column["Tingkat"])
+            listed.append(
+                Listed(
+                    sheet,
+                    cell,
+                    at(row, column["Aturan"]),
+                    at(row, i_fill),
+                    severity_of.get(label, label),
+                    at(row, column["Kode RO"]),
+                    at(row, column["Pesan"]),
+                    at(row, column["Status"]),
+                )
+            )
     return listed
 
 

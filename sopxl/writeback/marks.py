@@ -4,8 +4,10 @@ Each cell with an error gets Excel's "Bad" fill, each with only warnings the "Ne
 (the fill alone: font, border, number format and protection of the cell stay), plus a note
 starting with `sopxl:`. A `Catatan Koreksi` sheet lists every finding with a link to its cell
 and its status against the previous run; the `Kendali SOP` row of step 3 is updated. What
-sopxl marked is remembered in its hidden state, so the next run first restores every cell
-exactly as it was. The edit is made on the zip package: see sopxl.ooxml.
+sopxl marked is remembered in its hidden state (each cell's original look, not a style index:
+another program may renumber the styles), so the next run gives every fixed cell its look
+back; sopxl.writeback.restore says how a mark is recognised and restored, also one a button
+made. The edit is made on the zip package: see sopxl.ooxml.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from sopxl.core.gcpause import paused_gc
 from sopxl.ooxml import WorkbookPackage, cells
 from sopxl.ooxml.atomic import check_writable
 from sopxl.ooxml.notes import SheetNotes
+from sopxl.ooxml.styles import Styles
 from sopxl.read.state import read_state, write_state
 from sopxl.writeback.catatan import (
     STATUS_BARU,
@@ -44,6 +47,16 @@ from sopxl.writeback.catatan import (
 )
 from sopxl.writeback.look import ERROR_FILL, FILLS, WARNING_FILL, cell_findings, note_text, worst
 from sopxl.writeback.plan import plan_json, plan_marks
+from sopxl.writeback.restore import (
+    LOOKS_KEY,
+    MARKS_KEY,
+    MARKS_VERSION,
+    VERSION_KEY,
+    KnownMark,
+    KnownMarks,
+    LookTable,
+    button_listing,
+)
 
 HISTORY_KEEP = 100
 
@@ -108,7 +121,8 @@ def mark_plan(path: Path | str, result: ValidationResult, settings: Settings | N
         pkg = WorkbookPackage.open(source)
         catatan = pkg.find_sheet(spec.SHEET_CATATAN)
         listed = listed_findings(grid(pkg.read_values(catatan.name))) if catatan is not None else []
-        plan = plan_marks(result, listed, pkg.sheet_names(), calendar.today(settings))
+        known = KnownMarks.from_state(read_state(pkg))
+        plan = plan_marks(result, listed, pkg.sheet_names(), calendar.today(settings), known)
         sheet = pkg.find_sheet(spec.SHEET_KENDALI)
         kendali = None
         if sheet is not None:
@@ -123,24 +137,28 @@ def mark_plan(path: Path | str, result: ValidationResult, settings: Settings | N
 
 def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) -> MarkOutcome:
     state = read_state(pkg)
-    previous_marks: dict[str, dict[str, list[Any]]] = state.get("tanda") or {}
     styles = pkg.styles()
-
     names = pkg.sheet_names()
+    known = KnownMarks.from_state(state)
+    button = button_listing(pkg)
+    if button is not None:
+        known.add_listed(button, names)
+
     sheets = set(names)
     existing = {spec.norm(name) for name in names}
     coords: dict[str, tuple[int, int]] = {}  # canonical ref -> (row, col), parsed once
     per_cell = cell_findings(result.findings, names, coords)
 
+    remembered = LookTable()
     new_marks: dict[str, dict[str, list[Any]]] = {}
     outcome = MarkOutcome(pkg.path)
-    for sheet in sorted(set(previous_marks) | set(per_cell)):
+    for sheet in sorted(known.sheets() | set(per_cell)):
         if sheet not in sheets:
             continue
-        old = previous_marks.get(sheet, {})
+        old = known.of_sheet(sheet)
         now = per_cell.get(sheet, {})
         notes = SheetNotes(pkg, sheet)
-        notes.remove({ref for ref, rec in old.items() if len(rec) > 3 and rec[3]})
+        notes.remove({ref for ref, mark in old.items() if mark.note})
         existing_notes = notes.note_ref_set() | notes.threaded
         prefix = cells.prefix_of(pkg.read(pkg.sheet_part(sheet))[:4096])
         record: dict[str, list[Any]] = {}
@@ -148,17 +166,17 @@ def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) ->
         drop_rows: set[int] = set()
         targets: list[tuple[int, int, str]] = []
         for ref in set(old) | set(now):
-            known = coords.get(ref)
-            if known is not None:
-                targets.append((*known, ref))
+            at = coords.get(ref)
+            if at is not None:
+                targets.append((*at, ref))
                 continue
             try:
                 targets.append((*spec.parse_ref(ref), ref))
             except ValueError:
                 continue
         for row, col, ref in sorted(targets):
-            rec = old.get(ref)
-            if rec and rec[2]:
+            mark = old.get(ref)
+            if mark is not None and mark.created:
                 drop_rows.add(row)
             found = now.get(ref)
             rgb = None
@@ -171,7 +189,7 @@ def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) ->
                 outcome.marked += 1
             else:
                 note = False
-            edits[(row, col)] = _cell_edit(ref, rec, rgb, note, record, styles, prefix)
+            edits[(row, col)] = _cell_edit(ref, mark, rgb, note, record, styles, remembered, prefix)
         pkg.edit_cells(sheet, edits, drop_rows)
         notes.finish()
         if record:
@@ -179,6 +197,13 @@ def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) ->
 
     # statuses against the previous run, as sopxl's state remembers it
     previous = state.get("temuan") or []
+    if button is not None:
+        # a button marked the workbook after sopxl's last write: its list is the previous run
+        previous = [
+            [item.key(), item.severity, item.sheet, item.cell, item.ro, item.rule, item.message]
+            for item in button
+            if item.status != STATUS_SELESAI
+        ]
     prev_keys = {item[0] for item in previous if isinstance(item, list) and item}
     current_keys = {finding_key(f) for f in result.findings}
 
@@ -217,7 +242,9 @@ def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) ->
     if kendali is not None:
         _update_kendali(pkg, kendali.name, step3)
 
-    state["tanda"] = new_marks
+    state[MARKS_KEY] = new_marks
+    state[LOOKS_KEY] = remembered.looks
+    state[VERSION_KEY] = MARKS_VERSION
     state["temuan"] = [
         [finding_key(f), f.severity, f.sheet, f.cell, f.ro, f.rule, f.message] for f in result.findings
     ]
@@ -240,38 +267,35 @@ def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) ->
 
 def _cell_edit(
     ref: str,
-    rec: list[Any] | None,
+    mark: KnownMark | None,
     rgb: str | None,
     note: bool,
     record: dict[str, list[Any]],
-    styles: Any,
+    styles: Styles,
+    remembered: LookTable,
     prefix: bytes,
 ) -> cells.CellEdit:
-    """Restore the previous mark of a cell (if its style is still sopxl's), then mark it anew."""
+    """Give the cell its look back if it still shows sopxl's previous mark, then mark it anew."""
 
     def edit(elem: bytes | None) -> bytes | None:
-        if rec is not None and elem is not None:
-            original, marked, created = rec[0], rec[1], bool(rec[2])
-            current = cells.get_style(elem)
-            if current == marked:
-                if created and not cells.has_content(elem):
+        if mark is not None and elem is not None and mark.shows(styles, current := cells.get_style(elem)):
+            if rgb is not None:
+                # still wrong: the cell keeps its format (the mark), only the severity may change,
+                # so a run without changes changes nothing; the original look is carried on
+                created = mark.created and not cells.has_content(elem)
+                record[ref] = [mark.look_number(styles, current, remembered), 1 if created else 0, 1 if note else 0]
+                return cells.with_style(elem, current if styles.fill_rgb(current) == rgb else styles.with_fill(current, rgb))
+            restore, restored = mark.restore(styles, current)
+            if restore:
+                if mark.created and not cells.has_content(elem):
                     elem = None
                 else:
-                    elem = cells.with_style(elem, original)
-            elif len(rec) > 4 and styles.fill_rgb(current) in (ERROR_FILL, WARNING_FILL):
-                # Re-saved by Excel or LibreOffice: the style indices changed, the mark is still
-                # there. Put the original fill back on the cell's current format.
-                if created and not cells.has_content(elem):
-                    elem = None
-                else:
-                    elem = cells.with_style(elem, styles.with_fill_xml(current, rec[4]))
+                    elem = cells.with_style(elem, restored)
         if rgb is None:
             return elem
         original_s = cells.get_style(elem)
         new_s = styles.with_fill(original_s, rgb)
-        record[ref] = [
-            original_s, new_s, 1 if elem is None else 0, 1 if note else 0, styles.fill_xml(original_s)
-        ]
+        record[ref] = [remembered.number(styles, original_s), 1 if elem is None else 0, 1 if note else 0]
         if elem is None:
             return cells.empty_cell(ref, new_s, prefix)
         return cells.with_style(elem, new_s)
@@ -291,3 +315,6 @@ def _differs(old: Any, new: Any) -> bool:
     if isinstance(new, dt.date):
         return not isinstance(old, float) or int(old) != int(cells.excel_serial(new))
     return old != new
+
+
+__all__ = ["ERROR_FILL", "WARNING_FILL", "MarkOutcome", "apply_marks", "finding_key", "mark_plan", "note_text"]

@@ -1,17 +1,20 @@
 """The marks of one validation for a writer that edits an OPEN workbook: the Excel button
 (xlwings) and the LibreOffice macro (UNO, through `sopxl validate --format tanda`).
 
-Such a writer has no sopxl state sheet: the previous run's marks are those its own
-Catatan Koreksi lists (with each cell's original fill in a hidden column). The plan says
-which listed cells to restore, which cells to fill and annotate, the Catatan Koreksi rows
-and the values of SOP step 3; the writer only applies it.
+Such a writer keeps no state of its own: the previous run's marks are those the Catatan
+Koreksi lists (a button's list holds each cell's original fill in a hidden column) and those
+sopxl's state lists when the CLI marked the workbook last (sopxl.writeback.restore). The
+plan says which cells to restore and to what look, which cells to fill and annotate, the
+Catatan Koreksi rows and the values of SOP step 3; the writer only applies it. A button's
+mark changes the fill alone, so the look it restores is the original fill; it restores it
+only where the cell still shows one of the plan's mark fills (as the CLI does).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sopxl.core import spec
@@ -36,6 +39,7 @@ from sopxl.writeback.look import (
     note_text,
     worst,
 )
+from sopxl.writeback.restore import KnownMarks
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class CellMark:
 
 @dataclass
 class MarkPlan:
-    clear: list[Listed]  # the previous run's cells: restore the fill and drop the note if still sopxl's
+    clear: list[Listed]  # the previous run's cells (original_fill: their look to restore); drop the note if still sopxl's
     cells: list[CellMark]
     rows: list[CatatanRow]
     row_marks: list[int | None]  # per row: the index in `cells` of its cell (for its original fill)
@@ -67,9 +71,10 @@ def plan_marks(
     listed: Sequence[Listed],
     sheet_names: Iterable[str],
     today: dt.date,
+    known: KnownMarks | None = None,
 ) -> MarkPlan:
     """The plan of marking `result` into an open workbook with sheets `sheet_names` whose
-    Catatan Koreksi lists `listed`."""
+    Catatan Koreksi lists `listed` and sopxl's state `known` marks (KnownMarks.from_state)."""
     names = list(sheet_names)
     marks: list[CellMark] = []
     index: dict[tuple[str, str], int] = {}
@@ -92,12 +97,34 @@ def plan_marks(
         row_marks.append(index.get((actual.get(spec.norm(e.sheet), ""), ref)))
     fixed = len(previous - {_cell_key(f) for f in result.findings})
     return MarkPlan(
-        clear=list(listed),
+        clear=_clear_list(listed, known, actual),
         cells=marks,
         rows=catatan_rows(entries),
         row_marks=row_marks,
         step3=kendali_step3(today, result.errors, result.warnings, fixed),
     )
+
+
+def _clear_list(listed: Sequence[Listed], known: KnownMarks | None, actual: dict[str, str]) -> list[Listed]:
+    """The cells to restore: those listed, then those only sopxl's state knows; each with the
+    original fill the state remembers (a cell the state knows was marked by the CLI last)."""
+    if known is None:
+        return list(listed)
+    clear: list[Listed] = []
+    seen: set[tuple[str, str]] = set()
+    for item in listed:
+        sheet = actual.get(spec.norm(item.sheet), item.sheet)
+        mark = known.get(sheet, item.cell)
+        fill = mark.original_fill() if mark is not None else None
+        clear.append(item if fill is None else replace(item, original_fill=fill))
+        seen.add((spec.norm(sheet), item.cell))
+    for sheet, by_ref in known.by_sheet.items():
+        if spec.norm(sheet) not in actual:
+            continue
+        for ref, mark in by_ref.items():
+            if (spec.norm(sheet), ref) not in seen:
+                clear.append(Listed(sheet, ref, "", mark.original_fill() or ""))
+    return clear
 
 
 def plan_json(plan: MarkPlan, kendali: tuple[str, dict[str, Any]] | None) -> dict[str, Any]:
@@ -112,7 +139,10 @@ def plan_json(plan: MarkPlan, kendali: tuple[str, dict[str, Any]] | None) -> dic
     return {
         "fills": {severity: hex_color(argb) for severity, argb in FILLS.items()},
         "note_prefix": NOTE_PREFIX,
-        "clear": [{"sheet": c.sheet, "cell": c.cell, "fill": c.original_fill} for c in plan.clear],
+        "clear": [
+            {"sheet": c.sheet, "cell": c.cell, "fill": c.original_fill, "look": {"fill": c.original_fill}}
+            for c in plan.clear
+        ],
         "cells": [
             {"sheet": m.sheet, "cell": m.cell, "severity": m.severity, "fill": hex_color(FILLS[m.severity]), "note": m.note}
             for m in plan.cells

@@ -185,8 +185,8 @@ def _first_cell(rng: Any) -> Any:
 
 
 def clear_previous(doc: Any, plan: dict[str, Any]) -> None:
-    """Take off the previous run's marks the plan lists: a fill that is still sopxl's gets the
-    cell's original back, a note that is still sopxl's goes."""
+    """Take off the previous run's marks the plan lists: a cell that still shows one of the
+    plan's mark fills gets the look the plan gives back, a note that is still sopxl's goes."""
     sheets = _sheets(doc)
     ours = {_color(c) for c in plan["fills"].values()}
     done = set()
@@ -200,12 +200,19 @@ def clear_previous(doc: Any, plan: dict[str, Any]) -> None:
         if cell is None:
             continue
         if cell.CellBackColor in ours:
-            if item["fill"]:
-                cell.CellBackColor = _color(item["fill"])
-            else:
-                cell.CellBackColor = -1
-                cell.IsCellBackgroundTransparent = True
+            _apply_look(cell, item.get("look") or {"fill": item.get("fill", "")})
         _drop_note(sheet, _first_cell(cell), plan["note_prefix"])
+
+
+def _apply_look(cell: Any, look: dict[str, Any]) -> None:
+    """Give a cell the look the plan says it had before its mark (a mark changes only the
+    fill, so the look is its fill: "#RRGGBB", or "" for none)."""
+    fill = look.get("fill")
+    if fill:
+        cell.CellBackColor = _color(fill)
+    else:
+        cell.CellBackColor = -1
+        cell.IsCellBackgroundTransparent = True
 
 
 def mark_cells(doc: Any, plan: dict[str, Any]) -> list[str]:
