@@ -510,3 +510,24 @@ def test_blocking_findings_come_in_catalogue_order() -> None:
     cap, ident = _error("CAP-ANGKA", "Januari"), _error("ID-NIP", "Identitas")
     result = ValidationResult(file="wb.xlsx", findings=[cap, ident])
     assert blocking_findings(result, "semester1") == [ident, cap]
+
+
+def test_report_volumes_in_their_precision_and_capaian_explained(tmp_path: Path) -> None:
+    import openpyxl
+
+    from sopxl.report.sheet import capaian_notes, volume_decimals
+
+    assert volume_decimals(240.0, 120.0) == 0 and volume_decimals(4.5, 2.0) == 1 and volume_decimals(0.25) == 2
+    path = varied_book(6).write(tmp_path / "wb.xlsx")
+    out = tmp_path / "lap.xlsx"
+    result = consolidate(path, "semester1", write=False, output=out)
+    ws = openpyxl.load_workbook(out)[SHEET_S1]
+    grid = report_grid(out)
+    for ro in result.figures.ro:
+        r, c = ro_table_cell(grid, ro.kode, "Target Volume")
+        fmt = ws.cell(r + 1, c + 1).number_format
+        places = volume_decimals(ro.target_volume, ro.realisasi_volume_kumulatif)
+        assert fmt == ("#,##0" if places == 0 else "#,##0." + "0" * places), (ro.kode, fmt)
+    texts = [v for row in grid for v in row if isinstance(v, str)]
+    for note in capaian_notes(result.figures.ro):
+        assert note in texts

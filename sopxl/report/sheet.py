@@ -165,12 +165,13 @@ def wrapped_lines(text: str, width: float, size: float, bold: bool = False) -> i
 
 
 def line_height(size: float) -> float:
-    """Points per line of text at `size` (Excel's row height for that font; LibreOffice needs less)."""
-    return size * 1.17 + 2.0
+    """Points per line of wrapped text at `size` (Arial's line spacing, a little generous)."""
+    return size * 1.2
 
 
 def row_height(lines: int, size: float) -> float:
-    return min(MAX_ROW, round(lines * line_height(size) + 2.0, 2))
+    """A row holding `lines` lines at `size`, with the cell's padding."""
+    return min(MAX_ROW, round(lines * line_height(size) + 3.5, 2))
 
 
 class _Pages:
