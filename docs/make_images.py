@@ -23,7 +23,6 @@ Needs LibreOffice (``soffice``) and poppler (``pdftoppm``). No imaging library i
 from __future__ import annotations
 
 import argparse
-import math
 import re
 import shutil
 import subprocess
@@ -54,9 +53,6 @@ class Picture:
     dpi: int = 80
     keep_top: float = 1.0  # fraction of the drawn height to keep (from the top)
     keep_left: float = 1.0  # fraction of the drawn width to keep (from the left)
-    # Give rows without a stored height the height of their wrapped text, as Excel does on
-    # screen; LibreOffice's headless export keeps them one line high and the text overlaps.
-    autofit: bool = False
 
 
 PICTURES: tuple[Picture, ...] = (
@@ -64,9 +60,9 @@ PICTURES: tuple[Picture, ...] = (
     Picture("petunjuk-warna.png", CLEAN, "Petunjuk", page=2, dpi=80),
     Picture("lembar-bulan-maret.png", CLEAN, "Maret", dpi=120, keep_top=0.78),
     Picture("lembar-bulan-bertanda.png", FLAWED, "September", dpi=120, keep_top=0.8),
-    Picture("catatan-koreksi.png", FLAWED, "Catatan Koreksi", dpi=90, keep_top=0.6, autofit=True),
+    Picture("catatan-koreksi.png", FLAWED, "Catatan Koreksi", dpi=90, keep_top=0.6),
     # The flawed sample: validation has written the date and status of SOP step 3.
-    Picture("kendali-sop.png", FLAWED, "Kendali SOP", dpi=110, autofit=True),
+    Picture("kendali-sop.png", FLAWED, "Kendali SOP", dpi=110),
     Picture("laporan-semester-i.png", REPORT, "Laporan Semester I", dpi=100),
 )
 
@@ -114,33 +110,6 @@ def _only_sheet_xml(text: str, sheet: str) -> str:
     text = re.sub(r'<sheet\b[^>]*\bname="([^"]+)"[^>]*/>', sheet_tag, text)
     text = re.sub(r"<workbookView([^>]*?)/>", view_tag, text)
     return re.sub(r"<definedName\b[^>]*>[^<]*</definedName>", defined_name, text)
-
-
-def autofit_rows(source: Path, sheet: str, target: Path) -> None:
-    """Copy `source` to `target`, giving `sheet`'s rows without a height room for wrapped text.
-
-    An estimate (Calibri 11: about 1.15 characters per unit of column width, 15 points a line);
-    it only changes the copy that is rendered, never the demo output.
-    """
-    import openpyxl  # only needed here
-
-    book = openpyxl.load_workbook(source)
-    ws = book[sheet]
-    widths = {key: dim.width for key, dim in ws.column_dimensions.items() if dim.width}
-    for row in ws.iter_rows():
-        number = row[0].row
-        if ws.row_dimensions[number].height is not None:
-            continue
-        lines = 1
-        for cell in row:
-            if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
-                continue
-            width = max(1.0, widths.get(cell.column_letter, 8.43) * 1.15 - 1)
-            needed = sum(max(1, math.ceil(len(part) / width)) for part in cell.value.split("\n"))
-            lines = max(lines, needed)
-        if lines > 1:
-            ws.row_dimensions[number].height = 15 * lines
-    book.save(target)
 
 
 def _pdftoppm(*args: str) -> None:
@@ -201,10 +170,6 @@ def _parse_pgm(raw: bytes) -> tuple[int, int, bytes]:
 def render(picture: Picture, demo: Path, outdir: Path, work: Path) -> Path:
     """Write one picture; returns its path."""
     source = demo / picture.workbook
-    if picture.autofit:
-        fitted = work / f"{Path(picture.name).stem}-fitted.xlsx"
-        autofit_rows(source, picture.sheet, fitted)
-        source = fitted
     single = work / f"{Path(picture.name).stem}.xlsx"
     only_sheet(source, picture.sheet, single)
     pdf = convert(single, "pdf", work)

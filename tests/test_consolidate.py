@@ -282,8 +282,12 @@ def test_output_writes_the_report_alone(tmp_path: Path) -> None:
         sheet_xml = zf.read("xl/worksheets/sheet1.xml").decode()
         workbook_xml = zf.read("xl/workbook.xml").decode()
     assert 'orientation="landscape"' in sheet_xml and 'paperSize="9"' in sheet_xml
-    assert 'fitToHeight="0"' in sheet_xml
-    assert "_xlnm.Print_Titles" in workbook_xml and "_xlnm.Print_Area" in workbook_xml
+    # printed at 100 % (a fit-to-page scale makes Excel ignore manual page breaks), pages
+    # ending at manual breaks, the per-RO header written again on each page the table goes
+    # on to (print titles would repeat it over every page: charts and sign-offs too)
+    assert ' scale="' not in sheet_xml  # the default scale, 100 %
+    assert "fitToPage" not in sheet_xml and 'man="1"' in sheet_xml
+    assert "_xlnm.Print_Titles" not in workbook_xml and "_xlnm.Print_Area" in workbook_xml
 
 
 def _ppm_pixels(path: Path) -> tuple[int, int, bytes]:
@@ -417,8 +421,11 @@ def test_achievement_chart_is_capped_for_many_ros(tmp_path: Path) -> None:
     with zipfile.ZipFile(out) as zf:
         charts = [zf.read(name).decode() for name in chart_parts(out)]
     bar = next(x for x in charts if "barChart" in x)
-    first, last = re.findall(r"<c:f>'[^']+'!\$B\$(\d+):\$B\$(\d+)</c:f>", bar)[0]
-    assert int(last) - int(first) + 1 == MAX_CHART_ROS
+    # the categories: the Kode RO cells of the first MAX_CHART_ROS ROs, in one or more blocks
+    # (the header written again where the table goes on to a new page is left out)
+    categories = re.findall(r"<c:cat>.*?<c:f>(.*?)</c:f>", bar, re.S)[0]
+    spans = re.findall(r"'[^']+'!\$B\$(\d+):\$B\$(\d+)", categories)
+    assert spans and sum(int(last) - int(first) + 1 for first, last in spans) == MAX_CHART_ROS
     assert "RO pertama dari" in bar
 
 
@@ -503,3 +510,24 @@ def test_blocking_findings_come_in_catalogue_order() -> None:
     cap, ident = _error("CAP-ANGKA", "Januari"), _error("ID-NIP", "Identitas")
     result = ValidationResult(file="wb.xlsx", findings=[cap, ident])
     assert blocking_findings(result, "semester1") == [ident, cap]
+
+
+def test_report_volumes_in_their_precision_and_capaian_explained(tmp_path: Path) -> None:
+    import openpyxl
+
+    from sopxl.report.sheet import capaian_notes, volume_decimals
+
+    assert volume_decimals(240.0, 120.0) == 0 and volume_decimals(4.5, 2.0) == 1 and volume_decimals(0.25) == 2
+    path = varied_book(6).write(tmp_path / "wb.xlsx")
+    out = tmp_path / "lap.xlsx"
+    result = consolidate(path, "semester1", write=False, output=out)
+    ws = openpyxl.load_workbook(out)[SHEET_S1]
+    grid = report_grid(out)
+    for ro in result.figures.ro:
+        r, c = ro_table_cell(grid, ro.kode, "Target Volume")
+        fmt = ws.cell(r + 1, c + 1).number_format
+        places = volume_decimals(ro.target_volume, ro.realisasi_volume_kumulatif)
+        assert fmt == ("#,##0" if places == 0 else "#,##0." + "0" * places), (ro.kode, fmt)
+    texts = [v for row in grid for v in row if isinstance(v, str)]
+    for note in capaian_notes(result.figures.ro):
+        assert note in texts

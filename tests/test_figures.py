@@ -297,3 +297,20 @@ def test_sample_workbook_figures_equal_pandas(tmp_path: Path, months: int, perio
     got = compute_figures(read_workbook(path), periode).to_json_dict()
     assert got == approx_tree(expected_json(path, periode))
     assert got["bulan_akhir"] == min(months, spec.PERIODS[periode][2])
+
+
+def test_report_kendala_is_the_last_months_and_only_when_behind(tmp_path: Path) -> None:
+    from wbfactory import plan_progress
+
+    book = standard_book(months=6)
+    behind, recovered = book.referensi[0][spec.COL_KODE_RO], book.referensi[1][spec.COL_KODE_RO]
+    book.row_of(5, behind)[spec.COL_KENDALA] = "Mei"
+    book.row_of(6, behind)[spec.COL_KENDALA] = "Juni"
+    book.row_of(6, behind)[spec.COL_PROGRES] = plan_progress(6) - 10
+    book.row_of(5, recovered)[spec.COL_PROGRES] = plan_progress(5) - 10
+    book.row_of(5, recovered)[spec.COL_KENDALA] = "Mei saja"  # back on plan in Juni
+    path = book.write(tmp_path / "wb.xlsx")
+    ros = {ro.kode: ro for ro in compute_figures(read_workbook(path), "semester1").ro}
+    assert ros[behind].kendala_akhir == "Juni"
+    assert ros[recovered].kendala_akhir == ""
+    assert ros[recovered].kendala == ["Mei saja"]  # the compiled list is unchanged

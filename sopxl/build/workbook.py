@@ -240,6 +240,29 @@ def _num(value: float) -> int | float:
     return int(value) if float(value).is_integer() else round(value, 10)
 
 
+# --- Kendali SOP row heights ----------------------------------------------------------------------
+
+KENDALI_LINE = 15.0  # points per line of Calibri 11
+# Lines kept for Status and Catatan (validation writes e.g. "Tidak sesuai - dikembalikan untuk
+# diperbaiki" and "12 kesalahan, 3 peringatan; 2 temuan selesai diperbaiki ...").
+KENDALI_FILL_LINES = 4
+
+
+def _wrapped_lines(text: str, width: float) -> int:
+    """Lines `text` wraps to (at word boundaries) in a column `width` characters wide, with
+    the room LibreOffice's wider fallback fonts need."""
+    per_line = max(1.0, width * 0.85 - 1)
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) <= per_line:
+            used += 1 + len(word)
+            continue
+        if used:
+            lines += 1
+        used = len(word)
+    return lines
+
+
 # --- formats -------------------------------------------------------------------------------------
 
 
@@ -809,15 +832,23 @@ class _Builder:
         date_fmt = f.get("input", "date")
         text_in = f.get("input", "text")
         center = self.wb.add_format({"border": 1, "valign": "top", "align": "center"})
+        widths = (9, 26, 60, 14, 34, 13, 18, 40)
+        ws.set_row(0, KENDALI_LINE * max(_wrapped_lines(c, w) for c, w in zip(cols, widths, strict=True)) + 4)
         for i, (step, actor, activity, minutes, output) in enumerate(spec.SOP_STEPS, start=1):
             ws.write_number(i, 0, step, center)
-            for j, value in enumerate((actor, activity, minutes, output), start=1):
+            texts = (actor, activity, minutes, output)
+            for j, value in enumerate(texts, start=1):
                 ws.write_string(i, j, value, f.plain)
             ws.write_blank(i, 5, None, date_fmt)
             ws.write_blank(i, 6, None, text_in)
             ws.write_blank(i, 7, None, text_in)
+            # An explicit height (LibreOffice does not grow a row to its wrapped text): room
+            # for the step's own text and for what is filled in later, such as validation's
+            # Status and Catatan of step 3.
+            lines = max(KENDALI_FILL_LINES, *(_wrapped_lines(t, w) for t, w in zip(texts, widths[1:5], strict=True)))
+            ws.set_row(i, KENDALI_LINE * lines + 4)
             layout.rows.append(i + 1)
-        for j, width in enumerate((9, 26, 60, 14, 34, 13, 18, 40)):
+        for j, width in enumerate(widths):
             ws.set_column(j, j, width)
         ws.freeze_panes(1, 0)
         self.layouts[spec.SHEET_KENDALI] = layout

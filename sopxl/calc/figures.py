@@ -42,6 +42,9 @@ class RoFigures:
     penyerapan_persen: float
     kendala: list[str] = field(default_factory=list)  # unique, latest first
     tindak_lanjut: list[str] = field(default_factory=list)
+    # The Kendala the report shows: that of the period's last reported month, and only when
+    # the RO is behind its Target Progres in that month (an RO back on plan has none left).
+    kendala_akhir: str = ""
 
 
 @dataclass
@@ -284,6 +287,14 @@ def compute_figures(data: WorkbookData, periode: str, settings: Settings | None 
                 continue
             kendala.append((m, _text(mrow.get(spec.COL_KENDALA))))
             tindak.append((m, _text(mrow.get(spec.COL_TINDAK_LANJUT))))
+        last_row = month_rows.get(end, {}).get(code)
+        progres_end = value_at(code, end, spec.COL_PROGRES)
+        target_end = target_progres_at(code, end)
+        behind = (
+            progres_end is not None
+            and target_end is not None
+            and scores.round_half_up(progres_end) < scores.round_half_up(target_end)
+        )
         ro_list.append(
             RoFigures(
                 kode=code,
@@ -300,6 +311,7 @@ def compute_figures(data: WorkbookData, periode: str, settings: Settings | None 
                 penyerapan_persen=real / pagu * 100.0 if pagu > 0 else 0.0,
                 kendala=_unique_latest_first(kendala),
                 tindak_lanjut=_unique_latest_first(tindak),
+                kendala_akhir=_text(last_row.get(spec.COL_KENDALA)) if behind and last_row is not None else "",
             )
         )
 

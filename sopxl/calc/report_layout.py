@@ -49,6 +49,16 @@ MONEY_FIELDS: frozenset[str] = frozenset({"pagu", "realisasi_anggaran"})
 TOTAL_LABEL = "Jumlah / Rata-rata"
 
 
+def is_ro_header(row: list[Any]) -> bool:
+    """Whether `row` is the per-RO table's header row: it holds `Kode RO` and `Capaian (%)`.
+
+    The printed report writes that row again at the top of every page the table continues
+    on, so a reader of the table skips such rows between the RO rows.
+    """
+    keys = {spec.norm(v) for v in row if isinstance(v, str)}
+    return spec.norm("Kode RO") in keys and spec.norm("Capaian (%)") in keys
+
+
 def blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 

@@ -16,6 +16,7 @@ the file impossible to process is a SopxlError (exit code 2).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -26,9 +27,10 @@ from typing import Any
 from sopxl.calc.figures import PeriodFigures, compute_figures, effective_end
 from sopxl.core import spec
 from sopxl.core.config import Settings
-from sopxl.core.errors import InvalidInput, SopxlError
+from sopxl.core.errors import InvalidInput, SopxlError, WorkbookBusy
 from sopxl.core.findings import Finding, ValidationResult
 from sopxl.core.gcpause import paused_gc
+from sopxl.ooxml.atomic import check_writable
 from sopxl.read.state import REPORTS_KEY, read_state, write_state
 from sopxl.read.workbook import WorkbookData
 from sopxl.rules.base import CATALOGUE, run_rules
@@ -102,7 +104,9 @@ def _refusal_message(path: Path, periode: str, found: list[Finding]) -> str:
     sheets: dict[str, int] = {}
     for f in found:
         sheets[f.sheet] = sheets.get(f.sheet, 0) + 1
-    per_sheet = ", ".join(f"{name} {n}" for name, n in sheets.items())
+    # the other sheets (Identitas, Referensi RO, Rencana) first, then the months Januari ... Desember
+    ordered = sorted(sheets, key=lambda name: spec.month_number(name) or 0)
+    per_sheet = ", ".join(f"{name} {sheets[name]}" for name in ordered)
     return (
         f"Konsolidasi {spec.PERIODS[periode][0]} ditolak: data '{path.name}' masih memiliki "
         f"{len(found)} kesalahan ({per_sheet}). Jalankan `sopxl validate {path.name}`, perbaiki "
@@ -210,39 +214,79 @@ def consolidate_data(
         settings=settings,
     )
 
+    # Everything that could refuse is checked before the first file is written: a refusal
+    # leaves every file as it was (the guide: nothing changes on a Galat).
+    out = _check_output(path, output)
+    if write:
+        check_writable(path)
+    pdf_target: Path | None = None
+    if pdf:
+        from sopxl.report.libreoffice import require_soffice
+
+        require_soffice()
+        pdf_target = (out.with_suffix(".pdf") if out is not None
+                      else path.parent / f"{path.stem} - {sheet}.pdf")
+        _check_new_file(pdf_target)
+
     with tempfile.TemporaryDirectory(prefix="sopxl-lap-") as tmp:
         tmpdir = Path(tmp)
-        standalone: Path | None = None
-        if output is not None:
-            out = Path(output)
-            if out.suffix.lower() != ".xlsx":
-                raise InvalidInput(f"Berkas laporan '{out.name}' harus berakhiran .xlsx.")
-            if out.resolve() == path.resolve():
-                raise InvalidInput("--output tidak boleh sama dengan buku kerja sumber.")
-            staged = tmpdir / out.name
+        staged: Path | None = None
+        staged_pdf: Path | None = None
+        if out is not None or pdf:
+            staged = tmpdir / (out.name if out is not None else f"{path.stem} - {sheet}.xlsx")
             build_report_workbook(staged, inputs)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(staged), out)
-            result.output = out
-            standalone = out
+        if pdf and staged is not None:
+            from sopxl.report.libreoffice import convert
 
+            staged_pdf = convert(staged, "pdf", tmpdir / "pdf")
+        graft_source: Path | None = None
         if write:
             graft_source = tmpdir / "graft.xlsx"
             build_report_workbook(graft_source, inputs)
+
+        # the writes, once nothing is left to refuse
+        if write and graft_source is not None:
             _write_into_workbook(path, sheet, actual_sheet, graft_source, periode, figures)
             result.written = path
-
-        if pdf:
-            from sopxl.report.libreoffice import convert
-
-            if standalone is None:
-                standalone = tmpdir / f"{path.stem} - {sheet}.xlsx"
-                build_report_workbook(standalone, inputs)
-                target_dir = path.parent
-            else:
-                target_dir = standalone.parent
-            result.pdf = convert(standalone, "pdf", target_dir)
+        if out is not None and staged is not None:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(staged), out)
+            result.output = out
+        if pdf_target is not None and staged_pdf is not None:
+            pdf_target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(staged_pdf), pdf_target)
+            result.pdf = pdf_target
     return result
+
+
+def _check_output(path: Path, output: Path | str | None) -> Path | None:
+    """The standalone report's path, refused (InvalidInput, WorkbookBusy) before anything is written."""
+    if output is None:
+        return None
+    out = Path(output)
+    if out.suffix.lower() != ".xlsx":
+        raise InvalidInput(f"Berkas laporan '{out.name}' harus berakhiran .xlsx.")
+    if out.resolve() == path.resolve():
+        raise InvalidInput("--output tidak boleh sama dengan buku kerja sumber.")
+    _check_new_file(out)
+    return out
+
+
+def _check_new_file(target: Path) -> None:
+    """Refuse a file sopxl would (over)write: open in Excel/LibreOffice, read-only, or in a
+    folder (or the nearest existing folder above it) that cannot be written."""
+    if target.is_dir():
+        raise InvalidInput(f"'{target}' adalah folder; beri nama berkas.")
+    folder = target.parent if str(target.parent) else Path(".")
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if folder == target.parent or folder.resolve() == target.parent.resolve():
+        check_writable(target)
+        return
+    if not os.access(folder, os.W_OK):
+        raise WorkbookBusy(
+            f"Folder '{folder}' tidak dapat ditulisi, jadi '{target.name}' tidak dapat dibuat."
+        )
 
 
 def record_report_state(state: dict[str, Any], periode: str, sheet: str, figures: PeriodFigures) -> None:

@@ -33,6 +33,17 @@ def find_soffice() -> str | None:
     return None
 
 
+def require_soffice() -> str:
+    """The LibreOffice binary; SopxlError (Indonesian) when it is not installed."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise SopxlError(
+            "LibreOffice tidak terpasang, jadi PDF tidak dapat dibuat. Pasang LibreOffice "
+            "(https://www.libreoffice.org) lalu jalankan lagi."
+        )
+    return soffice
+
+
 def make_profile(folder: Path, recalc: bool = True) -> str:
     """A fresh user profile (as a file URL) in `folder`, set to recalculate on load."""
     user = folder / "user"
@@ -54,12 +65,7 @@ def convert(
 
     Returns the written file. Raises SopxlError (Indonesian) when LibreOffice is absent or fails.
     """
-    soffice = find_soffice()
-    if soffice is None:
-        raise SopxlError(
-            "LibreOffice tidak terpasang, jadi PDF tidak dapat dibuat. Pasang LibreOffice "
-            "(https://www.libreoffice.org) lalu jalankan lagi."
-        )
+    soffice = require_soffice()
     outdir.mkdir(parents=True, exist_ok=True)
     ext = fmt.split(":", 1)[0]
     with tempfile.TemporaryDirectory(prefix="sopxl-lo-") as tmp:

@@ -26,7 +26,6 @@ cell in the label's column reads `Nama`/`NIP`/`Tanggal`, value in the next cell 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,8 +45,22 @@ from sopxl.core import spec
 from sopxl.core.config import Settings
 
 MAX_CHART_ROS = 100  # a bar per RO stops being readable (and cheap to render) beyond this
-WIDTHS: tuple[float, ...] = (5, 24, 30, 16, 16, 16, 12, 12, 12, 18, 18, 12, 32, 32)
+
+# Paper: A4 landscape printed at 100 % (a "fit to page" scale would make Excel ignore the
+# manual page breaks below and shrink the text). The widths fit the printable width in both
+# Excel and LibreOffice: the report's font is Arial (LibreOffice: the metric-compatible
+# Liberation Sans), whose digit, the unit of a column width, LibreOffice draws 5.56 pt wide
+# plus about 3.8 pt of padding per column (Excel: 5.25 pt + 3.75 pt).
+FONT = "Arial"
+WIDTHS: tuple[float, ...] = (3.5, 17, 16, 7.5, 6.5, 7, 6.5, 6.5, 6.5, 11, 11, 8.5, 13, 13)
 LAST_COL = len(WIDTHS) - 1  # N
+MARGINS = {"left": 0.2, "right": 0.2, "top": 0.4, "bottom": 0.55}  # inches
+PAGE_HEIGHT = 595.0  # A4 landscape, points
+# Room for rows on a page: the page less its margins and a little for rounding of row heights.
+PAGE_ROOM = PAGE_HEIGHT - 72 * (MARGINS["top"] + MARGINS["bottom"]) - 14
+TABLE_PT = 8  # the tables' text: the smallest on the page
+TEXT_PT = 9  # notes, scores, footnotes
+MAX_ROW = 220.0  # a row never taller than this (always fits a page with the table header)
 
 IKPA_REGULATION = "IKPA Capaian Output (Peraturan Dirjen Perbendaharaan PER-5/PB/2024, praktik penilaian)"
 NKA_REGULATION = "Nilai Kinerja Anggaran, aspek implementasi (PMK 22/PMK.02/2021)"
@@ -98,10 +111,146 @@ def _bands_text(bands: list[tuple[float, str]]) -> str:
     return "; ".join(parts)
 
 
-def _lines(text: str, width: float) -> int:
-    if not text:
-        return 1
-    return sum(max(1, math.ceil(len(part) / max(width * 1.1, 1))) for part in text.split("\n"))
+# --- measuring text, so that every row gets the height its wrapped text needs -----------------
+
+_NARROW = dict.fromkeys("ijl'|", 0.222) | dict.fromkeys("ftI!.,:; /", 0.278) | dict.fromkeys("r()-[]", 0.333)
+_WIDE = {"m": 0.833, "w": 0.722, "M": 0.833, "W": 0.944, "%": 0.889, "@": 1.015, "—": 1.0}
+
+
+def _char_em(ch: str) -> float:
+    """Width of `ch` in Arial (em), rounded up to the wider glyphs of its kind."""
+    if ch in _NARROW:
+        return _NARROW[ch]
+    if ch in _WIDE:
+        return _WIDE[ch]
+    if ch.isdigit():
+        return 0.556
+    if ch.isupper():
+        return 0.722
+    if ch.islower():
+        return 0.556
+    return 0.6
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Width of one line of `text` in points (Arial at `size`), slightly generous."""
+    return sum(_char_em(ch) for ch in text) * size * (1.06 if bold else 1.0)
+
+
+def col_points(c0: int, c1: int | None = None) -> float:
+    """The width, in points, text can use in columns c0..c1 (the narrower of Excel and LibreOffice)."""
+    c1 = c0 if c1 is None else c1
+    return sum(5.25 * WIDTHS[c] + 3.75 for c in range(c0, c1 + 1)) - 5.0
+
+
+def wrapped_lines(text: str, width: float, size: float, bold: bool = False) -> int:
+    """The number of lines `text` takes when wrapped at word boundaries into `width` points."""
+    total = 0
+    for part in (text or "").split("\n"):
+        lines, used = 1, 0.0
+        space = text_width(" ", size, bold)
+        for word in part.split():
+            w = text_width(word, size, bold)
+            if used and used + space + w <= width:
+                used += space + w
+                continue
+            if used:
+                lines += 1
+            while w > width:  # a word longer than the line is broken
+                lines += 1
+                w -= width
+            used = w
+        total += lines
+    return max(1, total)
+
+
+def line_height(size: float) -> float:
+    """Points per line of wrapped text at `size` (Arial's line spacing, a little generous)."""
+    return size * 1.2
+
+
+def row_height(lines: int, size: float) -> float:
+    """A row holding `lines` lines at `size`, with the cell's padding."""
+    return min(MAX_ROW, round(lines * line_height(size) + 3.5, 2))
+
+
+class _Pages:
+    """Row heights set explicitly and the printed pages they make.
+
+    Every row written gets its height here, so where a page ends is known: a block that does
+    not fit the rest of the page starts a new one (a manual page break, which Excel and
+    LibreOffice both keep at a 100 % print scale).
+    """
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.used = 0.0
+        self.breaks: list[int] = []
+
+    def fits(self, height: float) -> bool:
+        return self.used + height <= PAGE_ROOM
+
+    def new_page(self, row: int) -> None:
+        if row > 0 and (not self.breaks or self.breaks[-1] != row):
+            self.breaks.append(row)
+        self.used = 0.0
+
+    def keep(self, row: int, height: float) -> None:
+        """Start a new page at `row` unless `height` points still fit on this one."""
+        if self.used and not self.fits(height):
+            self.new_page(row)
+
+    def set(self, row: int, height: float) -> None:
+        self.ws.set_row(row, height)
+        self.used += height
+
+
+def volume_decimals(*values: float) -> int:
+    """Decimals that show every value of an RO's volumes exactly (at most 2): whole units
+    (orang, dokumen, layanan) print without decimals."""
+    places = 0
+    for value in values:
+        for d in range(0, 3):
+            if abs(value * 10**d - round(value * 10**d)) < 1e-6:
+                places = max(places, d)
+                break
+        else:
+            places = 2
+    return places
+
+
+def capaian_notes(ros: list[RoFigures]) -> list[str]:
+    """A line for each RO whose Capaian (%) and Progres Capaian (%) legitimately differ, saying
+    what its Capaian (%) measures (volume finished) against Progres (work done)."""
+    notes: list[str] = []
+    for ro in ros:
+        if _r2(ro.capaian_persen) == _r2(ro.progres_capaian) or ro.target_volume <= 0:
+            continue
+        d = volume_decimals(ro.target_volume, ro.realisasi_volume_kumulatif)
+        satuan = ro.satuan or "satuan"
+        notes.append(
+            f"RO {ro.kode} ({ro.uraian or satuan}): Capaian {_fmt(ro.capaian_persen)} % = "
+            f"{_fmt(ro.realisasi_volume_kumulatif, d)} dari {_fmt(ro.target_volume, d)} {satuan} "
+            f"sudah selesai; Progres Capaian {_fmt(ro.progres_capaian)} % adalah kemajuan "
+            f"pelaksanaan yang dilaporkan (pekerjaan menuju {satuan.lower()} berikutnya sudah berjalan)."
+        )
+    return notes
+
+
+def _fmt(value: float, decimals: int | None = None) -> str:
+    """A number as the report's readers write it (1.234,5)."""
+    if decimals is None:
+        text = f"{_r2(value):,.2f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+CAPAIAN_NOTE = (
+    "Catatan: Capaian (%) = Realisasi Volume Kumulatif ÷ Target Volume × 100, yaitu volume yang "
+    "sudah selesai; Progres Capaian (%) adalah kemajuan pelaksanaan RO yang dilaporkan di SAKTI. "
+    "Keduanya wajar berbeda selama satuan output belum selesai seluruhnya:"
+)
 
 
 def write_report_sheet(workbook: Any, inputs: ReportInputs) -> None:
@@ -112,6 +261,15 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> None:
     F = _formats(workbook)
     for i, w in enumerate(WIDTHS):
         ws.set_column(i, i, w)
+    pages = _Pages(ws)
+    full = col_points(0, LAST_COL)
+
+    def text_row(r: int, text: str, fmt: Any, size: float, c0: int = 0, bold: bool = False) -> None:
+        ws.merge_range(r, c0, r, LAST_COL, text, fmt)
+        pages.set(r, row_height(wrapped_lines(text, col_points(c0, LAST_COL), size, bold), size))
+
+    def gap(r: int, height: float = 8.0) -> None:
+        pages.set(r, height)
 
     periode_label = {
         "semester1": "LAPORAN SEMESTER I",
@@ -120,12 +278,11 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> None:
     }[fig.periode]
     tahun = str(fig.tahun) if fig.tahun else "-"
     r = 0
-    ws.merge_range(r, 0, r, LAST_COL, f"{periode_label} CAPAIAN OUTPUT DAN KINERJA ANGGARAN TA {tahun}", F["title"])
+    text_row(r, f"{periode_label} CAPAIAN OUTPUT DAN KINERJA ANGGARAN TA {tahun}", F["title"], 14, bold=True)
     r += 1
-    ws.merge_range(
-        r, 0, r, LAST_COL,
-        f"Satker: {fig.kode_satker or '-'} — {fig.nama_satker or '-'}    Tahun Anggaran: {tahun}",
-        F["subtitle"],
+    text_row(
+        r, f"Satker: {fig.kode_satker or '-'} — {fig.nama_satker or '-'}    Tahun Anggaran: {tahun}",
+        F["subtitle"], 11, bold=True,
     )
     r += 1
     periode_text = (
@@ -135,163 +292,205 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> None:
     nominal_end = spec.PERIODS[fig.periode][2]
     if fig.bulan_akhir < nominal_end:
         periode_text += f"; data baru tersedia s.d. {month_name(fig.bulan_akhir)}"
-    ws.merge_range(r, 0, r, LAST_COL, periode_text, F["subtitle"])
+    text_row(r, periode_text, F["subtitle"], 11, bold=True)
     r += 1
-    ws.merge_range(
-        r, 0, r, LAST_COL,
+    text_row(
+        r,
         f"Dikonsolidasi oleh sopxl pada {inputs.generated.strftime('%d-%m-%Y %H:%M')} dari lembar "
         f"bulanan Januari s.d. {month_name(fig.bulan_akhir)}.",
-        F["note"],
+        F["note"], TEXT_PT,
     )
     r += 1
     if inputs.open_errors:
-        ws.merge_range(
-            r, 0, r, LAST_COL,
+        text_row(
+            r,
             f"PERHATIAN: laporan ini disusun dengan --paksa; data bulanan masih memiliki "
             f"{inputs.open_errors} kesalahan terbuka saat konsolidasi. Angka dapat berubah setelah "
             "data diperbaiki.",
-            F["warning"],
+            F["warning"], 10, bold=True,
         )
         r += 1
+    gap(r)
     r += 1
 
-    # --- A. per-RO table ---------------------------------------------------------------------
-    ws.merge_range(r, 0, r, LAST_COL, "A. CAPAIAN OUTPUT DAN REALISASI ANGGARAN PER RINCIAN OUTPUT (RO)", F["section"])
+    # --- A. per-RO table: its header written again at the top of each page it goes on to ----
+    header_h = row_height(
+        max(wrapped_lines(label, col_points(c), TABLE_PT, True) for c, (label, _a) in enumerate(RO_COLUMNS)),
+        TABLE_PT,
+    )
+
+    def ro_header(r: int) -> None:
+        for c, (label, _attr) in enumerate(RO_COLUMNS):
+            ws.write_string(r, c, label, F["header"])
+        pages.set(r, header_h)
+
+    def ro_row_height(ro: RoFigures) -> float:
+        lines = 1
+        for c, (_label, attr) in enumerate(RO_COLUMNS):
+            if attr in ("uraian", "satuan", "tindak_lanjut") or attr == "kendala":
+                lines = max(lines, wrapped_lines(_ro_text(ro, attr), col_points(c), TABLE_PT))
+        return row_height(lines, TABLE_PT)
+
+    heights = [ro_row_height(ro) for ro in fig.ro]
+    section_h = row_height(1, 11)
+    pages.keep(r, section_h + header_h + (heights[0] if heights else 0.0))
+    text_row(r, "A. CAPAIAN OUTPUT DAN REALISASI ANGGARAN PER RINCIAN OUTPUT (RO)", F["section"], 11, bold=True)
     r += 1
-    header_row = r
-    for c, (label, _attr) in enumerate(RO_COLUMNS):
-        ws.write_string(r, c, label, F["header"])
-    ws.set_row(r, 32)
+    ro_header(r)
     r += 1
     first_ro_row = r
-    for i, ro in enumerate(fig.ro, start=1):
-        height = 1
-        for c, (_label, attr) in enumerate(RO_COLUMNS):
-            if not attr:
-                ws.write_number(r, c, i, F["int"])
-            elif attr in RO_NUMBER_FIELDS:
-                value = float(getattr(ro, attr))
-                if attr in MONEY_FIELDS:
-                    ws.write_number(r, c, value, F["money"])
-                else:
-                    ws.write_number(r, c, _r2(value), F["num"])
-            elif attr in ("kendala", "tindak_lanjut"):
-                text = "\n".join(getattr(ro, attr))
-                ws.write_string(r, c, text, F["wrap"])
-                height = max(height, _lines(text, WIDTHS[c]))
-            else:
-                text = str(getattr(ro, attr))
-                ws.write_string(r, c, text, F["wrap"] if attr == "uraian" else F["text"])
-                if attr == "uraian":
-                    height = max(height, _lines(text, WIDTHS[c]))
-        if height > 1:
-            ws.set_row(r, min(15 * height, 300))
+    ro_rows: list[int] = []
+    for i, (ro, height) in enumerate(zip(fig.ro, heights, strict=True), start=1):
+        if not pages.fits(height):
+            pages.new_page(r)
+            ro_header(r)
+            r += 1
+        _write_ro_row(ws, F, r, i, ro)
+        pages.set(r, height)
+        ro_rows.append(r)
+        r += 1
+    total_h = row_height(1, TABLE_PT)
+    if not pages.fits(total_h):
+        pages.new_page(r)
+        ro_header(r)
         r += 1
     _write_totals(ws, F, r, fig.ro)
-    r += 2
-
-    # --- B. month by month ---------------------------------------------------------------------
-    ws.merge_range(r, 0, r, LAST_COL, "B. REALISASI ANGGARAN TERHADAP RENCANA PENARIKAN DANA (RPD) PER BULAN", F["section"])
+    pages.set(r, total_h)
     r += 1
-    month_headers = (
-        "Bulan",
-        "Realisasi Anggaran (Rp)",
-        "RPD (Rp)",
-        "Realisasi Kumulatif (Rp)",
-        "RPD Kumulatif (Rp)",
-        "Deviasi Kumulatif (%)",
-        "Rata-rata Progres Capaian (%)",
-        "IKPA: Ketepatan Waktu",
-        "IKPA: Capaian RO",
-        "IKPA Capaian Output",
+    notes = capaian_notes(fig.ro)
+    if notes:
+        for text in (CAPAIAN_NOTE, *notes):
+            height = row_height(wrapped_lines(text, col_points(1, LAST_COL), TEXT_PT), TEXT_PT)
+            pages.keep(r, height)
+            text_row(r, text, F["footnote"], TEXT_PT, c0=1)
+            r += 1
+    gap(r)
+    r += 1
+
+    # --- B. month by month (one block: it moves to the next page whole) ----------------------
+    # (header, first column, last column): the amounts get two of the per-RO table's columns
+    month_columns = (
+        ("Bulan", 1, 1),
+        ("Realisasi Anggaran (Rp)", 2, 2),
+        ("RPD (Rp)", 3, 4),
+        ("Realisasi Kumulatif (Rp)", 5, 6),
+        ("RPD Kumulatif (Rp)", 7, 8),
+        ("Deviasi Kumulatif (%)", 9, 9),
+        ("Rata-rata Progres Capaian (%)", 10, 10),
+        ("IKPA: Ketepatan Waktu", 11, 11),
+        ("IKPA: Capaian RO", 12, 12),
+        ("IKPA Capaian Output", 13, 13),
     )
-    for c, label in enumerate(month_headers, start=1):
-        ws.write_string(r, c, label, F["header"])
-    ws.set_row(r, 32)
+    month_header_h = row_height(
+        max(wrapped_lines(label, col_points(c0, c1), TABLE_PT, True) for label, c0, c1 in month_columns), TABLE_PT
+    )
+    month_h = row_height(1, TABLE_PT)
+    pages.keep(r, section_h + month_header_h + month_h * len(fig.bulanan))
+    text_row(r, "B. REALISASI ANGGARAN TERHADAP RENCANA PENARIKAN DANA (RPD) PER BULAN", F["section"], 11, bold=True)
+    r += 1
+    for label, c0, c1 in month_columns:
+        _cell(ws, r, c0, c1, label, F["header"])
+    pages.set(r, month_header_h)
     r += 1
     ikpa_by_month = {m.bulan: m for m in fig.ikpa.bulanan}
     first_month_row = r
     for mf in fig.bulanan:
-        ws.write_string(r, 1, month_name(mf.bulan), F["text"])
-        ws.write_number(r, 2, mf.realisasi, F["money"])
-        ws.write_number(r, 3, mf.rpd, F["money"])
-        ws.write_number(r, 4, mf.realisasi_kumulatif, F["money"])
-        ws.write_number(r, 5, mf.rpd_kumulatif, F["money"])
-        if mf.deviasi_persen is None:
-            ws.write_string(r, 6, "-", F["text"])
-        else:
-            ws.write_number(r, 6, _r2(mf.deviasi_persen), F["num"])
-        ws.write_number(r, 7, _r2(mf.rata_progres), F["num"])
         im = ikpa_by_month.get(mf.bulan)
-        if im is not None:
-            ws.write_number(r, 8, _r2(im.tepat_waktu), F["num"])
-            ws.write_number(r, 9, _r2(im.capaian), F["num"])
-            ws.write_number(r, 10, _r2(im.nilai), F["num"])
+        values: tuple[Any, ...] = (
+            month_name(mf.bulan),
+            mf.realisasi,
+            mf.rpd,
+            mf.realisasi_kumulatif,
+            mf.rpd_kumulatif,
+            "-" if mf.deviasi_persen is None else _r2(mf.deviasi_persen),
+            _r2(mf.rata_progres),
+            None if im is None else _r2(im.tepat_waktu),
+            None if im is None else _r2(im.capaian),
+            None if im is None else _r2(im.nilai),
+        )
+        for (label, c0, c1), value in zip(month_columns, values, strict=True):
+            money = "(Rp)" in label
+            fmt = F["text"] if isinstance(value, str) or value is None else F["money" if money else "num"]
+            _cell(ws, r, c0, c1, value, fmt)
+        pages.set(r, month_h)
         r += 1
     last_month_row = r - 1
+    gap(r)
     r += 1
 
-    # --- C. scores ---------------------------------------------------------------------------
-    ws.merge_range(r, 0, r, LAST_COL, "C. NILAI KINERJA", F["section"])
-    r += 1
+    # --- C. scores (each block moves to the next page whole) ---------------------------------
     ikpa_band = scores.band(fig.ikpa.nilai, s.ikpa_bands)
     nka_band = scores.band(fig.nka.nilai, s.nka_bands)
     from sopxl.core.calendar import deadline_label
 
-    r = _score_block(
-        ws, F, r, IKPA_REGULATION,
-        [
-            ("Nilai Ketepatan Waktu (rata-rata NK tepat waktu per bulan)", fig.ikpa.tepat_waktu,
-             f"bobot {_pct(s.ikpa_weight_timeliness)}; tepat waktu bila Tanggal Entri SAKTI paling lambat "
-             f"{deadline_label(s)}"),
-            ("Nilai Capaian RO (rata-rata CRO per bulan)", fig.ikpa.capaian,
-             f"bobot {_pct(s.ikpa_weight_achievement)}; CRO = PCRO/TPCRO × 100 (Desember atau PCRO 100: "
-             "RVRO/TVRO × 100), maks. 100; RO khusus (ZZ) tidak dihitung"),
-            ("Nilai IKPA Capaian Output", fig.ikpa.nilai,
-             f"{_pct(s.ikpa_weight_timeliness)} × ketepatan waktu + {_pct(s.ikpa_weight_achievement)} × "
-             f"capaian RO; rata-rata {len(fig.ikpa.bulanan)} bulan periode"),
-            ("Kategori IKPA", ikpa_band, _bands_text(s.ikpa_bands)),
-        ],
-    )
+    ikpa_rows: list[tuple[str, Any, str]] = [
+        ("Nilai Ketepatan Waktu (rata-rata NK tepat waktu per bulan)", fig.ikpa.tepat_waktu,
+         f"bobot {_pct(s.ikpa_weight_timeliness)}; tepat waktu bila Tanggal Entri SAKTI paling lambat "
+         f"{deadline_label(s)}"),
+        ("Nilai Capaian RO (rata-rata CRO per bulan)", fig.ikpa.capaian,
+         f"bobot {_pct(s.ikpa_weight_achievement)}; CRO = PCRO/TPCRO × 100 (Desember atau PCRO 100: "
+         "RVRO/TVRO × 100), maks. 100; RO khusus (ZZ) tidak dihitung"),
+        ("Nilai IKPA Capaian Output", fig.ikpa.nilai,
+         f"{_pct(s.ikpa_weight_timeliness)} × ketepatan waktu + {_pct(s.ikpa_weight_achievement)} × "
+         f"capaian RO; rata-rata {len(fig.ikpa.bulanan)} bulan periode"),
+        ("Kategori IKPA", ikpa_band, _bands_text(s.ikpa_bands)),
+    ]
+    nka_rows: list[tuple[str, Any, str]] = [
+        ("Penyerapan Anggaran (P)", fig.nka.penyerapan,
+         f"bobot {_pct(s.nka_weight_p)}; Σ realisasi / Σ pagu × 100"),
+        ("Konsistensi Penyerapan terhadap RPD (K) *", fig.nka.konsistensi,
+         f"bobot {_pct(s.nka_weight_k)}; 100 − rata-rata |realisasi kumulatif − RPD kumulatif| / RPD kumulatif × 100"),
+        ("Capaian RO (CRO)", fig.nka.capaian_ro,
+         f"bobot {_pct(s.nka_weight_cro)}; rata-rata min(RVRO kumulatif / TVRO × 100, 100)"),
+        ("Efisiensi (E)", fig.nka.efisiensi,
+         "Σ(pagu × capaian − realisasi) / Σ(pagu × capaian) × 100, dibatasi "
+         f"−{s.nka_efficiency_clamp:g} s.d. {s.nka_efficiency_clamp:g}"),
+        ("Nilai Efisiensi (NE)", fig.nka.nilai_efisiensi,
+         f"bobot {_pct(s.nka_weight_ne)}; NE = 50 + (E / {s.nka_efficiency_clamp:g}) × 50"),
+        ("Nilai Kinerja Anggaran (NKA)", fig.nka.nilai,
+         f"{_pct(s.nka_weight_p)} P + {_pct(s.nka_weight_k)} K + {_pct(s.nka_weight_cro)} CRO + "
+         f"{_pct(s.nka_weight_ne)} NE"),
+        ("Kategori NKA", nka_band, _bands_text(s.nka_bands)),
+    ]
+    ikpa_heights = _score_heights(ikpa_rows)
+    pages.keep(r, section_h + sum(ikpa_heights))
+    text_row(r, "C. NILAI KINERJA", F["section"], 11, bold=True)
     r += 1
-    r = _score_block(
-        ws, F, r, NKA_REGULATION,
-        [
-            ("Penyerapan Anggaran (P)", fig.nka.penyerapan,
-             f"bobot {_pct(s.nka_weight_p)}; Σ realisasi / Σ pagu × 100"),
-            ("Konsistensi Penyerapan terhadap RPD (K) *", fig.nka.konsistensi,
-             f"bobot {_pct(s.nka_weight_k)}; 100 − rata-rata |realisasi kumulatif − RPD kumulatif| / RPD kumulatif × 100"),
-            ("Capaian RO (CRO)", fig.nka.capaian_ro,
-             f"bobot {_pct(s.nka_weight_cro)}; rata-rata min(RVRO kumulatif / TVRO × 100, 100)"),
-            ("Efisiensi (E)", fig.nka.efisiensi,
-             "Σ(pagu × capaian − realisasi) / Σ(pagu × capaian) × 100, dibatasi "
-             f"−{s.nka_efficiency_clamp:g} s.d. {s.nka_efficiency_clamp:g}"),
-            ("Nilai Efisiensi (NE)", fig.nka.nilai_efisiensi,
-             f"bobot {_pct(s.nka_weight_ne)}; NE = 50 + (E / {s.nka_efficiency_clamp:g}) × 50"),
-            ("Nilai Kinerja Anggaran (NKA)", fig.nka.nilai,
-             f"{_pct(s.nka_weight_p)} P + {_pct(s.nka_weight_k)} K + {_pct(s.nka_weight_cro)} CRO + "
-             f"{_pct(s.nka_weight_ne)} NE"),
-            ("Kategori NKA", nka_band, _bands_text(s.nka_bands)),
-        ],
-    )
-    for note in NKA_FOOTNOTES:
+    r = _score_block(ws, F, pages, r, IKPA_REGULATION, ikpa_rows, ikpa_heights)
+    gap(r)
+    r += 1
+    nka_heights = _score_heights(nka_rows)
+    footnote_heights = [
+        row_height(wrapped_lines(note, col_points(1, LAST_COL), TEXT_PT), TEXT_PT) for note in NKA_FOOTNOTES
+    ]
+    pages.keep(r, sum(nka_heights) + sum(footnote_heights))
+    r = _score_block(ws, F, pages, r, NKA_REGULATION, nka_rows, nka_heights)
+    for note, height in zip(NKA_FOOTNOTES, footnote_heights, strict=True):
         ws.merge_range(r, 1, r, LAST_COL, note, F["footnote"])
-        ws.set_row(r, 30)
+        pages.set(r, height)
         r += 1
-    r += 1
 
     # --- D. charts (a printed page of their own, so no chart is cut at a page end) -----------
-    charts_row = r
-    ws.merge_range(r, 0, r, LAST_COL, "D. GRAFIK", F["section"])
+    pages.new_page(r)
+    text_row(r, "D. GRAFIK", F["section"], 11, bold=True)
     r += 1
+    chart_width = int((full + 5.0) / 0.75) - 20  # pixels
+    chart_top = r
+    for k in range(26):  # 26 rows of 15 pt hold both charts, one under the other
+        pages.set(r + k, 15.0)
     if fig.ro:
         shown = min(len(fig.ro), MAX_CHART_ROS)
         bar = workbook.add_chart({"type": "column"})
+        rows = ro_rows[:shown]
+        # The bars read the RO rows; a header written again between them is left out.
+        spans = _row_spans(rows)
         bar.add_series(
             {
                 "name": "Capaian (%)",
-                "categories": [fig.sheet, first_ro_row, 1, first_ro_row + shown - 1, 1],
-                "values": [fig.sheet, first_ro_row, 8, first_ro_row + shown - 1, 8],
+                "categories": _multi_range(fig.sheet, spans, 1) if len(spans) > 1 else
+                [fig.sheet, first_ro_row, 1, first_ro_row + shown - 1, 1],
+                "values": _multi_range(fig.sheet, spans, 8) if len(spans) > 1 else
+                [fig.sheet, first_ro_row, 8, first_ro_row + shown - 1, 8],
                 "fill": {"color": "#2E75B6"},
                 "border": {"color": "#1F4E79"},
             }
@@ -299,64 +498,63 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> None:
         title = "Capaian Volume per RO (%)"
         if shown < len(fig.ro):
             title += f" — {shown} RO pertama dari {len(fig.ro):,}".replace(",", ".")
-        bar.set_title({"name": title})
-        bar.set_y_axis({"name": "%", "min": 0})
+        bar.set_title({"name": title, "name_font": {"size": 12, "name": FONT}})
+        bar.set_x_axis({"num_font": {"size": 8, "rotation": -45, "name": FONT}})
+        bar.set_y_axis({"name": "%", "min": 0, "num_font": {"size": 8, "name": FONT},
+                        "name_font": {"size": 9, "name": FONT}})
         bar.set_legend({"none": True})
-        bar.set_size({"width": 640, "height": 340})
-        ws.insert_chart(r, 1, bar, {"x_offset": 5, "y_offset": 5})
+        bar.set_size({"width": chart_width, "height": 270})
+        ws.insert_chart(chart_top, 1, bar, {"x_offset": 5, "y_offset": 4})
     if fig.bulanan:
         line = workbook.add_chart({"type": "line"})
-        line.add_series(
-            {
-                "name": "Realisasi kumulatif",
+        for name, col, color, marker, dash in (
+            ("Realisasi kumulatif", 5, "#C00000", "circle", None),
+            ("RPD kumulatif", 7, "#548235", "square", "dash"),
+        ):
+            series: dict[str, Any] = {
+                "name": name,
                 "categories": [fig.sheet, first_month_row, 1, last_month_row, 1],
-                "values": [fig.sheet, first_month_row, 4, last_month_row, 4],
-                "line": {"color": "#C00000", "width": 2.25},
-                "marker": {"type": "circle", "fill": {"color": "#C00000"}, "border": {"color": "#C00000"}},
+                "values": [fig.sheet, first_month_row, col, last_month_row, col],
+                "line": {"color": color, "width": 2.25, **({"dash_type": dash} if dash else {})},
+                "marker": {"type": marker, "fill": {"color": color}, "border": {"color": color}},
             }
-        )
-        line.add_series(
-            {
-                "name": "RPD kumulatif",
-                "categories": [fig.sheet, first_month_row, 1, last_month_row, 1],
-                "values": [fig.sheet, first_month_row, 5, last_month_row, 5],
-                "line": {"color": "#548235", "width": 2.25, "dash_type": "dash"},
-                "marker": {"type": "square", "fill": {"color": "#548235"}, "border": {"color": "#548235"}},
-            }
-        )
-        line.set_title({"name": "Realisasi Anggaran vs RPD Kumulatif (Rp)"})
-        line.set_y_axis({"num_format": "#,##0", "min": 0})
-        line.set_legend({"position": "bottom"})
-        line.set_size({"width": 640, "height": 340})
-        ws.insert_chart(r, 9, line, {"x_offset": 5, "y_offset": 5})
-    r += 19
+            line.add_series(series)
+        line.set_title({"name": "Realisasi Anggaran vs RPD Kumulatif (Rp)", "name_font": {"size": 12, "name": FONT}})
+        line.set_x_axis({"num_font": {"size": 9, "name": FONT}})
+        line.set_y_axis({"num_format": "#,##0", "min": 0, "num_font": {"size": 8, "name": FONT}})
+        line.set_legend({"position": "bottom", "font": {"size": 9, "name": FONT}})
+        line.set_size({"width": chart_width, "height": 230})
+        ws.insert_chart(chart_top + 13, 1, line, {"x_offset": 5, "y_offset": 12})
+    r += 26
 
     # --- E. narratives (a new printed page: narratives and sign-offs stay together) ----------
-    ws.set_h_pagebreaks([charts_row, r])
-    ws.merge_range(
-        r, 0, r, LAST_COL,
+    pages.new_page(r)
+    text_row(
+        r,
         "E. ANALISIS DAN REKOMENDASI (diisi oleh Pelaksana/JF; isian tetap tersimpan saat konsolidasi ulang)",
-        F["section"],
+        F["section"], 11, bold=True,
     )
     r += 1
+    narrative_width = col_points(2, LAST_COL)
     for label in spec.REPORT_NARRATIVES:
         ws.write_string(r, 1, label, F["label"])
         typed = inputs.narratives.get(label)
         _write_merged_value(ws, r, 2, LAST_COL, typed, F["fill"], F["fill_date"])
         text = "" if typed is None else str(typed)
-        ws.set_row(r, max(60, min(15 * _lines(text, 200), 400)))
+        pages.set(r, max(60.0, min(row_height(wrapped_lines(text, narrative_width, 10), 10), 110.0)))
         r += 1
+    gap(r)
     r += 1
 
     # --- F. sign-offs ------------------------------------------------------------------------------
-    ws.merge_range(r, 0, r, LAST_COL, "F. PENGESAHAN", F["section"])
+    text_row(r, "F. PENGESAHAN", F["section"], 11, bold=True)
     r += 1
     prefill = {
         "Diperiksa oleh": inputs.kasi,
         "Disetujui oleh": inputs.kepala,
     }
-    spans = ((1, 2, 4), (6, 7, 9), (10, 11, LAST_COL))  # label col, value first col, value last col
-    for (label_col, v0, v1), label in zip(spans, spec.REPORT_SIGNOFFS, strict=True):
+    spans3 = ((1, 2, 4), (6, 7, 9), (10, 11, LAST_COL))  # label col, value first col, value last col
+    for (label_col, v0, v1), label in zip(spans3, spec.REPORT_SIGNOFFS, strict=True):
         ws.write_string(r, label_col, label, F["label"])
         kept = inputs.signoffs.get(label, {})
         for k, name in enumerate(SIGNOFF_FIELDS, start=1):
@@ -366,19 +564,79 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> None:
                 pre = prefill[label][0 if name == "Nama" else 1] if name != "Tanggal" else ""
                 typed = pre or None
             _write_merged_value(ws, r + k, v0, v1, typed, F["fill"], F["fill_date"])
+    pages.set(r, row_height(1, 10))
     for k in range(1, 4):
-        ws.set_row(r + k, 22)
+        pages.set(r + k, 22)
     r += 4
     last_row = r - 1
 
     # --- page setup -------------------------------------------------------------------------------
     ws.set_landscape()
     ws.set_paper(9)  # A4
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.set_margins(**MARGINS)
+    ws.set_header("", {"margin": 0.2})
+    ws.set_footer(f"&L&\"{FONT}\"&9{fig.sheet}&R&\"{FONT}\"&9Halaman &P dari &N", {"margin": 0.25})
     ws.print_area(0, 0, last_row, LAST_COL)
-    ws.repeat_rows(header_row)
-    ws.fit_to_pages(1, 0)
-    ws.set_footer(f"&L{fig.sheet}&RHalaman &P dari &N")
+    ws.set_print_scale(100)
+    ws.set_h_pagebreaks(pages.breaks)
+
+
+def _ro_text(ro: RoFigures, attr: str) -> str:
+    """The text an RO's row shows in a text column."""
+    if attr == "kendala":
+        return ro.kendala_akhir
+    if attr == "tindak_lanjut":
+        return "\n".join(ro.tindak_lanjut)
+    return str(getattr(ro, attr))
+
+
+def _write_ro_row(ws: Any, F: dict[str, Any], r: int, number: int, ro: RoFigures) -> None:
+    volume = F[f"vol{volume_decimals(ro.target_volume, ro.realisasi_volume_kumulatif)}"]
+    for c, (_label, attr) in enumerate(RO_COLUMNS):
+        if not attr:
+            ws.write_number(r, c, number, F["int"])
+        elif attr in RO_NUMBER_FIELDS:
+            value = float(getattr(ro, attr))
+            if attr in MONEY_FIELDS:
+                ws.write_number(r, c, value, F["money"])
+            elif attr in ("target_volume", "realisasi_volume_kumulatif"):
+                ws.write_number(r, c, value, volume)
+            else:
+                ws.write_number(r, c, _r2(value), F["num"])
+        else:
+            wrap = attr in ("uraian", "satuan", "kendala", "tindak_lanjut")
+            ws.write_string(r, c, _ro_text(ro, attr), F["wrap"] if wrap else F["text"])
+
+
+def _cell(ws: Any, r: int, c0: int, c1: int, value: Any, fmt: Any) -> None:
+    """One value in columns c0..c1 (merged when more than one)."""
+    if c1 > c0:
+        ws.merge_range(r, c0, r, c1, "", fmt)
+    if value is None:
+        ws.write_blank(r, c0, None, fmt)
+    elif isinstance(value, str):
+        ws.write_string(r, c0, value, fmt)
+    else:
+        ws.write_number(r, c0, value, fmt)
+
+
+def _row_spans(rows: list[int]) -> list[tuple[int, int]]:
+    """Consecutive runs (first, last) of `rows`."""
+    spans: list[tuple[int, int]] = []
+    for row in rows:
+        if spans and spans[-1][1] == row - 1:
+            spans[-1] = (spans[-1][0], row)
+        else:
+            spans.append((row, row))
+    return spans
+
+
+def _multi_range(sheet: str, spans: list[tuple[int, int]], col: int) -> str:
+    """A chart range over several blocks of one column: ('Sheet'!$B$5:$B$9,'Sheet'!$B$12:$B$20)."""
+    from xlsxwriter.utility import xl_range_abs
+
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    return "(" + ",".join(f"{quoted}!{xl_range_abs(a, col, b, col)}" for a, b in spans) + ")"
 
 
 def _r2(value: float) -> float:
@@ -422,49 +680,84 @@ def _write_totals(ws: Any, F: dict[str, Any], r: int, ros: list[RoFigures]) -> N
     ws.write_blank(r, 13, None, F["total_num"])
 
 
-def _score_block(ws: Any, F: dict[str, Any], r: int, title: str, rows: list[tuple[str, Any, str]]) -> int:
+def _score_heights(rows: list[tuple[str, Any, str]]) -> list[float]:
+    """Heights of a score block's rows: its title, then one per score."""
+    heights = [row_height(1, 10)]
+    for label, _value, note in rows:
+        lines = max(
+            wrapped_lines(label, col_points(1, 3), TEXT_PT),
+            wrapped_lines(note, col_points(6, LAST_COL), TEXT_PT),
+        )
+        heights.append(row_height(lines, TEXT_PT))
+    return heights
+
+
+def _score_block(
+    ws: Any,
+    F: dict[str, Any],
+    pages: _Pages,
+    r: int,
+    title: str,
+    rows: list[tuple[str, Any, str]],
+    heights: list[float],
+) -> int:
+    """A score block: label in B:D, value in E:F, how it is computed in G:N."""
     ws.merge_range(r, 1, r, LAST_COL, title, F["subsection"])
+    pages.set(r, heights[0])
     r += 1
-    for label, value, note in rows:
-        ws.merge_range(r, 1, r, 4, label, F["score_label"])
+    for (label, value, note), height in zip(rows, heights[1:], strict=True):
+        ws.merge_range(r, 1, r, 3, label, F["score_label"])
         if isinstance(value, str):
-            ws.write_string(r, 5, value, F["score_text"])
+            ws.merge_range(r, 4, r, 5, value, F["score_text"])
         else:
-            ws.write_number(r, 5, _r2(float(value)), F["score"])
+            ws.merge_range(r, 4, r, 5, "", F["score"])
+            ws.write_number(r, 4, _r2(float(value)), F["score"])
         ws.merge_range(r, 6, r, LAST_COL, note, F["score_note"])
+        pages.set(r, height)
         r += 1
     return r
 
 
 def _formats(wb: Any) -> dict[str, Any]:
-    border = {"border": 1, "valign": "top", "font_size": 10}
+    """The report's cell formats (Arial, see FONT; no text under TABLE_PT)."""
+    base = {"font_name": FONT, "font_size": TEXT_PT}
+    cell = {**base, "border": 1, "valign": "top", "font_size": TABLE_PT}
+    score = {**base, "border": 1, "valign": "top"}
+
+    def fmt(props: dict[str, Any]) -> Any:
+        return wb.add_format(props)
+
     return {
-        "title": wb.add_format({"bold": True, "font_size": 14, "align": "center"}),
-        "subtitle": wb.add_format({"bold": True, "font_size": 11, "align": "center"}),
-        "note": wb.add_format({"italic": True, "font_size": 9, "align": "center", "font_color": "#595959"}),
-        "warning": wb.add_format({"bold": True, "font_color": "#C00000", "bg_color": "#FCE4D6", "text_wrap": True}),
-        "section": wb.add_format({"bold": True, "font_size": 11, "bg_color": "#D9E1F2", "bottom": 1}),
-        "subsection": wb.add_format({"bold": True, "font_size": 10, "bg_color": "#EDEDED", "border": 1}),
-        "header": wb.add_format({**border, "bold": True, "bg_color": "#BDD7EE", "text_wrap": True,
-                                  "align": "center", "valign": "vcenter"}),
-        "int": wb.add_format({**border, "num_format": "0", "align": "center"}),
-        "num": wb.add_format({**border, "num_format": "#,##0.00"}),
-        "money": wb.add_format({**border, "num_format": "#,##0"}),
-        "text": wb.add_format({**border}),
-        "wrap": wb.add_format({**border, "text_wrap": True}),
-        "total_label": wb.add_format({**border, "bold": True, "bg_color": "#F2F2F2"}),
-        "total_num": wb.add_format({**border, "bold": True, "bg_color": "#F2F2F2", "num_format": "#,##0.00"}),
-        "total_money": wb.add_format({**border, "bold": True, "bg_color": "#F2F2F2", "num_format": "#,##0"}),
-        "score_label": wb.add_format({**border}),
-        "score": wb.add_format({**border, "bold": True, "num_format": "0.00", "align": "center"}),
-        "score_text": wb.add_format({**border, "bold": True, "align": "center"}),
-        "score_note": wb.add_format({**border, "font_size": 9, "text_wrap": True}),
-        "footnote": wb.add_format({"italic": True, "font_size": 9, "text_wrap": True, "valign": "top"}),
-        "label": wb.add_format({"bold": True, "valign": "top"}),
-        "sublabel": wb.add_format({"valign": "vcenter"}),
-        "fill": wb.add_format({"border": 1, "text_wrap": True, "valign": "top", "bg_color": "#E2EFDA"}),
-        "fill_date": wb.add_format({"border": 1, "valign": "top", "bg_color": "#E2EFDA",
-                                     "num_format": "d mmmm yyyy", "align": "left"}),
+        "title": fmt({**base, "bold": True, "font_size": 14, "align": "center"}),
+        "subtitle": fmt({**base, "bold": True, "font_size": 11, "align": "center"}),
+        "note": fmt({**base, "italic": True, "align": "center", "font_color": "#595959"}),
+        "warning": fmt({**base, "font_size": 10, "bold": True, "font_color": "#C00000", "bg_color": "#FCE4D6",
+                        "text_wrap": True, "valign": "top"}),
+        "section": fmt({**base, "bold": True, "font_size": 11, "bg_color": "#D9E1F2", "bottom": 1}),
+        "subsection": fmt({**base, "bold": True, "font_size": 10, "bg_color": "#EDEDED", "border": 1}),
+        "header": fmt({**cell, "bold": True, "bg_color": "#BDD7EE", "text_wrap": True,
+                       "align": "center", "valign": "vcenter"}),
+        "int": fmt({**cell, "num_format": "0", "align": "center"}),
+        "num": fmt({**cell, "num_format": "#,##0.00"}),
+        "money": fmt({**cell, "num_format": "#,##0"}),
+        "vol0": fmt({**cell, "num_format": "#,##0"}),
+        "vol1": fmt({**cell, "num_format": "#,##0.0"}),
+        "vol2": fmt({**cell, "num_format": "#,##0.00"}),
+        "text": fmt({**cell}),
+        "wrap": fmt({**cell, "text_wrap": True}),
+        "total_label": fmt({**cell, "bold": True, "bg_color": "#F2F2F2"}),
+        "total_num": fmt({**cell, "bold": True, "bg_color": "#F2F2F2", "num_format": "#,##0.00"}),
+        "total_money": fmt({**cell, "bold": True, "bg_color": "#F2F2F2", "num_format": "#,##0"}),
+        "score_label": fmt({**score, "text_wrap": True}),
+        "score": fmt({**score, "bold": True, "num_format": "0.00", "align": "center"}),
+        "score_text": fmt({**score, "bold": True, "align": "center"}),
+        "score_note": fmt({**score, "text_wrap": True}),
+        "footnote": fmt({**base, "italic": True, "text_wrap": True, "valign": "top"}),
+        "label": fmt({**base, "font_size": 10, "bold": True, "valign": "top"}),
+        "sublabel": fmt({**base, "font_size": 10, "valign": "vcenter"}),
+        "fill": fmt({**base, "font_size": 10, "border": 1, "text_wrap": True, "valign": "top", "bg_color": "#E2EFDA"}),
+        "fill_date": fmt({**base, "font_size": 10, "border": 1, "valign": "top", "bg_color": "#E2EFDA",
+                          "num_format": "d mmmm yyyy", "align": "left"}),
     }
 
 
@@ -472,7 +765,16 @@ def build_report_workbook(path: Path, inputs: ReportInputs) -> None:
     """Write a workbook holding only the report sheet (standalone report or graft source)."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            # the column width unit is the default font's digit: Arial's is as wide in Excel
+            # and LibreOffice (which has no Calibri and would widen every column otherwise)
+            "default_format_properties": {"font_name": FONT, "font_size": 10},
+        },
+    )
     wb.set_properties(
         {
             "title": f"{inputs.figures.sheet} {inputs.figures.tahun or ''}".strip(),

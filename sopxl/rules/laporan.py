@@ -89,18 +89,14 @@ def lap_angka(ctx: Context) -> Iterator[Finding]:
         RO_COLUMNS,
         RO_NUMBER_FIELDS,
         TOTAL_LABEL,
+        is_ro_header,
         totals_of,
     )
 
     by_label = {spec.norm(label): attr for label, attr in RO_COLUMNS if attr}
     label_of = {attr: label for label, attr in RO_COLUMNS if attr}
     for periode, sheet, grid in _reports(ctx):
-        header = None
-        for r, row in enumerate(grid):
-            keys = {spec.norm(v) for v in row if isinstance(v, str)}
-            if spec.norm("Kode RO") in keys and spec.norm("Capaian (%)") in keys:
-                header = r
-                break
+        header = next((r for r, row in enumerate(grid) if is_ro_header(row)), None)
         if header is None:
             continue
         cols: dict[str, int] = {}
@@ -114,6 +110,8 @@ def lap_angka(ctx: Context) -> Iterator[Finding]:
         seen: set[str] = set()
         for r in range(header + 1, len(grid)):
             row = grid[r]
+            if is_ro_header(row):
+                continue  # the header written again where the table goes on to a new page
             kode_cell = row[cols["kode"]] if cols["kode"] < len(row) else None
             if any(isinstance(v, str) and spec.norm(v) == spec.norm(TOTAL_LABEL) for v in row):
                 totals = totals_of(fig.ro)

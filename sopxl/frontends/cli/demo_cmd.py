@@ -42,10 +42,12 @@ def demo(outdir: str, months: int) -> None:
 
     with user_errors():
         folder = Path(outdir)
-        folder.mkdir(parents=True, exist_ok=True)
         clean = folder / f"contoh-capaian-{SAMPLE_YEAR}.xlsx"
         wrong = folder / f"contoh-dengan-kesalahan-{SAMPLE_YEAR}.xlsx"
         planted_json = folder / f"contoh-dengan-kesalahan-{SAMPLE_YEAR}.tertanam.json"
+        laporan = folder / f"laporan-semester-i-{SAMPLE_YEAR}.xlsx"
+        _check_targets(folder, [clean, wrong, laporan, laporan.with_suffix(".pdf")])
+        folder.mkdir(parents=True, exist_ok=True)
         build_sample(clean, months=months, today=SAMPLE_TODAY)
         planted = build_sample(wrong, months=min(months, 9), plant=True, today=SAMPLE_TODAY)
         write_planted_json(planted_json, planted)
@@ -61,7 +63,6 @@ def demo(outdir: str, months: int) -> None:
         wrong_data.release_tables()  # the write needs only the path
         apply_marks(wrong_data.path, wrong_result, wrong_settings)
         wrong_report = _write_json(wrong, wrong_result)
-        laporan = folder / f"laporan-semester-i-{SAMPLE_YEAR}.xlsx"
         pdf = find_soffice() is not None
         consolidation = consolidate_data(
             clean_data, "semester1", clean_settings, validation=clean_result, output=laporan, pdf=pdf
@@ -89,6 +90,25 @@ def demo(outdir: str, months: int) -> None:
     click.echo("Langkah berikutnya:")
     click.echo(f"  sopxl validate {wrong}")
     click.echo(f"  sopxl consolidate {clean} --periode semester1")
+
+
+def _check_targets(folder: Path, workbooks: list[Path]) -> None:
+    """Refuse before the first write: a workbook the demo replaces that is open in Excel or
+    LibreOffice or read-only, or a folder that cannot be written."""
+    import os
+
+    from sopxl.core.errors import WorkbookBusy
+    from sopxl.ooxml.atomic import check_writable
+
+    if folder.exists():
+        for path in workbooks:
+            check_writable(path)
+        return
+    parent = folder
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not os.access(parent, os.W_OK):
+        raise WorkbookBusy(f"Folder '{parent}' tidak dapat ditulisi; pilih folder lain.")
 
 
 def _write_json(path: Path, result: ValidationResult) -> Path:

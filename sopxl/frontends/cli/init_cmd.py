@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import click
 
 from sopxl.frontends.cli.common import user_errors
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 
 @click.command()
@@ -61,8 +58,6 @@ def init(
             --satker 411724 --nama "Balai Diklat Hukum dan HAM Contoh" --tahun 2026
       sopxl init capaian-2026.xlsm --macro --satker 411724 --nama "Balai Diklat" --tahun 2026
     """
-    from pathlib import Path
-
     from sopxl.build.workbook import build_content, write_workbook
 
     with user_errors():
@@ -109,3 +104,21 @@ def _check_target(path: Path, force: bool, macro: bool) -> None:
         )
     if not path.parent.exists():
         raise SopxlError(f"Folder '{path.parent}' tidak ada.")
+    _check_writable_target(path)
+
+
+def _check_writable_target(path: Path) -> None:
+    """Refuse, before anything is written, a target open in Excel/LibreOffice, a read-only
+    target (--force would replace it) or a folder that cannot be written."""
+    import os
+
+    from sopxl.core.errors import SopxlError
+    from sopxl.ooxml.atomic import refuse_if_open
+
+    refuse_if_open(path)
+    # the mode bits too: root may write anything, yet a read-only file is a user's "keep it"
+    if path.exists() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
+        raise SopxlError(f"Berkas '{path}' hanya-baca (read-only); hapus atribut hanya-baca atau pilih nama lain.")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not os.access(folder, os.W_OK):
+        raise SopxlError(f"Folder '{folder}' tidak dapat ditulisi; pilih folder lain.")
