@@ -133,6 +133,13 @@ class SheetNotes:
             return set()
         return {c.get("ref", "") for c in root.iter(_M + "comment")}
 
+    def sopxl_note_refs(self) -> set[str]:
+        """The cells holding a note of sopxl's (text starting with NOTE_PREFIX)."""
+        root = self.comments()
+        if root is None:
+            return set()
+        return {c.get("ref", "") for c in root.iter(_M + "comment") if self._is_sopxl(c)}
+
     def vml(self) -> str | None:
         if self._vml is None and self.vml_part and self.pkg.has(self.vml_part):
             self._vml = self.pkg.read(self.vml_part).decode("utf-8", "surrogateescape")

@@ -65,6 +65,28 @@ def missing_sheet(ctx: Context) -> Iterator[Finding]:
             value=None,
             suggestion=suggestion,
         )
+    yield from _damaged_state(ctx)
+
+
+def _damaged_state(ctx: Context) -> Iterator[Finding]:
+    """A warning when sopxl's own hidden sheet is damaged (sopxl.read.state.check_state): the
+    sheet is not as sopxl needs it, the nearest concern of STR-SHEET; what was damaged is
+    ignored and the marks are recognised from the sheets (sopxl.writeback.restore)."""
+    from sopxl.read.state import load_state_checked
+
+    damage = load_state_checked(ctx.data)[1]
+    if not damage:
+        return
+    sheet = ctx.data.sheet(spec.SHEET_STATE) or spec.SHEET_STATE
+    yield ctx.finding(
+        sheet,
+        "A1",
+        f"Catatan tersembunyi sopxl (lembar '{sheet}') rusak: {'; '.join(damage)}. Bagian yang "
+        "rusak diabaikan; tanda koreksi sebelumnya dikenali dari warna dan catatan sel.",
+        suggestion="Jalankan pemeriksaan sekali lagi tanpa --no-write agar sopxl menulis ulang "
+        "catatan tersembunyinya; jangan mengubah lembar itu secara manual.",
+        severity="warning",
+    )
 
 
 @rule("STR-COLUMN", "error", "Kolom wajib tidak ada")
