@@ -144,7 +144,8 @@ def formula_error(ctx: Context) -> Iterator[Finding]:
     """A cell of a required sheet holds an Excel error value.
 
     Periksa: Tidak ada sel di lembar wajib yang berisi nilai galat Excel (#DIV/0!, #REF!, #N/A,
-        #VALUE!, #NAME?, #NUM!, #NULL!).
+        #VALUE!, #NAME?, #NUM!, #NULL!, juga galat Excel yang lebih baru seperti #SPILL!,
+        #CALC!, #FIELD!, #BLOCKED!, #CONNECT!, #BUSY!, #UNKNOWN! dan #GETTING_DATA).
     Contoh salah: Progres Capaian berisi rumus =E5/F5 yang menghasilkan #DIV/0! karena F5 kosong.
     Contoh benar: Rumus =IFERROR(E5/F5;0), atau angka 45 diketik langsung.
     Perbaikan: Perbaiki rumus atau rujukannya (catatan sel menjelaskan arti galatnya), atau ganti
@@ -193,6 +194,15 @@ _ERROR_HINTS = {
     "#NAME?": "nama fungsi atau nama rentang dalam rumus salah ketik; perbaiki rumusnya",
     "#NUM!": "hasil perhitungan bukan angka yang sah; periksa nilai masukannya",
     "#NULL!": "rentang dalam rumus tidak bersilangan; periksa pemisah rentang pada rumus",
+    "#SPILL!": "hasil rumus larik tidak muat karena sel tujuannya sudah berisi; kosongkan sel di "
+    "bawah atau di kanan rumus",
+    "#CALC!": "rumus larik tidak dapat dihitung (mis. FILTER tanpa hasil); periksa rumusnya",
+    "#FIELD!": "rumus merujuk bidang tipe data yang tidak ada; perbaiki nama bidangnya",
+    "#BLOCKED!": "rumus memerlukan fitur atau sumber yang diblokir; ganti dengan nilai yang benar",
+    "#CONNECT!": "sumber data luar tidak dapat dihubungi; ganti dengan nilai yang benar",
+    "#BUSY!": "rumus masih menghitung saat berkas disimpan; hitung ulang lalu simpan lagi",
+    "#UNKNOWN!": "tipe data sel tidak dikenali versi Excel ini; ganti dengan nilai yang benar",
+    "#GETTING_DATA": "data masih diambil saat berkas disimpan; tunggu sampai selesai lalu simpan lagi",
 }
 
 
