@@ -212,7 +212,7 @@ def check_state(state: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
         if not isinstance(raw_looks, list):
             damage.append(f"kunci '{LOOKS_KEY}' bukan daftar")
             raw_looks = out[LOOKS_KEY] = []
-        ok = [valid_look(look) for look in raw_looks]
+        ok = [look is None or valid_look(look) for look in raw_looks]  # None: a look lost before
         if not all(ok):
             # the numbering is kept: a record naming a damaged look has lost its look only, and
             # its cell is recognised as a mark by its fill (sopxl.writeback.restore)

@@ -402,10 +402,10 @@ def _unreadable_sheet(book: str, sheet: str, parts: Any, exc: Exception) -> str:
     part = getattr(parts.get(sheet), "part", None)
     where = f"lembar '{sheet}' (bagian {part})" if part else f"lembar '{sheet}'"
     text = str(exc)
-    if type(exc).__name__ == "WorksheetNotFound" or "not found" in text.lower():
-        why = "bagian data lembar itu tidak ada di dalam berkas"
-    elif "string index" in text.lower():
+    if "string index" in text.lower():
         why = "sel merujuk teks yang tidak ada di daftar teks bersama (sharedStrings)"
+    elif type(exc).__name__ == "WorksheetNotFound" or "not found" in text.lower():
+        why = "bagian data lembar itu tidak ada di dalam berkas"
     else:
         why = "isinya rusak atau tidak dikenali"
     return (
