@@ -111,7 +111,7 @@ def test_set_cell_values_keeps_style_and_other_parts(tmp_path: Path) -> None:
 
 def test_state_roundtrip_chunked(tmp_path: Path) -> None:
     path = simple_book(tmp_path / "a.xlsx")
-    big = {"tanda": {"Data": {f"A{i}": [None, 5, 1, 1] for i in range(6000)}}, "riwayat": [{"x": "ü"}]}
+    big = {"tanda": {"Data": {f"A{i}": [None, 5, 1, 1] for i in range(1, 6001)}}, "riwayat": [{"x": "ü"}]}
     pkg = WorkbookPackage.open(path)
     assert read_state(pkg) == {}
     write_state(pkg, big)

@@ -24,6 +24,28 @@ _ATTR_ROW_R = re.compile(rb'\sr="(\d+)"')
 _ATTR_S = re.compile(rb'\ss="(\d*)"')
 
 
+MAX_CELL_TEXT = 32_767  # Excel's limit of characters (UTF-16 units) in one cell
+CLIPPED = " … (dipotong)"  # ends a text sopxl had to shorten to a limit
+
+
+def text_length(text: str) -> int:
+    """The length of `text` as Excel counts it (UTF-16 units: a character beyond the BMP is 2)."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF) if not text.isascii() else len(text)
+
+
+def clip_text(text: str, limit: int = MAX_CELL_TEXT) -> str:
+    """`text`, or when Excel would count more than `limit` characters in it, its beginning
+    ending with CLIPPED, `limit` characters in all (every text sopxl writes into a cell or a
+    note goes through here: Excel repairs or refuses a file with a longer one)."""
+    if len(text) <= limit // 2 or text_length(text) <= limit:
+        return text
+    keep = limit - len(CLIPPED)
+    head = text[:keep]
+    while text_length(head) > keep:  # characters beyond the BMP count twice
+        head = head[: keep - (text_length(head) - keep)]
+    return head + CLIPPED
+
+
 def prefix_of(xml: bytes) -> bytes:
     """The namespace prefix of the sheet's main elements (b'' for the usual default namespace)."""
     m = _ROOT.search(xml, 0, 4096)
@@ -103,7 +125,7 @@ def value_cell(ref: str, value: object, s: int | None, prefix: bytes = b"") -> b
     if isinstance(value, int | float):
         text = repr(int(value)) if float(value).is_integer() and abs(value) < 2**53 else repr(float(value))
         return b'<%sc r="%s"%s><%sv>%s</%sv></%sc>' % (p, r, sattr, p, text.encode(), p, p)
-    body = escape(str(value)).encode("utf-8")
+    body = escape(clip_text(str(value))).encode("utf-8")
     return (
         b'<%sc r="%s"%s t="inlineStr"><%sis><%st xml:space="preserve">%s</%st></%sis></%sc>'
         % (p, r, sattr, p, p, body, p, p, p)

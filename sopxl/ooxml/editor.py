@@ -431,8 +431,9 @@ class WorkbookPackage:
     def styles(self) -> Styles:
         if self._styles is None:
             part = self.styles_part()
-            if part is None:
-                part = posixpath.join(posixpath.dirname(self.workbook_part), "styles.xml")
+            listed = part is not None
+            if part is None or not self.has(part):  # none, or listed but missing: a default one
+                part = part or posixpath.join(posixpath.dirname(self.workbook_part), "styles.xml")
                 root = etree.fromstring(
                     b'<styleSheet xmlns="%s"><fonts count="1"><font/></fonts><fills count="2"><fill>'
                     b'<patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
@@ -440,7 +441,8 @@ class WorkbookPackage:
                     b' fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs></styleSheet>' % NS_MAIN.encode()
                 )
                 self.set_tree(part, root)
-                self.add_rel(self.workbook_part, NS_R + "/styles", part)
+                if not listed:
+                    self.add_rel(self.workbook_part, NS_R + "/styles", part)
                 self.set_override(part, "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml")
             self._styles = Styles(self.xml(part))
             self._styles_part = part

@@ -14,10 +14,15 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from sopxl.core import spec
+from sopxl.ooxml.cells import clip_text
 from sopxl.ooxml.editor import WorkbookPackage, relative, serialize
 from sopxl.ooxml.names import NS_MAIN, NS_R, SAFE_PARSER
 
 NOTE_PREFIX = "sopxl:"
+# Notes longer than this are clipped (cells.clip_text): Excel shows a note in a box beside its
+# cell, and one of more than a few thousand characters can no longer be read or even scrolled
+# there; the whole message stays in Catatan Koreksi.
+MAX_NOTE_TEXT = 3_000
 AUTHOR = "sopxl"
 REL_COMMENTS = NS_R + "/comments"
 REL_VML = NS_R + "/vmlDrawing"
@@ -133,6 +138,13 @@ class SheetNotes:
             return set()
         return {c.get("ref", "") for c in root.iter(_M + "comment")}
 
+    def sopxl_note_refs(self) -> set[str]:
+        """The cells holding a note of sopxl's (text starting with NOTE_PREFIX)."""
+        root = self.comments()
+        if root is None:
+            return set()
+        return {c.get("ref", "") for c in root.iter(_M + "comment") if self._is_sopxl(c)}
+
     def vml(self) -> str | None:
         if self._vml is None and self.vml_part and self.pkg.has(self.vml_part):
             self._vml = self.pkg.read(self.vml_part).decode("utf-8", "surrogateescape")
@@ -173,6 +185,7 @@ class SheetNotes:
     def add(self, ref: str, text: str) -> None:
         """Add a sopxl note (text must start with 'sopxl:') on `ref`."""
         assert text.startswith(NOTE_PREFIX)
+        text = clip_text(text, MAX_NOTE_TEXT)
         root = self.comments()
         cached = self._author
         if cached is not None and cached[0] is root:  # the usual case: not the first note
@@ -384,4 +397,4 @@ def _note_shape(shape_id: int, row0: int, col0: int, lines: int, z: int) -> str:
     )
 
 
-__all__ = ["NOTE_PREFIX", "SheetNotes", "relative"]
+__all__ = ["MAX_NOTE_TEXT", "NOTE_PREFIX", "SheetNotes", "relative"]

@@ -4,11 +4,21 @@ Matching rules: sheet names case- and space-insensitive; tables found by
 :func:`sopxl.read.tables.find_table` (the header row is the first of the first 20 rows holding
 the key header; headers case- and space-insensitive, in any order; extra columns ignored;
 wholly empty rows skipped); formula cells give their cached value. Excel
-error values (which calamine reads as "") are found in the sheet XML and given as CellError.
+error values (which calamine reads as "") are found in the sheet XML and given as CellError:
+every `#...` code a file holds, also the newer ones calamine refuses (#SPILL!, #CALC!,
+#GETTING_DATA...), whose cells calamine is given as #N/A.
+
+A sheet whose used range is huge but sparse (one stray cell at XFD1220 widens a 13-column
+table to 16,384 columns, and calamine builds the whole rectangle) is read without its stray
+cells: cells beyond the first block of columns (the columns up to the first gap of more than
+SPARSE_GAP empty columns) are outside every table and not read as values; error values in them
+are still found by the scan. Memory then follows the cells that exist; the extent guards still
+refuse a sheet whose cells themselves are too many.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from collections.abc import Iterable
@@ -85,11 +95,14 @@ class WorkbookData:
         self.months = {}
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Scan:
     """What the sheet XML says beyond calamine's values (computed before calamine loads it)."""
 
     errors: dict[tuple[int, int], str]
+    # the part as calamine must read it instead (error codes it refuses, stray far cells
+    # left out), None when it reads the part as it is; dropped once read
+    patched: bytes | None = None
 
 
 class WorkbookReader:
@@ -146,15 +159,15 @@ class WorkbookReader:
         """All cell values of a sheet; row 1 is index 0, column A index 0; blanks are None
         (with `clean=False` they stay as calamine gives them, "": find_table cleans the
         columns it reads, which is cheaper than cleaning every cell)."""
-        self._scan(sheet)  # refuses an absurd sheet before calamine allocates its grid
+        scan = self._scan(sheet)  # refuses an absurd sheet before calamine allocates its grid
         try:
-            raw: list[list[Any]] = self._book.get_sheet_by_name(sheet).to_python(
-                skip_empty_area=False
-            )
+            if scan is not None and scan.patched is not None:
+                patched, scan.patched = scan.patched, None
+                raw: list[list[Any]] = self._patched_grid(sheet, patched)
+            else:
+                raw = self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         except Exception as exc:
-            raise UnreadableWorkbook(
-                f"Lembar '{sheet}' pada berkas '{self.path.name}' tidak dapat dibaca ({exc})."
-            ) from None
+            raise UnreadableWorkbook(_unreadable_sheet(self.path.name, sheet, self._parts, exc)) from None
         if len(raw) > self.settings.max_rows_per_sheet:
             raise UnreadableWorkbook(_too_many_rows(sheet, len(raw), self.settings))
         if not clean:
@@ -162,6 +175,29 @@ class WorkbookReader:
         for k, row in enumerate(raw):  # calamine gives "" for an empty cell: make it None
             raw[k] = none_for_empty(row)
         return raw
+
+    def _patched_grid(self, sheet: str, xml: bytes) -> list[list[Any]]:
+        """The sheet's grid as calamine reads it from `xml` instead of the sheet's part: an
+        in-memory copy of the package with that part replaced and the other sheets (and
+        pictures) left out."""
+        from python_calamine import CalamineWorkbook
+
+        own = self._parts[sheet].part
+        others = {p.part for p in self._parts.values()} - {own}
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+            for info in self._zip.infolist():
+                name = info.filename
+                if name in others or name.startswith(_NOT_NEEDED) or (name.endswith(".rels") and "worksheets/" in name):
+                    continue
+                out.writestr(name, xml if name == own else self._zip.read(info))
+        buf.seek(0)
+        book = CalamineWorkbook.from_filelike(buf)
+        try:
+            grid: list[list[Any]] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        finally:
+            book.close()
+        return grid
 
     def _scan(self, sheet: str) -> _Scan | None:
         """The scan of a sheet's part (None when the workbook lists no part for it)."""
@@ -222,11 +258,18 @@ class WorkbookReader:
             r = _ROW_NUMBER.match(data, last)
             if r:
                 rows = max(rows, int(r.group(1)))
-        cols = 0
-        for c in _WIDE_CELL.finditer(data):  # only cells beyond column Z are looked at
-            cols = max(cols, _col_number(c.group(1)))
+        # only cells beyond column Z are looked at
+        wide = {_col_number(letters) for letters in set(_WIDE_CELL.findall(data))}
+        cols = max(wide, default=0)
         _refuse_extent(sheet, rows, cols, self.settings)
-        return _Scan(_error_values(data))
+        errors, refused = _error_values(data)
+        patched = _replace_spans(data, refused, b"#N/A") if refused else None
+        # a huge extent with a wide gap between columns: look at every cell's column
+        if rows * cols > SPARSE_EXTENT and _block_width({26} | wide) < cols:
+            narrow = _without_stray_cells(patched or data)
+            if narrow is not None:
+                patched = narrow
+        return _Scan(errors, patched)
 
     def error_cells(self, sheet: str) -> dict[tuple[int, int], str]:
         """Cells of a sheet whose cached value is an Excel error: (row, col) -> code."""
@@ -236,17 +279,26 @@ class WorkbookReader:
 
 _ERROR_TYPE = re.compile(rb'\st="e"')
 _CELL_REF = re.compile(rb'\br="([A-Z]+\d+)"')
-_CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+# The error codes calamine reads (as ""); it refuses a sheet holding any other.
+CALAMINE_ERRORS = frozenset((b"#DIV/0!", b"#N/A", b"#NAME?", b"#NULL!", b"#NUM!", b"#REF!", b"#VALUE!"))
+# Above this many cells of extent a sheet is looked at for stray far cells (SPARSE_GAP).
+SPARSE_EXTENT = 2_000_000
+SPARSE_GAP = 256  # empty columns that end a sheet's block of columns
+# Parts calamine does not need to read one sheet's values.
+_NOT_NEEDED = ("xl/media/", "xl/drawings/", "xl/embeddings/", "xl/printerSettings/", "docProps/")
 
 
-def _error_values(data: bytes) -> dict[tuple[int, int], str]:
-    """Cells of a sheet's XML whose cached value is an Excel error (`<c ... t="e">`).
+def _error_values(data: bytes) -> tuple[dict[tuple[int, int], str], list[tuple[int, int]]]:
+    """(cells of a sheet's XML whose cached value is an Excel error (`<c ... t="e">`): (row,
+    col) -> code, the spans of the codes calamine refuses).
 
     Each `t="e"` is found at C speed and its cell read around it: the start tag is the last
     `<` before it, the value the `<v>` before the cell's `</c>` (a regex over every cell
     costs about 70 ms per 20,000-row month when a sheet holds any error value at all).
     """
     found: dict[tuple[int, int], str] = {}
+    refused: list[tuple[int, int]] = []
     pos = data.find(b't="e"')
     while pos >= 0:
         start = data.rfind(b"<", 0, pos)
@@ -260,9 +312,57 @@ def _error_values(data: bytes) -> dict[tuple[int, int], str]:
             if ref is not None and close >= 0:
                 val = _CELL_VALUE.search(data, end, close)
                 code = val.group(1).decode("utf-8", "replace").strip() if val else "#VALUE!"
-                found[spec.parse_ref(ref.group(1).decode())] = code or "#VALUE!"
+                found[spec.parse_ref(ref.group(1).decode())] = _unescape(code) or "#VALUE!"
+                if val is not None and val.group(1) not in CALAMINE_ERRORS:
+                    refused.append(val.span(1))
         pos = data.find(b't="e"', end)
-    return found
+    return found, refused
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+
+
+def _replace_spans(data: bytes, spans: list[tuple[int, int]], by: bytes) -> bytes:
+    out: list[bytes] = []
+    pos = 0
+    for start, end in spans:
+        out.append(data[pos:start])
+        out.append(by)
+        pos = end
+    out.append(data[pos:])
+    return b"".join(out)
+
+
+_CELL_ELEMENT = re.compile(rb'<((?:\w+:)?)c\b[^>]*?\sr="([A-Z]+)\d+"[^>]*?(?:/>|>.*?</\1c>)', re.DOTALL)
+
+
+def _block_width(used: set[int]) -> int:
+    """The last column of the first block of `used` columns (ended by a run of more than
+    SPARSE_GAP columns not in `used`)."""
+    width = 0
+    for col in sorted(used):
+        if width and col - width > SPARSE_GAP + 1:
+            break
+        width = col
+    return width
+
+
+def _without_stray_cells(data: bytes) -> bytes | None:
+    """The sheet's XML without its cells beyond its first block of columns (the columns up to
+    the first run of more than SPARSE_GAP empty ones), None when it has no such cells."""
+    used = {_col_number(m) for m in set(_CELL_COLUMN.findall(data))}
+    width = _block_width(used)
+    if width >= max(used, default=0):
+        return None
+
+    def keep(m: re.Match[bytes]) -> bytes:
+        return m.group(0) if _col_number(m.group(2)) <= width else b""
+
+    return _CELL_ELEMENT.sub(keep, data)
+
+
+_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]+)\d+"')
 
 
 # What reading a damaged sheet part raises.
@@ -295,6 +395,23 @@ def _refuse_extent(sheet: str, rows: int, cols: int, settings: Settings) -> None
             f"(sampai kolom {spec.col_letter(cols)}), melebihi batas {_dots(MAX_CELLS_PER_SHEET)} "
             "sel per lembar. Hapus kolom dan baris kosong berformat di luar tabel, lalu simpan ulang."
         )
+
+
+def _unreadable_sheet(book: str, sheet: str, parts: Any, exc: Exception) -> str:
+    """The refusal of a sheet calamine cannot read, in Indonesian, naming the sheet and its part."""
+    part = getattr(parts.get(sheet), "part", None)
+    where = f"lembar '{sheet}' (bagian {part})" if part else f"lembar '{sheet}'"
+    text = str(exc)
+    if "string index" in text.lower():
+        why = "sel merujuk teks yang tidak ada di daftar teks bersama (sharedStrings)"
+    elif type(exc).__name__ == "WorksheetNotFound" or "not found" in text.lower():
+        why = "bagian data lembar itu tidak ada di dalam berkas"
+    else:
+        why = "isinya rusak atau tidak dikenali"
+    return (
+        f"Berkas '{book}' tidak dapat dibaca: {where}: {why}. Buka berkas di Excel atau "
+        "LibreOffice lalu simpan ulang, atau ambil salinan yang utuh."
+    )
 
 
 def _too_many_rows(sheet: str, rows: int, settings: Settings) -> str:

@@ -65,6 +65,28 @@ def missing_sheet(ctx: Context) -> Iterator[Finding]:
             value=None,
             suggestion=suggestion,
         )
+    yield from _damaged_state(ctx)
+
+
+def _damaged_state(ctx: Context) -> Iterator[Finding]:
+    """A warning when sopxl's own hidden sheet is damaged (sopxl.read.state.check_state): the
+    sheet is not as sopxl needs it, the nearest concern of STR-SHEET; what was damaged is
+    ignored and the marks are recognised from the sheets (sopxl.writeback.restore)."""
+    from sopxl.read.state import load_state_checked
+
+    damage = load_state_checked(ctx.data)[1]
+    if not damage:
+        return
+    sheet = ctx.data.sheet(spec.SHEET_STATE) or spec.SHEET_STATE
+    yield ctx.finding(
+        sheet,
+        "A1",
+        f"Catatan tersembunyi sopxl (lembar '{sheet}') rusak: {'; '.join(damage)}. Bagian yang "
+        "rusak diabaikan; tanda koreksi sebelumnya dikenali dari warna dan catatan sel.",
+        suggestion="Jalankan pemeriksaan sekali lagi tanpa --no-write agar sopxl menulis ulang "
+        "catatan tersembunyinya; jangan mengubah lembar itu secara manual.",
+        severity="warning",
+    )
 
 
 @rule("STR-COLUMN", "error", "Kolom wajib tidak ada")
@@ -122,7 +144,8 @@ def formula_error(ctx: Context) -> Iterator[Finding]:
     """A cell of a required sheet holds an Excel error value.
 
     Periksa: Tidak ada sel di lembar wajib yang berisi nilai galat Excel (#DIV/0!, #REF!, #N/A,
-        #VALUE!, #NAME?, #NUM!, #NULL!).
+        #VALUE!, #NAME?, #NUM!, #NULL!, juga galat Excel yang lebih baru seperti #SPILL!,
+        #CALC!, #FIELD!, #BLOCKED!, #CONNECT!, #BUSY!, #UNKNOWN! dan #GETTING_DATA).
     Contoh salah: Progres Capaian berisi rumus =E5/F5 yang menghasilkan #DIV/0! karena F5 kosong.
     Contoh benar: Rumus =IFERROR(E5/F5;0), atau angka 45 diketik langsung.
     Perbaikan: Perbaiki rumus atau rujukannya (catatan sel menjelaskan arti galatnya), atau ganti
@@ -171,6 +194,15 @@ _ERROR_HINTS = {
     "#NAME?": "nama fungsi atau nama rentang dalam rumus salah ketik; perbaiki rumusnya",
     "#NUM!": "hasil perhitungan bukan angka yang sah; periksa nilai masukannya",
     "#NULL!": "rentang dalam rumus tidak bersilangan; periksa pemisah rentang pada rumus",
+    "#SPILL!": "hasil rumus larik tidak muat karena sel tujuannya sudah berisi; kosongkan sel di "
+    "bawah atau di kanan rumus",
+    "#CALC!": "rumus larik tidak dapat dihitung (mis. FILTER tanpa hasil); periksa rumusnya",
+    "#FIELD!": "rumus merujuk bidang tipe data yang tidak ada; perbaiki nama bidangnya",
+    "#BLOCKED!": "rumus memerlukan fitur atau sumber yang diblokir; ganti dengan nilai yang benar",
+    "#CONNECT!": "sumber data luar tidak dapat dihubungi; ganti dengan nilai yang benar",
+    "#BUSY!": "rumus masih menghitung saat berkas disimpan; hitung ulang lalu simpan lagi",
+    "#UNKNOWN!": "tipe data sel tidak dikenali versi Excel ini; ganti dengan nilai yang benar",
+    "#GETTING_DATA": "data masih diambil saat berkas disimpan; tunggu sampai selesai lalu simpan lagi",
 }
 
 

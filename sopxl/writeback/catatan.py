@@ -138,7 +138,9 @@ def catatan_rows(entries: Iterable[Entry]) -> list[CatatanRow]:
             "Status": e.status,
         }
         look = "done" if e.status == STATUS_SELESAI else e.severity if e.severity in FILLS else "warning"
-        rows.append(CatatanRow(tuple(values[name] for name in CATATAN_HEADER), e.sheet, link, look))
+        # a message quotes the cell's value: with a long one it passes Excel's cell limit
+        cells_of_row = tuple(cells.clip_text(v) if isinstance(v, str) else v for v in (values[n] for n in CATATAN_HEADER))
+        rows.append(CatatanRow(cells_of_row, e.sheet, link, look))
     return rows
 
 

@@ -30,7 +30,7 @@ from sopxl.ooxml import WorkbookPackage, cells
 from sopxl.ooxml.atomic import check_writable
 from sopxl.ooxml.notes import SheetNotes
 from sopxl.ooxml.styles import Styles
-from sopxl.read.state import read_state, write_state
+from sopxl.read.state import read_state, read_state_checked, write_state
 from sopxl.writeback.catatan import (
     STATUS_BARU,
     STATUS_BELUM,
@@ -63,6 +63,13 @@ HISTORY_KEEP = 100
 
 def finding_key(f: Finding) -> str:
     return f"{f.rule}|{f.sheet}|{f.cell}|{f.ro or ''}"
+
+
+def _match_key(rule: object, sheet: object, cell: object, ro: object) -> str:
+    """What makes two runs' findings the same one: finding_key with the sheet name matched
+    as sheet names are (spec.norm), so a sheet renamed in case or white space keeps its
+    findings' statuses."""
+    return f"{rule}|{spec.norm(str(sheet))}|{cell}|{ro or ''}"
 
 
 @dataclass
@@ -121,7 +128,7 @@ def mark_plan(path: Path | str, result: ValidationResult, settings: Settings | N
         pkg = WorkbookPackage.open(source)
         catatan = pkg.find_sheet(spec.SHEET_CATATAN)
         listed = listed_findings(grid(pkg.read_values(catatan.name))) if catatan is not None else []
-        known = KnownMarks.from_state(read_state(pkg))
+        known = KnownMarks.from_state(read_state(pkg), pkg.sheet_names())
         plan = plan_marks(result, listed, pkg.sheet_names(), calendar.today(settings), known)
         sheet = pkg.find_sheet(spec.SHEET_KENDALI)
         kendali = None
@@ -136,16 +143,21 @@ def mark_plan(path: Path | str, result: ValidationResult, settings: Settings | N
 
 
 def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) -> MarkOutcome:
-    state = read_state(pkg)
+    state, damage = read_state_checked(pkg)
     styles = pkg.styles()
     names = pkg.sheet_names()
-    known = KnownMarks.from_state(state)
+    known = KnownMarks.from_state(state, names)
+    if damage:
+        # records were lost: sopxl's marks are also recognised by what the sheets show
+        known.add_from_sheets(pkg, names)
     button = button_listing(pkg)
     if button is not None:
         known.add_listed(button, names)
 
-    sheets = set(names)
-    existing = {spec.norm(name) for name in names}
+    state_sheet = spec.norm(spec.SHEET_STATE)
+    # the state sheet is rewritten below and very hidden: nothing is marked or linked there
+    sheets = {name for name in names if spec.norm(name) != state_sheet}
+    existing = {spec.norm(name) for name in sheets}
     coords: dict[str, tuple[int, int]] = {}  # canonical ref -> (row, col), parsed once
     per_cell = cell_findings(result.findings, names, coords)
 
@@ -204,19 +216,22 @@ def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) ->
             for item in button
             if item.status != STATUS_SELESAI
         ]
-    prev_keys = {item[0] for item in previous if isinstance(item, list) and item}
-    current_keys = {finding_key(f) for f in result.findings}
+    previous = [item for item in previous if isinstance(item, list) and len(item) >= 7]
+    prev_keys = {_match_key(item[5], item[2], item[3], item[4]) for item in previous}
+    current_keys = {_match_key(f.rule, f.sheet, f.cell, f.ro) for f in result.findings}
 
     def has_sheet(name: object) -> bool:
         return spec.norm(str(name)) in existing
 
     fixed: list[Entry] = []
     for item in previous:
-        if not isinstance(item, list) or len(item) < 7 or item[0] in current_keys:
+        if _match_key(item[5], item[2], item[3], item[4]) in current_keys:
             continue
         _, sev, sheet, cell, ro, rule, message = item[:7]
         fixed.append(Entry(sev, sheet, cell, ro, rule, message, None, STATUS_SELESAI, has_sheet(sheet)))
-    entries = catatan_entries(result.findings, lambda f: finding_key(f) in prev_keys, has_sheet, fixed)
+    entries = catatan_entries(
+        result.findings, lambda f: _match_key(f.rule, f.sheet, f.cell, f.ro) in prev_keys, has_sheet, fixed
+    )
     outcome.statuses = {
         s: sum(1 for e in entries if e.status == s) for s in (STATUS_BARU, STATUS_BELUM, STATUS_SELESAI)
     }
@@ -258,6 +273,7 @@ def _mark(pkg: WorkbookPackage, result: ValidationResult, settings: Settings) ->
             "baru": outcome.statuses[STATUS_BARU],
             "belum_diperbaiki": outcome.statuses[STATUS_BELUM],
             "selesai": outcome.statuses[STATUS_SELESAI],
+            **({"catatan_rusak": damage} if damage else {}),
         }
     )
     state["riwayat"] = history[-HISTORY_KEEP:]

@@ -21,6 +21,15 @@ whatever happened to the numbering). After a renumbering the original index usua
 another cell's format (often one differing only in its fill: a grey formula cell next to a
 light blue one): then the cell keeps its current format with the recorded fill put back.
 
+When sopxl's state was damaged (sopxl.read.state.check_state left records out), a cell that
+shows one of sopxl's mark fills AND holds a note of sopxl's (NOTE_PREFIX) is taken for one of
+its marks too (`KnownMarks.add_from_sheets`): its original look is unknown, so it gets its
+current format without a fill back, like a button's mark of a cell that had none. A record whose
+remembered look was damaged is treated the same way.
+
+The state names sheets as they were when it was written; a sheet renamed since in a way that
+still matches (sopxl.core.spec.norm: case, white space) keeps its marks.
+
 The buttons (Excel, LibreOffice) keep no state: a Catatan Koreksi a button wrote lists its
 marks with each cell's original fill (the only thing a button's mark changed). When the CLI
 finds such a list, those cells count as sopxl's marks too; a cell also in sopxl's state gets
@@ -39,14 +48,12 @@ from lxml import etree
 from sopxl.core import spec
 from sopxl.ooxml import WorkbookPackage
 from sopxl.ooxml.names import NS_MAIN, SAFE_PARSER
+from sopxl.ooxml.notes import SheetNotes
 from sopxl.ooxml.styles import Look, Styles, look_key
+from sopxl.read.state import LOOKS_KEY, MARKS_KEY, MARKS_VERSION, VERSION_KEY
 from sopxl.writeback.catatan import Listed, grid, is_button_catatan, listed_findings
 from sopxl.writeback.look import BUTTON_CATATAN_HEADER, FILLS
 
-MARKS_KEY = "tanda"  # {sheet: {cell: [look number (None: no s=), created, note]}}
-LOOKS_KEY = "tanda_tampilan"  # [Look, ...]: the original looks the records of MARKS_KEY number
-VERSION_KEY = "tanda_versi"  # MARKS_VERSION; absent for the first format (style indexes)
-MARKS_VERSION = 2
 MARK_FILLS = frozenset(FILLS.values())
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 
@@ -150,25 +157,32 @@ class KnownMarks:
         self.by_sheet: dict[str, dict[str, KnownMark]] = {}
 
     @classmethod
-    def from_state(cls, state: Mapping[str, Any]) -> KnownMarks:
+    def from_state(cls, state: Mapping[str, Any], sheet_names: Iterable[str] | None = None) -> KnownMarks:
+        """The marks sopxl's (checked: sopxl.read.state.check_state) state records; with
+        `sheet_names`, each under the workbook's sheet its name matches (spec.norm), so marks
+        follow a sheet renamed in case or white space only."""
         known = cls()
         marks = state.get(MARKS_KEY)
         if not isinstance(marks, dict):
             return known
+        actual = {spec.norm(name): name for name in sheet_names} if sheet_names is not None else {}
         looks = state.get(LOOKS_KEY) if state.get(VERSION_KEY) == MARKS_VERSION else None
         for sheet, records in marks.items():
             if not isinstance(records, dict):
                 continue
-            into = known.by_sheet.setdefault(str(sheet), {})
+            into = known.by_sheet.setdefault(actual.get(spec.norm(sheet), str(sheet)), {})
             for ref, rec in records.items():
                 if not isinstance(rec, list) or len(rec) < 2:
                     continue
                 if isinstance(looks, list):
                     n = rec[0]
                     look = looks[n] if isinstance(n, int) and 0 <= n < len(looks) else None
+                    lost = n is not None and not isinstance(look, dict)
                     into[ref] = KnownMark(
                         look=look if isinstance(look, dict) else None,
                         plain=n is None,
+                        # a damaged look: given back without the mark's fill, as a rebuilt mark
+                        fill="" if lost else None,
                         created=bool(rec[1]),
                         note=bool(rec[2]) if len(rec) > 2 else True,
                     )
@@ -195,6 +209,24 @@ class KnownMarks:
             mark = self.by_sheet.setdefault(sheet, {}).setdefault(ref, KnownMark())
             mark.fill = fill
             mark.note = True
+
+    def add_from_sheets(self, pkg: WorkbookPackage, sheet_names: Iterable[str]) -> int:
+        """Add, as marks of unknown original look, the cells holding a note of sopxl's that
+        no record names (after sopxl's state was damaged); the number added. Whether such a
+        cell still shows a mark fill is what KnownMark.shows asks when it is edited."""
+        added = 0
+        for sheet in sheet_names:
+            if spec.norm(sheet) == spec.norm(spec.SHEET_STATE):
+                continue
+            found = pkg.find_sheet(sheet)
+            if found is None or not found.part or not pkg.has(found.part):
+                continue
+            into = self.by_sheet.setdefault(sheet, {})
+            for ref in SheetNotes(pkg, sheet).sopxl_note_refs():
+                if ref not in into:
+                    into[ref] = KnownMark(fill="", note=True)
+                    added += 1
+        return added
 
     def sheets(self) -> set[str]:
         return set(self.by_sheet)
