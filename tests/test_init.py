@@ -90,7 +90,7 @@ def test_sheets_headers_and_identity_openpyxl(made: Path) -> None:
     assert items[spec.ID_EMAIL].value == "atasan@example.go.id"
 
     ref = wb[spec.SHEET_REFERENSI]
-    assert [c.value for c in ref[1]] == list(spec.REFERENSI_COLUMNS)
+    assert [c.value for c in ref[1]] == [*spec.REFERENSI_COLUMNS, *spec.REFERENSI_OPTIONAL]
     ros = sample_ros()
     assert [ref.cell(r, 1).value for r in range(2, 2 + len(ros))] == [r[0] for r in ros]
     assert ref.cell(2, 6).value == number_value(ros[0][5])

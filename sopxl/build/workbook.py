@@ -509,7 +509,8 @@ class _Builder:
         line(spec.SHEET_IDENTITAS, "Identitas satker, pejabat, e-mail penerima laporan dan Bulan Pelaporan "
                                    "(bulan terakhir yang dilaporkan).")
         line(spec.SHEET_REFERENSI, "Daftar RO dari DIPA: Kode RO, Uraian, Satuan, Jenis RO (Statis/Dinamis), "
-                                   "Target Volume dan Pagu. RO baru ditambahkan di baris kosong di bawahnya.")
+                                   "Target Volume, Pagu dan Prioritas Nasional (Ya/Tidak; kosong = Tidak). RO baru "
+                                   "ditambahkan di baris kosong di bawahnya.")
         line(spec.SHEET_RENCANA, "Rencana bulanan per RO: Target Progres (%) kumulatif dan Rencana Penarikan "
                                  "Dana (Rp) per bulan (tidak kumulatif).")
         line("Januari - Desember", "Satu lembar per bulan. Isi sel hijau muda untuk setiap RO: Realisasi Volume Bulan "
@@ -595,14 +596,15 @@ class _Builder:
     def referensi(self) -> None:
         ws = self.add(spec.SHEET_REFERENSI)
         f = self.f
-        cols = list(spec.REFERENSI_COLUMNS)
+        cols = [*spec.REFERENSI_COLUMNS, *spec.REFERENSI_OPTIONAL]
         ws.write_row(0, 0, cols, f.header)
         kinds = {spec.COL_KODE_RO: "code", spec.COL_URAIAN_RO: "text", spec.COL_SATUAN: "text",
-                 spec.COL_JENIS_RO: "text", spec.COL_TARGET_VOLUME: "vol", spec.COL_PAGU: "rp"}
+                 spec.COL_JENIS_RO: "text", spec.COL_TARGET_VOLUME: "vol", spec.COL_PAGU: "rp",
+                 spec.COL_PRIORITAS_NASIONAL: "text"}
         layout = SheetLayout(TABLE_HEADER_ROW, {c: i + 1 for i, c in enumerate(cols)})
         r = 1
         for ro in self.c.ros:
-            values = [ro.kode, ro.uraian, ro.satuan, ro.jenis, ro.target, ro.pagu]
+            values = [getattr(ro, _REF_FIELD[col]) for col in cols]
             for j, (col, value) in enumerate(zip(cols, values, strict=True)):
                 _write(ws, r, j, value, f.get("input", kinds[col]), as_text=col == spec.COL_KODE_RO)
             layout.rows.append(r + 1)
@@ -616,6 +618,12 @@ class _Builder:
             "validate": "list", "source": [spec.JENIS_STATIS, spec.JENIS_DINAMIS], "error_type": "warning",
             "error_title": "Jenis RO", "error_message": "Jenis RO harus Statis atau Dinamis.",
         })
+        prioritas_col = cols.index(spec.COL_PRIORITAS_NASIONAL)
+        ws.data_validation(1, prioritas_col, REFERENCE_CAPACITY, prioritas_col, {
+            "validate": "list", "source": list(spec.PRIORITAS_VALUES), "error_type": "warning",
+            "error_title": spec.COL_PRIORITAS_NASIONAL,
+            "error_message": "Isi Ya untuk RO Prioritas Nasional, Tidak (atau kosong) untuk yang lain.",
+        })
         for col in (spec.COL_TARGET_VOLUME, spec.COL_PAGU):
             j = cols.index(col)
             ws.data_validation(1, j, REFERENCE_CAPACITY, j, {
@@ -623,7 +631,7 @@ class _Builder:
                 "error_title": col, "error_message": "Isi dengan angka tidak negatif.",
             })
         widths = {spec.COL_KODE_RO: 24, spec.COL_URAIAN_RO: 50, spec.COL_SATUAN: 14, spec.COL_JENIS_RO: 10,
-                  spec.COL_TARGET_VOLUME: 13, spec.COL_PAGU: 18}
+                  spec.COL_TARGET_VOLUME: 13, spec.COL_PAGU: 18, spec.COL_PRIORITAS_NASIONAL: 12}
         for j, col in enumerate(cols):
             ws.set_column(j, j, self._fit(col, [getattr(ro, _REF_FIELD[col]) for ro in self.c.ros], widths[col]))
         ws.freeze_panes(1, 1)
@@ -663,7 +671,7 @@ class _Builder:
 
     @staticmethod
     def _fit(title: str, values: Iterable[Any], minimum: float) -> float:
-        longest = max([len(_text(v)) for v in values] + [0])
+        longest = max([len(_text(v)) for v in values if v is not None] + [0])
         return float(min(60, max(minimum, longest + 2 if longest < 60 else 60, min(len(title), 20))))
 
     # ---- month sheets ---------------------------------------------------------------------------
@@ -870,6 +878,7 @@ _REF_FIELD: dict[str, str] = {
     spec.COL_JENIS_RO: "jenis",
     spec.COL_TARGET_VOLUME: "target",
     spec.COL_PAGU: "pagu",
+    spec.COL_PRIORITAS_NASIONAL: "prioritas",
 }
 
 

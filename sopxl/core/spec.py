@@ -91,6 +91,8 @@ COL_TANGGAL: Final = "Tanggal Entri SAKTI"
 COL_KETERANGAN: Final = "Keterangan"
 COL_PRIORITAS_NASIONAL: Final = "Prioritas Nasional"  # optional in Referensi RO: Ya / Tidak
 PRIORITAS_YA: Final = "Ya"
+PRIORITAS_TIDAK: Final = "Tidak"
+PRIORITAS_VALUES: Final[tuple[str, ...]] = (PRIORITAS_YA, PRIORITAS_TIDAK)
 
 IDENTITAS_COLUMNS: Final[tuple[str, ...]] = (COL_URAIAN, COL_ISI)
 REFERENSI_COLUMNS: Final[tuple[str, ...]] = (

@@ -42,6 +42,7 @@ class RoEntry:
     jenis: Any
     target: Any
     pagu: Any
+    prioritas: Any = None  # "Ya" / "Tidak" from the optional Prioritas Nasional column; None: not given
 
 
 @dataclass
@@ -187,14 +188,17 @@ def _data_rows(table: Table, wanted: Sequence[str]) -> Iterator[tuple[int, str, 
 
 def read_referensi(path: Path | str) -> list[RoEntry]:
     """The ROs of a Referensi RO file, checked; InvalidInput lists every problem."""
-    table = _read_table(path, spec.COL_KODE_RO, spec.REFERENSI_COLUMNS)
+    table = _read_table(path, spec.COL_KODE_RO, (*spec.REFERENSI_COLUMNS, *spec.REFERENSI_OPTIONAL))
     _columns(table, spec.REFERENSI_COLUMNS)
+    has_prioritas = spec.COL_PRIORITAS_NASIONAL in table.columns
+    wanted = (*spec.REFERENSI_COLUMNS, spec.COL_PRIORITAS_NASIONAL) if has_prioritas else spec.REFERENSI_COLUMNS
     problems: list[str] = []
     entries: list[RoEntry] = []
     seen: dict[str, int] = {}
     jenis_names = {spec.norm(spec.JENIS_STATIS): spec.JENIS_STATIS,
                    spec.norm(spec.JENIS_DINAMIS): spec.JENIS_DINAMIS}
-    for number, where, get, kode in _data_rows(table, spec.REFERENSI_COLUMNS):
+    prioritas_names = {spec.norm(v): v for v in spec.PRIORITAS_VALUES}
+    for number, where, get, kode in _data_rows(table, wanted):
         row_ok = True
         if not kode:
             problems.append(f"{where}: Kode RO kosong.")
@@ -242,9 +246,21 @@ def read_referensi(path: Path | str) -> list[RoEntry]:
         elif pagu < 0:
             problems.append(f"{where}: Pagu (Rp) tidak boleh negatif (tertulis {_text(pagu)}).")
             row_ok = False
+        prioritas = None
+        if has_prioritas:
+            raw = get[spec.COL_PRIORITAS_NASIONAL]
+            # workbook.md: empty means Tidak
+            prioritas = spec.PRIORITAS_TIDAK if raw is None else prioritas_names.get(spec.norm(_text(raw)))
+            if prioritas is None:
+                problems.append(
+                    f"{where}: Prioritas Nasional '{raw}' tidak sah; isi '{spec.PRIORITAS_YA}' atau "
+                    f"'{spec.PRIORITAS_TIDAK}' (kosong berarti {spec.PRIORITAS_TIDAK})."
+                )
+                row_ok = False
         if row_ok and target is not None and pagu is not None:
             entries.append(
-                RoEntry(kode, _text(uraian).strip(), _text(satuan).strip(), jenis, _plain(target), _plain(pagu))
+                RoEntry(kode, _text(uraian).strip(), _text(satuan).strip(), jenis, _plain(target), _plain(pagu),
+                        prioritas)
             )
     if not problems and not entries:
         problems.append("tidak ada satu pun baris RO di bawah baris judul.")
