@@ -45,8 +45,19 @@ CAP-MENDAHULUI, which looks at the months after it. Conventions shared by all of
 * Numbers compare with a relative tolerance of 1e-6.
 """
 
+from sopxl.rules.base import follows_from
 from sopxl.rules.capaian import dates, money, numbers, presence, progress, targets
-from sopxl.rules.capaian.facts import Facts, Month, facts, register_in_order
+from sopxl.rules.capaian.facts import (
+    Facts,
+    Month,
+    budget_entries,
+    facts,
+    own_cell,
+    progres_input,
+    register_in_order,
+    volume_entries,
+    volume_inputs,
+)
 
 # The order of rules.md (findings on one cell follow it in every output).
 RULES_MD_ORDER = (
@@ -57,6 +68,26 @@ RULES_MD_ORDER = (
     "CAP-PROGRES-ANGGARAN", "CAP-BELANJA-TANPA-PROGRES",
 )  # fmt: skip
 register_in_order(RULES_MD_ORDER)
+
+# The dependencies between the rules (`sopxl.rules.base.follows_from`): a derived finding is
+# left out when a cell it was judged on already has a finding of one of its causes, which
+# names the cell to fix. A Progres Capaian written as a fraction (0,25) is not "below target
+# without Kendala"; a volume typed wrong does not make Progres Capaian wrong. A running sum
+# counts a text as the number CAP-ANGKA reads in it (`Month.counted`): the limits are judged
+# at once (CAP-MELEBIHI-TARGET, CAP-PAGU in a later month, saying so), but not at the text
+# cell itself, and Realisasi Volume Kumulatif (whose formula counts the text as 0) and the
+# comparisons with the budget's absorption wait for the text to be retyped.
+follows_from("CAP-KUMULATIF", ("CAP-ANGKA",), volume_entries)
+follows_from("CAP-MELEBIHI-TARGET", ("CAP-ANGKA",), own_cell)
+follows_from("CAP-KENDALA", ("CAP-PERSEN", "CAP-PERSEN-PECAHAN"), progres_input)
+follows_from(
+    "CAP-PROGRES-VOLUME",
+    ("CAP-NEGATIF", "CAP-PERSEN-PECAHAN", "CAP-KUMULATIF", "CAP-MELEBIHI-TARGET"),
+    volume_inputs,
+)
+follows_from("CAP-PAGU", ("CAP-ANGKA",), own_cell)
+follows_from("CAP-PROGRES-ANGGARAN", ("CAP-ANGKA",), budget_entries)
+follows_from("CAP-BELANJA-TANPA-PROGRES", ("CAP-ANGKA",), budget_entries)
 
 __all__ = [
     "RULES_MD_ORDER", "Facts", "Month", "dates", "facts", "money", "numbers", "presence", "progress", "targets",

@@ -32,7 +32,8 @@ def cap_pagu(ctx: Context) -> Iterator[Finding]:
             md.sheet,
             row.ref(spec.COL_ANGGARAN),
             f"Realisasi Anggaran kumulatif RO {code} sampai bulan {md.name} "
-            f"({format_rupiah(total)}) melebihi Pagu ({format_rupiah(pagu)}) sebesar "
+            f"({format_rupiah(total)}){f.read_from_text(spec.COL_ANGGARAN, code, md.number)} melebihi "
+            f"Pagu ({format_rupiah(pagu)}) sebesar "
             f"{format_rupiah(total - pagu)}.",
             ro=code,
             value=row.get(spec.COL_ANGGARAN),

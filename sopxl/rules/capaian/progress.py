@@ -11,6 +11,7 @@ from operator import and_, eq, ge, gt, lt, mul, ne, or_, sub
 from sopxl.core import spec
 from sopxl.core.findings import Finding
 from sopxl.core.parse import format_number, format_percent, format_rupiah, format_value
+from sopxl.read.formulas import column_formulas, moved
 from sopxl.rules.base import Context
 from sopxl.rules.capaian.facts import (
     ALMOST_100,
@@ -68,8 +69,11 @@ def cap_kumulatif(ctx: Context) -> Iterator[Finding]:
     Periksa: Realisasi Volume Kumulatif sama dengan jumlah Realisasi Volume Bulan Ini dari Januari sampai bulan ini.
     Contoh salah: Realisasi Volume Bulan Ini Januari 10, Februari 15, Maret 20, tetapi Kumulatif Maret 40.
     Contoh benar: Realisasi Volume Kumulatif Maret 45 (10 + 15 + 20).
-    Perbaikan: pakai rumus penjumlahan bulan sebelumnya, atau tulis jumlah yang benar; periksa juga realisasi bulan-bulan sebelumnya.
+    Perbaikan: pakai rumus penjumlahan bulan sebelumnya, atau tulis jumlah yang benar; periksa juga realisasi bulan-bulan sebelumnya. Bila baris lain kolom ini berisi rumus dan sel ini berisi angka yang diketik di atas rumusnya, kembalikan rumusnya (catatan sel menyebut rumus baris itu), jangan mengetik angka lain.
     """
+    # A number typed over the column's formula (other rows of the month hold one, this row a
+    # constant) is answered with the formula to restore, moved to the row, not a number: a
+    # typed number would stay wrong as soon as an earlier month changes.
     f = facts(ctx)
     for md in f.checked():
         if not md.has(spec.COL_RVRO_KUM) or not md.has(spec.COL_RVRO):
@@ -77,6 +81,7 @@ def cap_kumulatif(ctx: Context) -> Iterator[Finding]:
         cum = f.cum_volume[md.number]
         raws, nums = md.raw(spec.COL_RVRO_KUM), md.num(spec.COL_RVRO_KUM)
         month_raws = md.raw(spec.COL_RVRO)
+        formulas: dict[int, str] | None = None  # read once per month, when first needed
         for i in md.first_where(map(ne, md.along(cum), nums)):
             code, found = md.codes[i], nums[i]
             assert code is not None
@@ -89,15 +94,41 @@ def cap_kumulatif(ctx: Context) -> Iterator[Finding]:
             elif same(found, expected):
                 continue
             span = "Januari" if md.number == 1 else f"Januari–{md.name}"
+            note = f.read_from_text(spec.COL_RVRO, code, md.number)
+            row = md.row(i)
+            message = (
+                f"Realisasi Volume Kumulatif RO {code} bulan {md.name} ({format_value(raws[i])}) "
+                f"tidak sama dengan jumlah Realisasi Volume Bulan Ini {span} ({format_number(expected)}){note}."
+            )
+            suggestion = f"Realisasi Volume Kumulatif seharusnya {format_number(expected)}"
+            if formulas is None:
+                formulas = column_formulas(ctx.data.path, md.sheet, md.table.columns[spec.COL_RVRO_KUM])
+            restore = formula_to_restore(formulas, row.r)
+            if restore is not None:
+                held = "kosong" if found is None else "berisi angka yang diketik"
+                message += f" Sel ini {held}, sedangkan baris lain kolom ini berisi rumus."
+                suggestion = (
+                    f"kembalikan rumus kolom ini: ={restore} (hasilnya {format_number(expected)}); "
+                    "jangan mengetik angka di atas rumus"
+                )
             yield ctx.finding(
                 md.sheet,
-                md.row(i).ref(spec.COL_RVRO_KUM),
-                f"Realisasi Volume Kumulatif RO {code} bulan {md.name} ({format_value(raws[i])}) "
-                f"tidak sama dengan jumlah Realisasi Volume Bulan Ini {span} ({format_number(expected)}).",
+                row.ref(spec.COL_RVRO_KUM),
+                message,
                 ro=code,
                 value=raws[i],
-                suggestion=f"Realisasi Volume Kumulatif seharusnya {format_number(expected)}",
+                suggestion=suggestion,
             )
+
+
+def formula_to_restore(formulas: dict[int, str], row: int) -> str | None:
+    """The formula the neighbours of `row` hold in a column, moved to `row` (the nearest one
+    above, else below), when `row` holds none while other rows do; else None."""
+    if not formulas or row in formulas:
+        return None
+    above_rows = [r for r in formulas if r < row]
+    source = max(above_rows) if above_rows else min(formulas)
+    return moved(formulas[source], row - source)
 
 
 @cap_rule("CAP-MELEBIHI-TARGET", "error", "Realisasi volume kumulatif melebihi Target Volume")
@@ -130,7 +161,8 @@ def cap_melebihi_target(ctx: Context) -> Iterator[Finding]:
             md.sheet,
             row.ref(spec.COL_RVRO),
             f"Realisasi volume kumulatif RO {code} sampai bulan {md.name} "
-            f"({format_number(total)}{unit}) melebihi Target Volume ({format_number(target)}{unit}); "
+            f"({format_number(total)}{unit}){f.read_from_text(spec.COL_RVRO, code, md.number)} melebihi "
+            f"Target Volume ({format_number(target)}{unit}); "
             f"jenis RO {'Dinamis' if dinamis else 'Statis'}.",
             ro=code,
             value=row.get(spec.COL_RVRO),
@@ -171,19 +203,25 @@ def cap_progres_volume(ctx: Context) -> Iterator[Finding]:
             if target is None or target <= 0 or total is None:
                 continue
             short = target - total > TOLERANCE * max(target, 1.0)  # volume still below target
+            note = f.read_from_text(spec.COL_RVRO, code, md.number)
             if progres < ALMOST_100:
                 if short:
                     continue  # both still on the way
+                # Either cell may be the wrong one: both readings are offered, neither asserted.
                 message = (
-                    f"Realisasi volume kumulatif RO {code} sampai bulan {md.name} ({format_number(total)}) "
+                    f"Realisasi volume kumulatif RO {code} sampai bulan {md.name} ({format_number(total)}){note} "
                     f"sudah mencapai Target Volume ({format_number(target)}) tetapi Progres Capaian baru "
                     f"{format_percent(progres)}."
                 )
-                suggestion = "Progres Capaian seharusnya 100 karena target volume sudah tercapai"
+                suggestion = (
+                    f"periksa Progres Capaian atau Realisasi Volume: bila volume {format_number(total)} benar, "
+                    f"Progres Capaian 100; bila progres {format_percent(progres)} benar, realisasi volume "
+                    f"kumulatif sekitar {format_number(progres / 100 * target, max_decimals=2)}"
+                )
             elif short and same(progres, 100):
                 message = (
                     f"Progres Capaian RO {code} bulan {md.name} 100 % padahal realisasi volume "
-                    f"kumulatif baru {format_number(total)} dari Target Volume {format_number(target)}."
+                    f"kumulatif baru {format_number(total)}{note} dari Target Volume {format_number(target)}."
                 )
                 suggestion = (
                     f"periksa Progres Capaian atau Realisasi Volume: volume {format_number(total)} dari "
