@@ -18,11 +18,16 @@ CAP-MENDAHULUI, which looks at the months after it. Conventions shared by all of
   Realisasi Volume Bulan Ini, Progres Capaian, Realisasi Anggaran, Tanggal Entri) of a month
   that should still be empty, once per month. CAP-PROGRES-ANGGARAN and
   CAP-BELANJA-TANPA-PROGRES name the row's Progres Capaian.
-* **No cascades.** A value that is not a number (text: CAP-ANGKA; an Excel error:
-  STR-FORMULA-ERROR) is left out of every arithmetic rule; a running sum that would need
-  such a value (CAP-KUMULATIF, CAP-MELEBIHI-TARGET, CAP-PROGRES-VOLUME, CAP-PAGU,
-  CAP-PROGRES-ANGGARAN, CAP-BELANJA-TANPA-PROGRES) is unknown from that month on, and nothing
-  is said about it. An empty required value is CAP-KOSONG's alone (an empty month counts as
+* **No cascades; the cause first.** A value that is not a number (an Excel error:
+  STR-FORMULA-ERROR; text CAP-ANGKA cannot read a number in) is left out of every arithmetic
+  rule; a running sum that would need such a value (CAP-KUMULATIF, CAP-MELEBIHI-TARGET,
+  CAP-PROGRES-VOLUME, CAP-PAGU, CAP-PROGRES-ANGGARAN, CAP-BELANJA-TANPA-PROGRES) is unknown
+  from that month on, and nothing is said about it; so is every running sum from a month
+  whose sheet or column is missing (STR-SHEET, STR-COLUMN). A text CAP-ANGKA reads a number
+  in ("60 orang") counts as that number in the running sums (`Month.counted`), and a finding
+  built on such a sum says so. Which findings follow from which is declared once, below
+  (`sopxl.rules.base.follows_from`), and applied by the engine: a derived finding is left
+  out when a cell it was judged on has a finding of its cause. An empty required value is CAP-KOSONG's alone (an empty month counts as
   0 in a running sum), except that CAP-BELANJA-TANPA-PROGRES, as rules.md says, also names
   an empty Progres Capaian of an RO that spent money. Cross-month and cross-sheet rules use
   the first row of an RO in a month; later rows are CAP-DUPLIKAT's.

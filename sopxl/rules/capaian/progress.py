@@ -66,7 +66,7 @@ def cap_progres_turun(ctx: Context) -> Iterator[Finding]:
 def cap_kumulatif(ctx: Context) -> Iterator[Finding]:
     """Realisasi Volume Kumulatif is not the running sum of Realisasi Volume Bulan Ini.
 
-    Periksa: Realisasi Volume Kumulatif sama dengan jumlah Realisasi Volume Bulan Ini dari Januari sampai bulan ini.
+    Periksa: Realisasi Volume Kumulatif sama dengan jumlah Realisasi Volume Bulan Ini dari Januari sampai bulan ini (tidak dinilai selama Realisasi Volume Bulan Ini RO itu masih berupa teks: CAP-ANGKA lebih dulu).
     Contoh salah: Realisasi Volume Bulan Ini Januari 10, Februari 15, Maret 20, tetapi Kumulatif Maret 40.
     Contoh benar: Realisasi Volume Kumulatif Maret 45 (10 + 15 + 20).
     Perbaikan: pakai rumus penjumlahan bulan sebelumnya, atau tulis jumlah yang benar; periksa juga realisasi bulan-bulan sebelumnya. Bila baris lain kolom ini berisi rumus dan sel ini berisi angka yang diketik di atas rumusnya, kembalikan rumusnya (catatan sel menyebut rumus baris itu), jangan mengetik angka lain.
@@ -135,7 +135,7 @@ def formula_to_restore(formulas: dict[int, str], row: int) -> str | None:
 def cap_melebihi_target(ctx: Context) -> Iterator[Finding]:
     """The running Realisasi Volume goes over Target Volume (Statis: error, Dinamis: warning).
 
-    Periksa: jumlah Realisasi Volume Bulan Ini sejak Januari tidak melebihi Target Volume; RO Dinamis boleh melebihi tetapi perlu diperiksa.
+    Periksa: jumlah Realisasi Volume Bulan Ini sejak Januari tidak melebihi Target Volume; RO Dinamis boleh melebihi tetapi perlu diperiksa. Realisasi yang tertulis sebagai teks ("60 orang") dihitung dengan angkanya (60), dan pesannya menyebut hal itu.
     Contoh salah: RO Statis dengan Target Volume 240 Orang, realisasi sampai Juli sudah 250 Orang.
     Contoh benar: realisasi kumulatif paling banyak 240 Orang; Realisasi Volume Bulan Ini Juli paling banyak sisa target.
     Perbaikan: periksa realisasi bulanan (angka ganda atau salah ketik); RO Statis tidak boleh melebihi target, pada RO Dinamis jelaskan di Keterangan.
@@ -175,10 +175,10 @@ def cap_melebihi_target(ctx: Context) -> Iterator[Finding]:
 def cap_progres_volume(ctx: Context) -> Iterator[Finding]:
     """Progres Capaian 100 with volume short of the target, or the target reached below 100.
 
-    Periksa: Progres Capaian 100 tepat ketika realisasi volume kumulatif mencapai Target Volume.
+    Periksa: Progres Capaian 100 tepat ketika realisasi volume kumulatif mencapai Target Volume. Tidak dinilai bila Realisasi Volume RO itu sudah mendapat temuan (CAP-NEGATIF, CAP-KUMULATIF, CAP-MELEBIHI-TARGET) atau Progres Capaian ditulis sebagai pecahan (CAP-PERSEN-PECAHAN): temuan itu yang menunjuk sel yang salah.
     Contoh salah: Progres Capaian 100 padahal realisasi volume kumulatif baru 180 dari target 240 Orang.
     Contoh benar: Progres Capaian 75 untuk 180 dari 240 Orang; Progres Capaian 100 setelah 240 Orang tercapai.
-    Perbaikan: samakan Progres Capaian dengan kemajuan volume, atau periksa Realisasi Volume bila progresnya yang benar.
+    Perbaikan: periksa keduanya: bila volumenya benar, samakan Progres Capaian dengan kemajuan volume; bila progresnya yang benar, perbaiki Realisasi Volume.
     """
     f = facts(ctx)
     targets = f.ref_numbers(spec.COL_TARGET_VOLUME)
@@ -243,7 +243,7 @@ def cap_progres_volume(ctx: Context) -> Iterator[Finding]:
 def cap_kendala(ctx: Context) -> Iterator[Finding]:
     """Progres Capaian below Target Progres while Kendala or Tindak Lanjut is empty.
 
-    Periksa: RO yang progresnya di bawah Target Progres bulan itu mempunyai Kendala dan Tindak Lanjut.
+    Periksa: RO yang progresnya di bawah Target Progres bulan itu mempunyai Kendala dan Tindak Lanjut. Progres yang ditulis sebagai pecahan (0,25 untuk 25 %) atau di luar 0–100 dilaporkan CAP-PERSEN-PECAHAN atau CAP-PERSEN, bukan di sini.
     Contoh salah: Progres Capaian 40 dengan Target Progres 55, Kendala dan Tindak Lanjut kosong.
     Contoh benar: Kendala "Angkatan pelatihan diundur karena narasumber berhalangan", Tindak Lanjut "Menjadwalkan ulang angkatan pada bulan berikutnya".
     Perbaikan: tulis kendala yang membuat progres tertinggal dan langkah tindak lanjutnya.
@@ -288,7 +288,7 @@ def cap_kendala(ctx: Context) -> Iterator[Finding]:
 def cap_progres_anggaran(ctx: Context) -> Iterator[Finding]:
     """Progres Capaian and the RO's budget absorption differ beyond the limit, Keterangan empty.
 
-    Periksa: Progres Capaian sejalan dengan penyerapan anggaran RO (realisasi anggaran kumulatif dibagi Pagu); selisih lebih dari 20 poin (5 poin untuk RO Prioritas Nasional) perlu dijelaskan di Keterangan.
+    Periksa: Progres Capaian sejalan dengan penyerapan anggaran RO (realisasi anggaran kumulatif dibagi Pagu); selisih lebih dari 20 poin (5 poin untuk RO Prioritas Nasional) perlu dijelaskan di Keterangan. Tidak dinilai selama Realisasi Anggaran RO itu masih berupa teks (CAP-ANGKA lebih dulu).
     Contoh salah: Progres Capaian 80 padahal realisasi anggaran kumulatif baru Rp 300.000.000 dari Pagu Rp 1.000.000.000 (penyerapan 30 %), Keterangan kosong.
     Contoh benar: Progres Capaian 35 dengan penyerapan 30 %, atau Keterangan "Pembayaran honor narasumber menunggu SPM bulan depan".
     Perbaikan: periksa Progres Capaian dan Realisasi Anggaran; bila keduanya benar, tulis alasan selisihnya di Keterangan.
@@ -346,7 +346,7 @@ def cap_progres_anggaran(ctx: Context) -> Iterator[Finding]:
 def cap_belanja_tanpa_progres(ctx: Context) -> Iterator[Finding]:
     """Money spent on an RO while its Progres Capaian is 0 or empty, Keterangan empty.
 
-    Periksa: RO yang anggarannya sudah terpakai mempunyai Progres Capaian, atau Keterangan yang menjelaskan mengapa belum ada progres.
+    Periksa: RO yang anggarannya sudah terpakai mempunyai Progres Capaian, atau Keterangan yang menjelaskan mengapa belum ada progres. Tidak dinilai selama Realisasi Anggaran RO itu masih berupa teks (CAP-ANGKA lebih dulu).
     Contoh salah: realisasi anggaran sampai Februari Rp 78.000.000, Progres Capaian 0, Keterangan kosong.
     Contoh benar: Progres Capaian sesuai pekerjaan yang sudah selesai, atau Keterangan "Belanja persiapan pelatihan; angkatan pertama dimulai Maret".
     Perbaikan: isi Progres Capaian sesuai kemajuan pekerjaan; bila memang belum ada output, tulis alasan belanjanya di Keterangan.
