@@ -192,8 +192,9 @@ def test_kumulatif_without_formulas_keeps_its_number_suggestion(tmp_path: Path) 
 
 def test_moved_formula() -> None:
     assert moved("IF(OR($A6=\"\",$E6=\"\"),\"\",SUMIF('Januari'!$A:$A,$A6,'Januari'!$F:$F)+N($E6))", 3) == (
-        "IF(OR($A9=\"\",$E9=\"\"),\"\",SUMIF('Januari'!$A:$A,$A9,'Januari'!$F:$F)+N($E9))"
+        "IF(OR($A9=\"\",$E9=\"\"),\"\",SUMIF(Januari!$A:$A,$A9,Januari!$F:$F)+N($E9))"
     )
+    assert moved("'Referensi RO'!D2+'A1'!B2", 1) == "'Referensi RO'!D3+'A1'!B3"
     assert moved("SUM($B$2:B5)+'Sheet 1'!C3+LOG10(D2)", -1) == "SUM($B$2:B4)+'Sheet 1'!C2+LOG10(D1)"
 
 
@@ -222,7 +223,7 @@ def test_empty_workbook_before_any_deadline_is_not_sesuai(tmp_path: Path) -> Non
     book = _empty_book()
     data = read_workbook(book.write(tmp_path / "b.xlsx"))
     ctx = Context(data, Settings(today="2026-01-05"))
-    assert (ctx.due_month, ctx.reporting_month) == (0, 1)
+    assert (ctx.due_month, ctx.reporting_month, ctx.last_checked_month) == (0, 0, 1)
     kosong = [f for f in check(data, Settings(today="2026-01-05")).findings if f.rule == "CAP-KOSONG"]
     assert [(f.sheet, f.cell) for f in kosong] == [("Januari", book.ref("Januari", 0, spec.COL_RVRO))]
     assert "belum ada bulan yang diisi sama sekali" in kosong[0].message
@@ -230,11 +231,11 @@ def test_empty_workbook_before_any_deadline_is_not_sesuai(tmp_path: Path) -> Non
 
 def test_past_year_empty_workbook_is_due_in_every_month(tmp_path: Path) -> None:
     data = read_workbook(standard_book(0, year=2025, bulan_pelaporan=None).write(tmp_path / "b.xlsx"))
-    assert Context(data, Settings(today="2026-12-20")).reporting_month == 12
+    assert Context(data, Settings(today="2026-12-20")).last_checked_month == 12
 
 
 def test_reported_months_keep_the_last_reported_month(tmp_path: Path) -> None:
     data = read_workbook(standard_book(3, bulan_pelaporan=None).write(tmp_path / "b.xlsx"))
     ctx = Context(data, Settings(today="2026-12-20"))
-    assert ctx.reporting_month == 3 and not ctx.nothing_reported
+    assert ctx.reporting_month == ctx.last_checked_month == 3 and not ctx.nothing_reported
     assert facts(ctx).month(3) is not None

@@ -22,6 +22,8 @@ _SHARED: Final = re.compile(rb'\bt="shared"')
 # A cell reference in a formula, with its optional "$" marks; not inside a name or a
 # function ("LOG10(") and not a column range ("$A:$A", no row).
 _REF: Final = re.compile(r"(?<![A-Za-z0-9_.])(\$?)([A-Z]{1,3})(\$?)([0-9]+)(?![0-9(A-Za-z_])")
+_QUOTED_SHEET: Final = re.compile(r"'([A-Za-z_][A-Za-z0-9_.]*)'!")
+_REF_LIKE: Final = re.compile(r"[A-Za-z]{1,3}[0-9]+|[RrCc][0-9]*")
 _XML_ENTITIES: Final = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&"}
 
 
@@ -75,7 +77,10 @@ def column_formulas(path: Path, sheet: str, column: int) -> dict[int, str]:
 
 def moved(formula: str, rows: int) -> str:
     """`formula` copied `rows` rows down (up when negative), as Excel copies it: relative row
-    numbers move, "$"-fixed ones and text in quotes (sheet names, strings) stay."""
+    numbers move, "$"-fixed ones and text in quotes (sheet names, strings) stay. A sheet name
+    that needs no quotes loses them ('Mei'!A1 -> Mei!A1), as Excel and LibreOffice write it,
+    so that the same formula reads the same whichever program saved the file."""
+    formula = _QUOTED_SHEET.sub(lambda m: m.group(0) if _REF_LIKE.fullmatch(m.group(1)) else f"{m.group(1)}!", formula)
     parts = re.split(r"('[^']*'|\"[^\"]*\")", formula)
     for k in range(0, len(parts), 2):  # outside quotes
         parts[k] = _REF.sub(

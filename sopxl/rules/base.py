@@ -202,15 +202,21 @@ class Context:
 
     @cached_property
     def reporting_month(self) -> int:
-        """Bulan Pelaporan of Identitas, else the last reported month
-        (`sopxl.read.period.reporting_month`); when neither exists (nothing reported at all),
-        `due_month`, and at least Januari: an empty workbook is never "nothing to check"."""
-        return period.reporting_month(self.data, self.reported_months) or max(1, self.due_month)
+        """Bulan Pelaporan of Identitas, else the last reported month; 0 when nothing is reported
+        (`sopxl.read.period.reporting_month`)."""
+        return period.reporting_month(self.data, self.reported_months)
 
     @property
     def nothing_reported(self) -> bool:
-        """No Bulan Pelaporan and no month reported: the month range comes from the deadlines."""
-        return not period.reporting_month(self.data, self.reported_months)
+        """No Bulan Pelaporan and no month reported: the months to check come from the deadlines."""
+        return not self.reporting_month
+
+    @cached_property
+    def last_checked_month(self) -> int:
+        """The last month the month rules check: the reporting month; when nothing is reported,
+        the last month whose deadline has passed (`due_month`), and at least Januari, so that
+        an empty workbook is never "nothing to check" (its months are CAP-KOSONG's)."""
+        return self.reporting_month or max(1, self.due_month)
 
     @cached_property
     def due_month(self) -> int:
@@ -223,7 +229,7 @@ class Context:
 
     @property
     def months_to_check(self) -> range:
-        return range(1, self.reporting_month + 1)
+        return range(1, self.last_checked_month + 1)
 
     @cached_property
     def year(self) -> int | None:

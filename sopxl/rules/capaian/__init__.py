@@ -6,8 +6,10 @@ a time), `targets` (copies of Referensi RO and Rencana), `progress` (an RO over 
 the column helpers they share. The rules are registered here in the order of rules.md,
 which is the order of findings on one cell in every output.
 
-Every rule looks at the months up to the reporting month (`ctx.months_to_check`), except
-CAP-MENDAHULUI, which looks at the months after it. Conventions shared by all of them:
+Every rule looks at the months up to the reporting month (`ctx.months_to_check`; when no
+month is reported and Bulan Pelaporan is empty, up to the last month whose entry deadline
+has passed, at least Januari: `Context.last_checked_month`), except CAP-MENDAHULUI, which
+looks at the months after those. Conventions shared by all of them:
 
 * **Cells** (the convention of `sopxl.build.samples` too). A finding about one value names that
   value's cell. Whole-row findings (CAP-RO-ASING, CAP-DUPLIKAT: the repeated row) name the
@@ -87,7 +89,7 @@ follows_from("CAP-MELEBIHI-TARGET", ("CAP-ANGKA",), own_cell)
 follows_from("CAP-KENDALA", ("CAP-PERSEN", "CAP-PERSEN-PECAHAN"), progres_input)
 follows_from(
     "CAP-PROGRES-VOLUME",
-    ("CAP-NEGATIF", "CAP-PERSEN-PECAHAN", "CAP-KUMULATIF", "CAP-MELEBIHI-TARGET"),
+    ("CAP-ANGKA", "CAP-NEGATIF", "CAP-PERSEN-PECAHAN", "CAP-KUMULATIF", "CAP-MELEBIHI-TARGET"),
     volume_inputs,
 )
 follows_from("CAP-PAGU", ("CAP-ANGKA",), own_cell)

@@ -192,7 +192,7 @@ def cap_mendahului(ctx: Context) -> Iterator[Finding]:
     # Once per month, at its first entered cell (row by row, left to right).
     f = facts(ctx)
     reporting = ctx.reporting_month
-    for number in range(reporting + 1, 13):
+    for number in range(ctx.last_checked_month + 1, 13):
         md = f.month(number)
         if md is None:
             continue

@@ -175,7 +175,7 @@ def cap_melebihi_target(ctx: Context) -> Iterator[Finding]:
 def cap_progres_volume(ctx: Context) -> Iterator[Finding]:
     """Progres Capaian 100 with volume short of the target, or the target reached below 100.
 
-    Periksa: Progres Capaian 100 tepat ketika realisasi volume kumulatif mencapai Target Volume. Tidak dinilai bila Realisasi Volume RO itu sudah mendapat temuan (CAP-NEGATIF, CAP-KUMULATIF, CAP-MELEBIHI-TARGET) atau Progres Capaian ditulis sebagai pecahan (CAP-PERSEN-PECAHAN): temuan itu yang menunjuk sel yang salah.
+    Periksa: Progres Capaian 100 tepat ketika realisasi volume kumulatif mencapai Target Volume. Tidak dinilai bila Realisasi Volume RO itu sudah mendapat temuan (CAP-ANGKA, CAP-NEGATIF, CAP-KUMULATIF, CAP-MELEBIHI-TARGET) atau Progres Capaian ditulis sebagai pecahan (CAP-PERSEN-PECAHAN): temuan itu yang menunjuk sel yang salah.
     Contoh salah: Progres Capaian 100 padahal realisasi volume kumulatif baru 180 dari target 240 Orang.
     Contoh benar: Progres Capaian 75 untuk 180 dari 240 Orang; Progres Capaian 100 setelah 240 Orang tercapai.
     Perbaikan: periksa keduanya: bila volumenya benar, samakan Progres Capaian dengan kemajuan volume; bila progresnya yang benar, perbaiki Realisasi Volume.
