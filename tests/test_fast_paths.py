@@ -23,10 +23,10 @@ from wbfactory import Err, standard_book
 from sopxl.build.samples import build_sample
 from sopxl.core import spec
 from sopxl.core.config import Settings
-from sopxl.core.parse import as_date, as_number
+from sopxl.core.parse import as_date, as_number, parse_number
 from sopxl.read.workbook import Table, read_workbook
 from sopxl.rules.base import Context, PlanIndex
-from sopxl.rules.capaian.facts import Facts, Month, facts
+from sopxl.rules.capaian.facts import UNKNOWN_SUMS, Facts, Month, facts
 
 TODAY = "2027-01-20"
 NUMBER_COLUMNS = (spec.COL_RVRO, spec.COL_RVRO_KUM, spec.COL_PROGRES, spec.COL_ANGGARAN,
@@ -69,7 +69,12 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     build_sample(planted, months=9, plant=True, seed=3, today=dt.date.fromisoformat(TODAY))
     clean = folder / "bersih.xlsx"
     build_sample(clean, months=9, seed=4, today=dt.date.fromisoformat(TODAY))
-    return [planted, clean, *(
+    gaps = standard_book(6)  # a text read as a number, a month missing, a column missing
+    gaps.months[2][0][spec.COL_RVRO] = "3 layanan"
+    gaps.months[3][1][spec.COL_ANGGARAN] = "banyak"
+    gaps.drop.add("April")
+    gaps.columns["Februari"] = [c for c in spec.MONTH_COLUMNS if c != spec.COL_ANGGARAN]
+    return [planted, clean, gaps.write(folder / "celah.xlsx"), *(
         _scattered(folder, seed, reorder, repeat_rows)
         for seed, reorder, repeat_rows in ((1, False, False), (2, False, True), (4, True, False), (5, True, True))
     )]
@@ -157,17 +162,23 @@ def test_along_and_first_where_equal_the_row_loop(books: list[Path]) -> None:
             ]
 
 
-def _plain_running(f: Facts, column: str) -> dict[int, dict[str, float | None]]:
-    """Month -> RO -> running sum of the RO's first rows (None once a non-number was met)."""
-    result: dict[int, dict[str, float | None]] = {}
-    running: dict[str, float | None] = {}
+def _plain_running(f: Facts, column: str) -> dict[int, dict[str, float | None] | None]:
+    """Month -> RO -> running sum of the RO's first rows: a text counts as the number
+    `parse_number` reads in it, any other non-number makes the sum None; from a month whose
+    sheet or column is missing on, the whole month is None (every sum unknown)."""
+    result: dict[int, dict[str, float | None] | None] = {}
+    running: dict[str, float | None] | None = {}
     for m in range(1, 13):
         md = f.month(m)
-        running = dict(running)
-        if md is not None and md.has(column):
+        if running is None or md is None or not md.has(column):
+            running = None
+        else:
+            running = dict(running)
             for code, i in _plain_first(md).items():
                 raw = md.raw(column)[i]
                 number = as_number(raw)
+                if number is None and isinstance(raw, str):
+                    number = parse_number(raw)
                 if number is None:
                     if raw is not None:
                         running[code] = None
@@ -185,8 +196,11 @@ def test_running_sums_equal_the_row_loop(books: list[Path]) -> None:
             plain = _plain_running(f, column)
             fast = f.running(column)
             assert set(fast) == set(plain)
-            for m in plain:
-                assert fast[m] == plain[m], (path.name, column, m)
+            for m, sums in plain.items():
+                if sums is None:
+                    assert fast[m] is UNKNOWN_SUMS, (path.name, column, m)
+                else:
+                    assert fast[m] is not UNKNOWN_SUMS and fast[m] == sums, (path.name, column, m)
 
 
 def _plain_plan(table: Table) -> tuple[dict[str, dict[int, int]], list[dict[str, int]]]:

@@ -64,7 +64,10 @@ def planted_book() -> tuple[Book, dict[str, Any]]:
     original_e2 = book.months[2][0][spec.COL_RVRO]
     original_g3 = book.months[2][1][spec.COL_PROGRES]
     book.months[2][0][spec.COL_RVRO] = "1.234,5"  # CAP-ANGKA (error) - also holds someone's note
-    book.months[2][1][spec.COL_PROGRES] = 0.5  # warning + errors; threaded comment; J3 Kendala absent
+    # warning (CAP-BELANJA-TANPA-PROGRES) + errors (CAP-PROGRES-TURUN; CAP-KENDALA at J3, a cell
+    # that does not exist); threaded comment. Not a fraction: a fraction is CAP-PERSEN-PECAHAN's
+    # alone, CAP-KENDALA follows from it (sopxl.rules.capaian, follows_from)
+    book.months[2][1][spec.COL_PROGRES] = 0
     book.months[3][0][spec.COL_TANGGAL] = None  # CAP-KOSONG on a cell that does not exist
     book.months[1][1][spec.COL_TANGGAL] = dt.date(2026, 2, 20)  # CAP-TERLAMBAT: warning only
     return book, {"E2": original_e2, "G3": original_g3}
@@ -346,7 +349,7 @@ def test_fix_then_validate_removes_marks(decorated: tuple[Path, Path, dict[str, 
     rows = catatan_rows(path)
     status = {(r[2], r[3], r[5]): r[8] for r in rows}
     assert status[("Februari", "E2", "CAP-ANGKA")] == "Selesai"
-    assert status[("Februari", "G3", "CAP-PERSEN-PECAHAN")] == "Selesai"
+    assert status[("Februari", "G3", "CAP-BELANJA-TANPA-PROGRES")] == "Selesai"
     assert status[("Februari", "J3", "CAP-KENDALA")] == "Selesai"
     assert status[("Maret", "L2", "CAP-KOSONG")] == "Belum diperbaiki"
 

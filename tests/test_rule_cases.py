@@ -146,6 +146,15 @@ def _prioritas_nasional(book: Book) -> None:
         row["Prioritas Nasional"] = "Ya" if ro == RO_DINAMIS else "Tidak"
 
 
+def _nothing_entered(book: Book) -> None:
+    """No Bulan Pelaporan and no entry in any month: the months due come from the deadlines."""
+    book.identitas[spec.ID_BULAN] = None
+    for rows in book.months.values():
+        for row in rows:
+            for column in (spec.COL_RVRO, spec.COL_RVRO_KUM, spec.COL_PROGRES, spec.COL_ANGGARAN, spec.COL_TANGGAL):
+                row[column] = None
+
+
 C = spec  # short column names in the table below
 UNKNOWN_RO = "013.07.WA.4293.EBA.999"
 
@@ -226,6 +235,10 @@ CASES: tuple[Case, ...] = (
          expect=frozenset({month(2, 1, C.COL_PROGRES), month(2, 1, C.COL_TANGGAL)})),
     Case("CAP-KOSONG", "nol bukan kosong",
          cells={month(2, 1, C.COL_RVRO): 0, month(2, 1, C.COL_ANGGARAN): 0}),
+    Case("CAP-KOSONG", "lembar bulan kosong seluruhnya", cells={Item(C.ID_BULAN): "April"},
+         expect=frozenset({month(4, 0, C.COL_RVRO)})),
+    Case("CAP-KOSONG", "belum ada bulan diisi: bulan yang lewat batas entri", edit=_nothing_entered,
+         settings={"today": "2026-03-20"}, expect=frozenset({month(1, 0, C.COL_RVRO), month(2, 0, C.COL_RVRO)})),
     Case("CAP-ANGKA", "teks di kolom angka",
          cells={month(1, 1, C.COL_RVRO): "10 paket", month(2, 0, C.COL_ANGGARAN): "Rp 10.000.000"},
          expect=frozenset({month(1, 1, C.COL_RVRO), month(2, 0, C.COL_ANGGARAN)})),
@@ -246,17 +259,27 @@ CASES: tuple[Case, ...] = (
     Case("CAP-PROGRES-TURUN", "progres tetap", cells={month(3, 0, C.COL_PROGRES): 16.67}),
     Case("CAP-KUMULATIF", "kumulatif salah jumlah", cells={month(2, 1, C.COL_RVRO_KUM): 25},
          expect=frozenset({month(2, 1, C.COL_RVRO_KUM)})),
+    Case("CAP-KUMULATIF", "setelah volume berupa teks (CAP-ANGKA)", cells={month(2, 0, C.COL_RVRO): "1 layanan"}),
     Case("CAP-MELEBIHI-TARGET", "statis dan dinamis melebihi target",
          cells={month(2, 0, C.COL_RVRO): 20, month(3, 1, C.COL_RVRO): 200},
          expect=frozenset({month(2, 0, C.COL_RVRO), month(3, 1, C.COL_RVRO)})),
+    Case("CAP-MELEBIHI-TARGET", "jumlah memakai angka dari teks",
+         cells={month(2, 0, C.COL_RVRO): "6 layanan", month(3, 0, C.COL_RVRO): 6},
+         expect=frozenset({month(3, 0, C.COL_RVRO)})),
+    Case("CAP-MELEBIHI-TARGET", "teks itu sendiri melebihi (CAP-ANGKA)", cells={month(2, 0, C.COL_RVRO): "60 layanan"}),
     Case("CAP-PROGRES-VOLUME", "progres 100 sebelum volume tercapai",
          cells={month(3, 0, C.COL_PROGRES): 100},
          expect=frozenset({month(3, 0, C.COL_PROGRES)})),
+    Case("CAP-PROGRES-VOLUME", "volume dan kumulatif sejalan, progres tertinggal",
+         cells={month(3, 0, C.COL_RVRO): 10, month(3, 0, C.COL_RVRO_KUM): 12},
+         expect=frozenset({month(3, 0, C.COL_PROGRES)})),
+    Case("CAP-PROGRES-VOLUME", "volume salah ketik (CAP-KUMULATIF)", cells={month(3, 0, C.COL_RVRO): 10}),
     Case("CAP-KENDALA", "di bawah target tanpa kendala", cells={month(3, 0, C.COL_PROGRES): 20},
          expect=frozenset({month(3, 0, C.COL_KENDALA)})),
     Case("CAP-KENDALA", "di bawah target dengan kendala",
          cells={month(3, 0, C.COL_PROGRES): 20, month(3, 0, C.COL_KENDALA): "Peserta mundur",
                 month(3, 0, C.COL_TINDAK_LANJUT): "Rekrut ulang April"}),
+    Case("CAP-KENDALA", "progres ditulis pecahan (CAP-PERSEN-PECAHAN)", cells={month(3, 0, C.COL_PROGRES): 0.25}),
     Case("CAP-TANGGAL", "teks, sebelum akhir bulan, masa depan",
          cells={month(2, 0, C.COL_TANGGAL): "5 Maret 2026", month(3, 1, C.COL_TANGGAL): dt.date(2026, 3, 15),
                 month(1, 1, C.COL_TANGGAL): dt.date(2027, 1, 5)},

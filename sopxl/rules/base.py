@@ -102,6 +102,39 @@ class Rule:
 
 CATALOGUE: dict[str, Rule] = {}
 
+Cells = Iterable[tuple[str, str]]  # (sheet, cell) pairs
+
+
+@dataclass(frozen=True)
+class FollowsFrom:
+    """A declared dependency between rules: a finding of `rule` is about a value derived from
+    input cells (`inputs` names them for one finding); when one of those cells already has a
+    finding of a rule in `causes`, that finding names the cause and the derived one is left
+    out (it would send the user to the wrong cell). The engine applies it, so no rule looks
+    at another rule's findings itself; every cause comes before `rule` in the catalogue.
+    """
+
+    rule: str
+    causes: frozenset[str]
+    inputs: Callable[[Context, Finding], Cells]
+
+
+# Derived rule id -> its declared dependency (`follows_from`).
+DEPENDENCIES: dict[str, FollowsFrom] = {}
+
+
+def follows_from(rule_id: str, causes: Iterable[str], inputs: Callable[[Context, Finding], Cells]) -> None:
+    """Declare that `rule_id` is silent on a finding whose input cells have a finding of one
+    of `causes` (see `FollowsFrom`). Both must be in the catalogue already, the causes first."""
+    order = list(CATALOGUE)
+    found = frozenset(causes)
+    if rule_id in DEPENDENCIES:
+        raise ValueError(f"dependency of {rule_id} declared twice")
+    for cause in found:
+        if order.index(cause) >= order.index(rule_id):
+            raise ValueError(f"{cause} must come before {rule_id} in the catalogue to explain it")
+    DEPENDENCIES[rule_id] = FollowsFrom(rule_id, found, inputs)
+
 
 def rule(
     rule_id: str, severity: Severity, title: str, *, blocks_report: bool = True
@@ -174,8 +207,29 @@ class Context:
         return period.reporting_month(self.data, self.reported_months)
 
     @property
+    def nothing_reported(self) -> bool:
+        """No Bulan Pelaporan and no month reported: the months to check come from the deadlines."""
+        return not self.reporting_month
+
+    @cached_property
+    def last_checked_month(self) -> int:
+        """The last month the month rules check: the reporting month; when nothing is reported,
+        the last month whose deadline has passed (`due_month`), and at least Januari, so that
+        an empty workbook is never "nothing to check" (its months are CAP-KOSONG's)."""
+        return self.reporting_month or max(1, self.due_month)
+
+    @cached_property
+    def due_month(self) -> int:
+        """The last month whose entry deadline (domain.md, Deadlines) has passed by `today`, in
+        Tahun Anggaran (the year of `today` when it is not a year): 12 for a past year, 0 when
+        no month is due yet."""
+        year = self.year or self.today.year
+        due = [m for m in range(1, 13) if calendar.deadline_for(year, m, self.settings) < self.today]
+        return due[-1] if due else 0
+
+    @property
     def months_to_check(self) -> range:
-        return range(1, self.reporting_month + 1)
+        return range(1, self.last_checked_month + 1)
 
     @cached_property
     def year(self) -> int | None:
@@ -328,11 +382,40 @@ def run_rules(data: WorkbookData, settings: Settings, only: Iterable[str] | None
 
     ctx = Context(data, settings)
     wanted = set(only) if only is not None else None
+    # The causes of the wanted derived rules run too, unseen: a subset of the rules yields
+    # exactly what a full run yields for them.
+    needed = set(wanted or ())
+    for rule_id in wanted or ():
+        if rule_id in DEPENDENCIES:
+            needed |= DEPENDENCIES[rule_id].causes
+    causes = {cause for dependency in DEPENDENCIES.values() for cause in dependency.causes}
+    found: dict[tuple[str, str], set[str]] = {}  # (sheet, cell) -> cause rules with a finding there
     for rule_id, registered in CATALOGUE.items():
-        if rule_id in settings.disabled_rules or (wanted is not None and rule_id not in wanted):
+        if rule_id in settings.disabled_rules or (wanted is not None and rule_id not in needed):
             continue
         ctx.rule_id = rule_id
-        yield from registered.check(ctx)
+        shown = wanted is None or rule_id in wanted
+        findings: Iterable[Finding] = registered.check(ctx)
+        dependency = DEPENDENCIES.get(rule_id)
+        if dependency is not None and found:
+            findings = _unexplained(ctx, findings, dependency, found)
+        if rule_id not in causes:
+            if shown:
+                yield from findings
+            continue
+        for finding in findings:
+            found.setdefault((finding.sheet, finding.cell), set()).add(rule_id)
+            if shown:
+                yield finding
+
+
+def _unexplained(
+    ctx: Context, findings: Iterable[Finding], dependency: FollowsFrom, found: dict[tuple[str, str], set[str]]
+) -> Iterator[Finding]:
+    """The findings of a derived rule none of whose input cells has a finding of its causes."""
+    for finding in findings:
+        if not any(found.get(cell, set()) & dependency.causes for cell in dependency.inputs(ctx, finding)):
+            yield finding
 
 
 def run_rule(rule_id: str, data: WorkbookData, settings: Settings) -> list[Finding]:

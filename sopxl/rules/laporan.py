@@ -9,6 +9,12 @@ They look only at report sheets that exist (`Laporan Semester I`, `Laporan Semes
   rounded half up to 2 decimals (money: to whole rupiah). The finding names the cell and
   its suggestion states the right value. An RO of the report that is no longer in
   `Referensi RO` is named at its Kode RO cell; an RO missing from the report at the header.
+* **A missing source sheet.** When a sheet the report is made from (Identitas, Referensi
+  RO, Rencana, a month from Januari to the period's end) is missing or has no table, the
+  figures cannot be recomputed: LAP-ANGKA gives one finding at the report sheet's `A1`
+  naming the missing sheets (STR-SHEET / STR-COLUMN name them too), and neither LAP-ANGKA
+  nor LAP-USANG compares anything: the figures "recomputed" without the sheet would tell
+  the user to write wrong numbers, or to consolidate from incomplete data.
 * **LAP-USANG** compares the data hash recorded in sopxl's state at consolidation with the
   hash of the data now; the message names the sheets that changed. A report without a
   record in the state (made by hand, or the state was removed) is left to LAP-ANGKA.
@@ -52,6 +58,21 @@ def _figures(ctx: Context, periode: str) -> PeriodFigures:
     return cache[periode]
 
 
+def missing_sources(ctx: Context, periode: str) -> list[str]:
+    """The sheets a period's report is made from that are missing or have no table (their
+    canonical names, in workbook.md order): Identitas, Referensi RO, Rencana and the months
+    from Januari to the period's end (`sopxl.calc.figures.data_hashes`' parts)."""
+    _, _start, end = spec.PERIODS[periode]
+    data = ctx.data
+    sources = [
+        (spec.SHEET_IDENTITAS, data.identitas),
+        (spec.SHEET_REFERENSI, data.referensi),
+        (spec.SHEET_RENCANA, data.rencana),
+        *((spec.MONTHS[m - 1], data.months.get(m)) for m in range(1, end + 1)),
+    ]
+    return [name for name, table in sources if table is None or table.header_row is None]
+
+
 def _ref(r0: int, c0: int) -> str:
     return spec.cell_ref(r0 + 1, c0 + 1)
 
@@ -77,12 +98,16 @@ def lap_angka(ctx: Context) -> Iterator[Finding]:
     Periksa: Setiap angka pada tabel RO lembar laporan (Laporan Semester I, Laporan Semester II,
         Laporan Tahunan), termasuk baris Jumlah / Rata-rata, sama dengan hasil hitung lembar
         bulanan saat ini (persen dibulatkan 2 desimal, uang ke rupiah), dan setiap RO dari
-        Referensi RO ada pada tabel itu.
+        Referensi RO ada pada tabel itu. Bila lembar sumber laporan (Identitas, Referensi RO,
+        Rencana, lembar bulan dalam periode) hilang atau berganti nama, laporan tidak dapat
+        diperiksa: satu temuan di sel A1 lembar laporan menyebut lembar yang hilang, tanpa
+        temuan per angka.
     Contoh salah: Capaian (%) suatu RO diubah dengan tangan menjadi 100, padahal lembar bulanan
         memberi 45,5.
     Contoh benar: Capaian (%) 45,5, sesuai hasil konsolidasi.
     Perbaikan: Jangan mengubah angka laporan dengan tangan: konsolidasi ulang (sopxl consolidate
-        … --periode …), atau tulis nilai yang disebut pada catatan sel.
+        … --periode …), atau tulis nilai yang disebut pada catatan sel. Bila lembar sumber hilang,
+        kembalikan lembar itu (atau namanya) lebih dulu; jangan mengubah angka laporan.
     """
     from sopxl.calc.report_layout import (
         MONEY_FIELDS,
@@ -96,6 +121,17 @@ def lap_angka(ctx: Context) -> Iterator[Finding]:
     by_label = {spec.norm(label): attr for label, attr in RO_COLUMNS if attr}
     label_of = {attr: label for label, attr in RO_COLUMNS if attr}
     for periode, sheet, grid in _reports(ctx):
+        missing = missing_sources(ctx, periode)
+        if missing:
+            names = ", ".join(f"'{name}'" for name in missing)
+            yield ctx.finding(
+                sheet, "A1",
+                f"Angka {sheet} tidak dapat diperiksa: lembar sumber {names} tidak ada atau tidak "
+                "memiliki tabel (lihat temuan STR-SHEET/STR-COLUMN).",
+                suggestion=f"kembalikan lembar {names} (atau perbaiki namanya), lalu validasi ulang; "
+                "jangan mengubah angka laporan",
+            )
+            continue
         header = next((r for r, row in enumerate(grid) if is_ro_header(row)), None)
         if header is None:
             continue
@@ -180,7 +216,8 @@ def lap_usang(ctx: Context) -> Iterator[Finding]:
     """The data changed since the report was consolidated.
 
     Periksa: Data yang dipakai laporan (Identitas, Referensi RO, Rencana dan lembar bulan dalam
-        periode laporan) tidak berubah sejak laporan dikonsolidasi.
+        periode laporan) tidak berubah sejak laporan dikonsolidasi. Bila lembar sumber hilang atau
+        berganti nama, LAP-ANGKA yang menyebutnya (konsolidasi ulang tanpa lembar itu salah).
     Contoh salah: Realisasi Anggaran Maret diperbaiki setelah Laporan Semester I dibuat.
     Contoh benar: Laporan Semester I dikonsolidasi ulang setelah perbaikan itu.
     Perbaikan: Konsolidasi ulang periode itu (sopxl consolidate … --periode semester1, atau tombol
@@ -190,8 +227,8 @@ def lap_usang(ctx: Context) -> Iterator[Finding]:
 
     for periode, sheet, _grid in _reports(ctx):
         stored = stored_report(ctx.data, periode)
-        if stored is None or not isinstance(stored.get("hash"), str):
-            continue
+        if stored is None or not isinstance(stored.get("hash"), str) or missing_sources(ctx, periode):
+            continue  # no record; or a source sheet is missing: LAP-ANGKA says so
         parts = data_hashes(ctx.data, periode)
         fig_hash = _figures(ctx, periode).data_hash
         if stored["hash"] == fig_hash:

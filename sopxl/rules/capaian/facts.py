@@ -22,8 +22,15 @@ from typing import Any, Final, cast
 
 from sopxl.core import spec
 from sopxl.core.calendar import deadline_for
-from sopxl.core.findings import Severity
-from sopxl.core.parse import as_date, as_number, format_value
+from sopxl.core.findings import Finding, Severity
+from sopxl.core.parse import (
+    as_date,
+    as_number,
+    format_number,
+    format_rupiah,
+    format_value,
+    parse_number,
+)
 from sopxl.read.workbook import Row, RowAt, Table
 from sopxl.rules.base import Check, Context, rule
 
@@ -115,6 +122,7 @@ class Month:
         self.sheet = table.sheet
         self.n = len(table)
         self._num: dict[str, list[float | None]] = {}
+        self._counted: dict[str, tuple[list[float | None], dict[int, float]]] = {}
         self._full: set[str] = set()  # columns whose every value is a number
         self._dates: dict[str, list[dt.date | None]] = {}
 
@@ -141,6 +149,28 @@ class Month:
                 if None not in found:
                     self._full.add(column)
             self._num[column] = found
+        return found
+
+    def counted(self, column: str) -> tuple[list[float | None], dict[int, float]]:
+        """The numbers a running sum counts in `column`, row by row, and {row: number} of the
+        rows among them read from text: a text CAP-ANGKA reads as a number (`parse_number`,
+        the number of its suggestion) counts as that number, so that the sums and the rules
+        built on them go on at once instead of waiting for the text to be retyped."""
+        found = self._counted.get(column)
+        if found is None:
+            nums = self.num(column)
+            parsed: dict[int, float] = {}
+            if not self.all_numbers(column):
+                raws = self.raw(column)
+                for i in self.not_numbers(column):
+                    if isinstance(raws[i], str) and (guess := parse_number(raws[i])) is not None:
+                        parsed[i] = guess
+            if parsed:
+                nums = list(nums)
+                for i, guess in parsed.items():
+                    nums[i] = guess
+            found = (nums, parsed)
+            self._counted[column] = found
         return found
 
     def all_numbers(self, column: str) -> bool:
@@ -272,6 +302,16 @@ class Month:
 Running = dict[int, dict[str, float | None]]
 
 
+class _Unknown(dict[str, float | None]):
+    """The running sums after a month whose sheet or column is missing: unknown for every RO."""
+
+    def get(self, key: str, default: float | None = None) -> float | None:  # type: ignore[override]
+        return None
+
+
+UNKNOWN_SUMS: Final[dict[str, float | None]] = _Unknown()
+
+
 class Facts:
     """Facts of one run shared by the CAP rules."""
 
@@ -283,6 +323,8 @@ class Facts:
         self._ref_numbers: dict[str, dict[str, float]] = {}
         self._plan_numbers: dict[tuple[int, str], dict[str, float]] = {}
         self._dates: dict[tuple[int, int], tuple[dt.date, dt.date]] = {}
+        # column -> RO -> (month, number, text) of the texts its running sum read as numbers
+        self._read_from_text: dict[str, dict[str, list[tuple[int, float, Any]]]] = {}
 
     def month(self, number: int) -> Month | None:
         """A month whose sheet exists and has a header row with Kode RO."""
@@ -291,6 +333,26 @@ class Facts:
             ok = table is not None and table.header_row is not None and spec.COL_KODE_RO in table.columns
             self._months[number] = Month(number, table) if ok and table is not None else None
         return self._months[number]
+
+    @cached_property
+    def by_sheet(self) -> dict[str, Month]:
+        """The months by their sheet's name as written (a finding's `sheet`)."""
+        return {md.sheet: md for m in range(1, 13) if (md := self.month(m)) is not None}
+
+    def row_cells(self, sheet: str, code: str | None, columns: Iterable[str], months: str = "this") -> list[tuple[str, str]]:
+        """(sheet, cell) of `columns` in the first row of RO `code`: in the month of `sheet`
+        (`months="this"`), or in every month from Januari up to it (`months="so far"`)."""
+        md = self.by_sheet.get(sheet)
+        if md is None or code is None:
+            return []
+        wanted = [md] if months == "this" else [m for n in range(1, md.number + 1) if (m := self.month(n))]
+        cells: list[tuple[str, str]] = []
+        for month in wanted:
+            i = month.first.get(code)
+            if i is not None:
+                row = month.row(i)
+                cells.extend((month.sheet, row.ref(c)) for c in columns if month.has(c))
+        return cells
 
     def checked(self) -> Iterator[Month]:
         """The months up to the reporting month."""
@@ -351,15 +413,25 @@ class Facts:
     def running(self, column: str) -> Running:
         """Month -> RO -> running sum of `column` over months 1..month (first rows).
 
-        An RO without a value so far is absent (its sum is 0); None means unknown (a
-        non-number was met on the way).
+        An RO without a value so far is absent (its sum is 0); None means unknown (a value
+        that is no number, and no text read as one (`Month.counted`), was met on the way).
+        From a month whose sheet or column is missing on, every sum is unknown
+        (`UNKNOWN_SUMS`): STR-SHEET or STR-COLUMN names the cause.
         """
         result: Running = {}
         running: dict[str, float | None] = {}  # a new dict for every month that changes it
+        texts = self._read_from_text.setdefault(column, {})
         for m in range(1, 13):
             md = self.month(m)
-            if md is not None and md.has(column):
-                nums = md.num(column)
+            if md is None or not md.has(column) or running is UNKNOWN_SUMS:
+                running = UNKNOWN_SUMS
+            else:
+                nums, parsed = md.counted(column)
+                raws = md.raw(column)
+                for i, number in parsed.items():
+                    code = md.codes[i]
+                    if code is not None and md.first.get(code) == i:
+                        texts.setdefault(code, []).append((m, number, raws[i]))
                 full = md.aligned and md.all_numbers(column)
                 if full and not running:  # the first month with data
                     running = dict(zip(md.first, cast(list[float], nums), strict=True))
@@ -371,12 +443,11 @@ class Facts:
                     else:  # unknown sums stay unknown; a non-number makes a sum unknown
                         totals = [
                             None if b is None else (b + x if x is not None else (b if r is None else None))
-                            for b, x, r in zip(before, nums, md.raw(column), strict=True)
+                            for b, x, r in zip(before, nums, raws, strict=True)
                         ]
                     running = dict(zip(md.first, totals, strict=True))
                 else:
                     running = dict(running)
-                    raws = md.raw(column)
                     for code, i in md.first.items():
                         n = nums[i]
                         if n is None:
@@ -389,6 +460,24 @@ class Facts:
                             running[code] = n
             result[m] = running
         return result
+
+    def read_from_text(self, column: str, code: str, month: int) -> str:
+        """What a message about the running sum of `column` for RO `code` up to `month` adds
+        when the sum counted a text as its number: " (jumlah ini memakai 60 yang dibaca dari
+        teks "60 orang" di Maret)", else ""."""
+        self.running_of(column)
+        show = format_rupiah if column == spec.COL_ANGGARAN else format_number
+        used = [
+            f"{show(number)} yang dibaca dari teks {format_value(raw)} di {spec.MONTHS[m - 1]}"
+            for m, number, raw in self._read_from_text.get(column, {}).get(code, [])
+            if m <= month
+        ]
+        return f" (jumlah ini memakai {'; '.join(used)})" if used else ""
+
+    def running_of(self, column: str) -> Running:
+        """The running sums of `column` (Realisasi Volume Bulan Ini or Realisasi Anggaran),
+        computed once."""
+        return self.cum_volume if column == spec.COL_RVRO else self.cum_budget
 
     @cached_property
     def cum_volume(self) -> Running:
@@ -452,6 +541,38 @@ class Facts:
 
 
 _FACTS: weakref.WeakKeyDictionary[Context, Facts] = weakref.WeakKeyDictionary()
+
+
+# ---- the inputs of derived findings (`sopxl.rules.base.follows_from`) -------------------------
+
+
+def progres_input(ctx: Context, finding: Finding) -> list[tuple[str, str]]:
+    """The Progres Capaian cell a finding about the RO's row was judged on."""
+    return facts(ctx).row_cells(finding.sheet, finding.ro, (spec.COL_PROGRES,))
+
+
+def own_cell(ctx: Context, finding: Finding) -> list[tuple[str, str]]:
+    """The finding's own cell: the entry that took a running sum over its limit."""
+    return [(finding.sheet, finding.cell)]
+
+
+def volume_entries(ctx: Context, finding: Finding) -> list[tuple[str, str]]:
+    """Realisasi Volume Bulan Ini of the finding's RO from Januari up to its month."""
+    return facts(ctx).row_cells(finding.sheet, finding.ro, (spec.COL_RVRO,), months="so far")
+
+
+def budget_entries(ctx: Context, finding: Finding) -> list[tuple[str, str]]:
+    """Realisasi Anggaran of the finding's RO from Januari up to its month."""
+    return facts(ctx).row_cells(finding.sheet, finding.ro, (spec.COL_ANGGARAN,), months="so far")
+
+
+def volume_inputs(ctx: Context, finding: Finding) -> list[tuple[str, str]]:
+    """The cells a judgement of Progres Capaian against the running volume rests on: the
+    finding's own cell (Progres Capaian), and Realisasi Volume Bulan Ini and Kumulatif of
+    the RO from Januari up to the finding's month."""
+    cells = [(finding.sheet, finding.cell)]
+    cells += facts(ctx).row_cells(finding.sheet, finding.ro, (spec.COL_RVRO, spec.COL_RVRO_KUM), months="so far")
+    return cells
 
 
 def facts(ctx: Context) -> Facts:

@@ -18,7 +18,7 @@ from sopxl.rules.capaian.facts import above, blank, cap_rule, facts
 def cap_pagu(ctx: Context) -> Iterator[Finding]:
     """The running Realisasi Anggaran of an RO goes over its Pagu.
 
-    Periksa: jumlah Realisasi Anggaran Bulan Ini sejak Januari tidak melebihi Pagu RO di Referensi RO.
+    Periksa: jumlah Realisasi Anggaran Bulan Ini sejak Januari tidak melebihi Pagu RO di Referensi RO. Realisasi yang tertulis sebagai teks ("Rp 5.000.000") dihitung dengan angkanya, dan pesannya menyebut hal itu.
     Contoh salah: Pagu Rp 128.300.000, realisasi sampai Agustus Rp 130.800.000.
     Contoh benar: realisasi kumulatif paling banyak Rp 128.300.000; realisasi Agustus paling banyak sisa pagu.
     Perbaikan: periksa realisasi bulanan (angka ganda, salah RO, salah ketik nol); bila pagu direvisi, ubah Pagu di Referensi RO.
@@ -32,7 +32,8 @@ def cap_pagu(ctx: Context) -> Iterator[Finding]:
             md.sheet,
             row.ref(spec.COL_ANGGARAN),
             f"Realisasi Anggaran kumulatif RO {code} sampai bulan {md.name} "
-            f"({format_rupiah(total)}) melebihi Pagu ({format_rupiah(pagu)}) sebesar "
+            f"({format_rupiah(total)}){f.read_from_text(spec.COL_ANGGARAN, code, md.number)} melebihi "
+            f"Pagu ({format_rupiah(pagu)}) sebesar "
             f"{format_rupiah(total - pagu)}.",
             ro=code,
             value=row.get(spec.COL_ANGGARAN),

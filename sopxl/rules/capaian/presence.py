@@ -8,9 +8,10 @@ from typing import Final
 
 from sopxl.core import spec
 from sopxl.core.findings import Finding
+from sopxl.core.parse import format_date
 from sopxl.read.workbook import CellError
 from sopxl.rules.base import Context
-from sopxl.rules.capaian.facts import cap_rule, code_key, facts
+from sopxl.rules.capaian.facts import Month, cap_rule, code_key, facts
 
 _REQUIRED_VALUES: Final = (spec.COL_RVRO, spec.COL_PROGRES, spec.COL_ANGGARAN, spec.COL_TANGGAL)
 _ENTRY_COLUMNS: Final = (spec.COL_RVRO, spec.COL_PROGRES, spec.COL_ANGGARAN, spec.COL_TANGGAL)
@@ -116,19 +117,24 @@ def cap_duplikat(ctx: Context) -> Iterator[Finding]:
 
 @cap_rule("CAP-KOSONG", "error", "Nilai wajib di lembar bulan kosong")
 def cap_kosong(ctx: Context) -> Iterator[Finding]:
-    """A required value of a reported month is empty (one finding per empty cell).
+    """A required value of a reported month is empty (one finding per empty cell; one per month at its first data cell when the whole month is empty).
 
-    Periksa: Realisasi Volume Bulan Ini, Progres Capaian, Realisasi Anggaran dan Tanggal Entri SAKTI terisi untuk setiap RO pada bulan yang wajib dilaporkan.
-    Contoh salah: Tanggal Entri SAKTI RO "013.07.WA.4293.EBA.994" bulan Agustus kosong.
-    Contoh benar: Tanggal Entri SAKTI berisi 4 September 2026.
+    Periksa: Realisasi Volume Bulan Ini, Progres Capaian, Realisasi Anggaran dan Tanggal Entri SAKTI terisi untuk setiap RO pada bulan yang wajib dilaporkan: Januari sampai Bulan Pelaporan, atau, bila Bulan Pelaporan kosong dan belum ada bulan yang diisi, setiap bulan yang batas entrinya sudah lewat (paling sedikit Januari). Lembar bulan yang seluruhnya kosong disebut sekali, pada sel data pertamanya.
+    Contoh salah: Tanggal Entri SAKTI RO "013.07.WA.4293.EBA.994" bulan Agustus kosong; atau buku kerja tanpa isian sama sekali diperiksa pada 20 Desember 2026.
+    Contoh benar: Tanggal Entri SAKTI berisi 4 September 2026; lembar Januari sampai November terisi.
     Perbaikan: isi nilai yang kosong; untuk volume atau anggaran yang memang tidak ada bulan itu, tulis 0.
     """
+    # A wholly empty month is one finding, not four per RO: the Bendahara has a whole sheet
+    # to fill, and thousands of marked cells would bury every other finding.
     f = facts(ctx)
     reference = f.reference
     for md in f.checked():
         columns = [(c, md.raw(c)) for c in _REQUIRED_VALUES if md.has(c)]
-        empty = sorted({i for _, raws in columns if None in raws for i, v in enumerate(raws) if v is None})
         first, codes = md.first, md.codes
+        if columns and md.n and all(raws.count(None) == md.n for _, raws in columns):
+            yield _empty_month(ctx, md, [c for c, _ in columns])
+            continue
+        empty = sorted({i for _, raws in columns if None in raws for i, v in enumerate(raws) if v is None})
         for i in empty:
             code = codes[i]
             if code is None or first[code] != i or (reference and code not in reference):
@@ -146,6 +152,34 @@ def cap_kosong(ctx: Context) -> Iterator[Finding]:
                     )
 
 
+def _empty_month(ctx: Context, md: Month, columns: list[str]) -> Finding:
+    """The one CAP-KOSONG finding of a month whose required values are all empty, at its
+    first data cell (the first row's first required column, in sheet order)."""
+    first_column = min(columns, key=md.table.columns.__getitem__)
+    ros = len(md.first)
+    if ctx.nothing_reported:
+        if md.number <= ctx.due_month:
+            due = facts(ctx).month_dates(facts(ctx).year or ctx.today.year, md.number)[1]
+            basis = f"belum ada bulan yang diisi dan batas entri bulan {md.name} ({format_date(due)}) sudah lewat"
+        else:
+            basis = "belum ada bulan yang diisi sama sekali"
+    else:
+        basis = f"bulan pelaporan adalah {spec.MONTHS[ctx.reporting_month - 1]}"
+    return ctx.finding(
+        md.sheet,
+        md.row(0).ref(first_column),
+        f"Lembar {md.sheet} belum diisi: {_and(columns)} kosong untuk semua RO ({ros} RO), "
+        f"padahal {basis}.",
+        value=None,
+        suggestion=f"isi capaian bulan {md.name} untuk setiap RO: realisasi volume dan anggaran (tulis 0 "
+        "bila tidak ada), progres capaian kumulatif dan tanggal entri SAKTI",
+    )
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} dan {items[-1]}"
+
+
 @cap_rule("CAP-MENDAHULUI", "warning", "Bulan setelah bulan pelaporan sudah berisi data")
 def cap_mendahului(ctx: Context) -> Iterator[Finding]:
     """A month after the reporting month already has entries.
@@ -158,7 +192,7 @@ def cap_mendahului(ctx: Context) -> Iterator[Finding]:
     # Once per month, at its first entered cell (row by row, left to right).
     f = facts(ctx)
     reporting = ctx.reporting_month
-    for number in range(reporting + 1, 13):
+    for number in range(ctx.last_checked_month + 1, 13):
         md = f.month(number)
         if md is None:
             continue

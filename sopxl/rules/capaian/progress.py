@@ -11,6 +11,7 @@ from operator import and_, eq, ge, gt, lt, mul, ne, or_, sub
 from sopxl.core import spec
 from sopxl.core.findings import Finding
 from sopxl.core.parse import format_number, format_percent, format_rupiah, format_value
+from sopxl.read.formulas import column_formulas, moved
 from sopxl.rules.base import Context
 from sopxl.rules.capaian.facts import (
     ALMOST_100,
@@ -65,11 +66,14 @@ def cap_progres_turun(ctx: Context) -> Iterator[Finding]:
 def cap_kumulatif(ctx: Context) -> Iterator[Finding]:
     """Realisasi Volume Kumulatif is not the running sum of Realisasi Volume Bulan Ini.
 
-    Periksa: Realisasi Volume Kumulatif sama dengan jumlah Realisasi Volume Bulan Ini dari Januari sampai bulan ini.
+    Periksa: Realisasi Volume Kumulatif sama dengan jumlah Realisasi Volume Bulan Ini dari Januari sampai bulan ini (tidak dinilai selama Realisasi Volume Bulan Ini RO itu masih berupa teks: CAP-ANGKA lebih dulu).
     Contoh salah: Realisasi Volume Bulan Ini Januari 10, Februari 15, Maret 20, tetapi Kumulatif Maret 40.
     Contoh benar: Realisasi Volume Kumulatif Maret 45 (10 + 15 + 20).
-    Perbaikan: pakai rumus penjumlahan bulan sebelumnya, atau tulis jumlah yang benar; periksa juga realisasi bulan-bulan sebelumnya.
+    Perbaikan: pakai rumus penjumlahan bulan sebelumnya, atau tulis jumlah yang benar; periksa juga realisasi bulan-bulan sebelumnya. Bila baris lain kolom ini berisi rumus dan sel ini berisi angka yang diketik di atas rumusnya, kembalikan rumusnya (catatan sel menyebut rumus baris itu), jangan mengetik angka lain.
     """
+    # A number typed over the column's formula (other rows of the month hold one, this row a
+    # constant) is answered with the formula to restore, moved to the row, not a number: a
+    # typed number would stay wrong as soon as an earlier month changes.
     f = facts(ctx)
     for md in f.checked():
         if not md.has(spec.COL_RVRO_KUM) or not md.has(spec.COL_RVRO):
@@ -77,6 +81,7 @@ def cap_kumulatif(ctx: Context) -> Iterator[Finding]:
         cum = f.cum_volume[md.number]
         raws, nums = md.raw(spec.COL_RVRO_KUM), md.num(spec.COL_RVRO_KUM)
         month_raws = md.raw(spec.COL_RVRO)
+        formulas: dict[int, str] | None = None  # read once per month, when first needed
         for i in md.first_where(map(ne, md.along(cum), nums)):
             code, found = md.codes[i], nums[i]
             assert code is not None
@@ -89,22 +94,48 @@ def cap_kumulatif(ctx: Context) -> Iterator[Finding]:
             elif same(found, expected):
                 continue
             span = "Januari" if md.number == 1 else f"Januari–{md.name}"
+            note = f.read_from_text(spec.COL_RVRO, code, md.number)
+            row = md.row(i)
+            message = (
+                f"Realisasi Volume Kumulatif RO {code} bulan {md.name} ({format_value(raws[i])}) "
+                f"tidak sama dengan jumlah Realisasi Volume Bulan Ini {span} ({format_number(expected)}){note}."
+            )
+            suggestion = f"Realisasi Volume Kumulatif seharusnya {format_number(expected)}"
+            if formulas is None:
+                formulas = column_formulas(ctx.data.path, md.sheet, md.table.columns[spec.COL_RVRO_KUM])
+            restore = formula_to_restore(formulas, row.r)
+            if restore is not None:
+                held = "kosong" if found is None else "berisi angka yang diketik"
+                message += f" Sel ini {held}, sedangkan baris lain kolom ini berisi rumus."
+                suggestion = (
+                    f"kembalikan rumus kolom ini: ={restore} (hasilnya {format_number(expected)}); "
+                    "jangan mengetik angka di atas rumus"
+                )
             yield ctx.finding(
                 md.sheet,
-                md.row(i).ref(spec.COL_RVRO_KUM),
-                f"Realisasi Volume Kumulatif RO {code} bulan {md.name} ({format_value(raws[i])}) "
-                f"tidak sama dengan jumlah Realisasi Volume Bulan Ini {span} ({format_number(expected)}).",
+                row.ref(spec.COL_RVRO_KUM),
+                message,
                 ro=code,
                 value=raws[i],
-                suggestion=f"Realisasi Volume Kumulatif seharusnya {format_number(expected)}",
+                suggestion=suggestion,
             )
+
+
+def formula_to_restore(formulas: dict[int, str], row: int) -> str | None:
+    """The formula the neighbours of `row` hold in a column, moved to `row` (the nearest one
+    above, else below), when `row` holds none while other rows do; else None."""
+    if not formulas or row in formulas:
+        return None
+    above_rows = [r for r in formulas if r < row]
+    source = max(above_rows) if above_rows else min(formulas)
+    return moved(formulas[source], row - source)
 
 
 @cap_rule("CAP-MELEBIHI-TARGET", "error", "Realisasi volume kumulatif melebihi Target Volume")
 def cap_melebihi_target(ctx: Context) -> Iterator[Finding]:
     """The running Realisasi Volume goes over Target Volume (Statis: error, Dinamis: warning).
 
-    Periksa: jumlah Realisasi Volume Bulan Ini sejak Januari tidak melebihi Target Volume; RO Dinamis boleh melebihi tetapi perlu diperiksa.
+    Periksa: jumlah Realisasi Volume Bulan Ini sejak Januari tidak melebihi Target Volume; RO Dinamis boleh melebihi tetapi perlu diperiksa. Realisasi yang tertulis sebagai teks ("60 orang") dihitung dengan angkanya (60), dan pesannya menyebut hal itu.
     Contoh salah: RO Statis dengan Target Volume 240 Orang, realisasi sampai Juli sudah 250 Orang.
     Contoh benar: realisasi kumulatif paling banyak 240 Orang; Realisasi Volume Bulan Ini Juli paling banyak sisa target.
     Perbaikan: periksa realisasi bulanan (angka ganda atau salah ketik); RO Statis tidak boleh melebihi target, pada RO Dinamis jelaskan di Keterangan.
@@ -130,7 +161,8 @@ def cap_melebihi_target(ctx: Context) -> Iterator[Finding]:
             md.sheet,
             row.ref(spec.COL_RVRO),
             f"Realisasi volume kumulatif RO {code} sampai bulan {md.name} "
-            f"({format_number(total)}{unit}) melebihi Target Volume ({format_number(target)}{unit}); "
+            f"({format_number(total)}{unit}){f.read_from_text(spec.COL_RVRO, code, md.number)} melebihi "
+            f"Target Volume ({format_number(target)}{unit}); "
             f"jenis RO {'Dinamis' if dinamis else 'Statis'}.",
             ro=code,
             value=row.get(spec.COL_RVRO),
@@ -143,10 +175,10 @@ def cap_melebihi_target(ctx: Context) -> Iterator[Finding]:
 def cap_progres_volume(ctx: Context) -> Iterator[Finding]:
     """Progres Capaian 100 with volume short of the target, or the target reached below 100.
 
-    Periksa: Progres Capaian 100 tepat ketika realisasi volume kumulatif mencapai Target Volume.
+    Periksa: Progres Capaian 100 tepat ketika realisasi volume kumulatif mencapai Target Volume. Tidak dinilai bila Realisasi Volume RO itu sudah mendapat temuan (CAP-ANGKA, CAP-NEGATIF, CAP-KUMULATIF, CAP-MELEBIHI-TARGET) atau Progres Capaian ditulis sebagai pecahan (CAP-PERSEN-PECAHAN): temuan itu yang menunjuk sel yang salah.
     Contoh salah: Progres Capaian 100 padahal realisasi volume kumulatif baru 180 dari target 240 Orang.
     Contoh benar: Progres Capaian 75 untuk 180 dari 240 Orang; Progres Capaian 100 setelah 240 Orang tercapai.
-    Perbaikan: samakan Progres Capaian dengan kemajuan volume, atau periksa Realisasi Volume bila progresnya yang benar.
+    Perbaikan: periksa keduanya: bila volumenya benar, samakan Progres Capaian dengan kemajuan volume; bila progresnya yang benar, perbaiki Realisasi Volume.
     """
     f = facts(ctx)
     targets = f.ref_numbers(spec.COL_TARGET_VOLUME)
@@ -171,19 +203,25 @@ def cap_progres_volume(ctx: Context) -> Iterator[Finding]:
             if target is None or target <= 0 or total is None:
                 continue
             short = target - total > TOLERANCE * max(target, 1.0)  # volume still below target
+            note = f.read_from_text(spec.COL_RVRO, code, md.number)
             if progres < ALMOST_100:
                 if short:
                     continue  # both still on the way
+                # Either cell may be the wrong one: both readings are offered, neither asserted.
                 message = (
-                    f"Realisasi volume kumulatif RO {code} sampai bulan {md.name} ({format_number(total)}) "
+                    f"Realisasi volume kumulatif RO {code} sampai bulan {md.name} ({format_number(total)}){note} "
                     f"sudah mencapai Target Volume ({format_number(target)}) tetapi Progres Capaian baru "
                     f"{format_percent(progres)}."
                 )
-                suggestion = "Progres Capaian seharusnya 100 karena target volume sudah tercapai"
+                suggestion = (
+                    f"periksa Progres Capaian atau Realisasi Volume: bila volume {format_number(total)} benar, "
+                    f"Progres Capaian 100; bila progres {format_percent(progres)} benar, realisasi volume "
+                    f"kumulatif sekitar {format_number(progres / 100 * target, max_decimals=2)}"
+                )
             elif short and same(progres, 100):
                 message = (
                     f"Progres Capaian RO {code} bulan {md.name} 100 % padahal realisasi volume "
-                    f"kumulatif baru {format_number(total)} dari Target Volume {format_number(target)}."
+                    f"kumulatif baru {format_number(total)}{note} dari Target Volume {format_number(target)}."
                 )
                 suggestion = (
                     f"periksa Progres Capaian atau Realisasi Volume: volume {format_number(total)} dari "
@@ -205,7 +243,7 @@ def cap_progres_volume(ctx: Context) -> Iterator[Finding]:
 def cap_kendala(ctx: Context) -> Iterator[Finding]:
     """Progres Capaian below Target Progres while Kendala or Tindak Lanjut is empty.
 
-    Periksa: RO yang progresnya di bawah Target Progres bulan itu mempunyai Kendala dan Tindak Lanjut.
+    Periksa: RO yang progresnya di bawah Target Progres bulan itu mempunyai Kendala dan Tindak Lanjut. Progres yang ditulis sebagai pecahan (0,25 untuk 25 %) atau di luar 0–100 dilaporkan CAP-PERSEN-PECAHAN atau CAP-PERSEN, bukan di sini.
     Contoh salah: Progres Capaian 40 dengan Target Progres 55, Kendala dan Tindak Lanjut kosong.
     Contoh benar: Kendala "Angkatan pelatihan diundur karena narasumber berhalangan", Tindak Lanjut "Menjadwalkan ulang angkatan pada bulan berikutnya".
     Perbaikan: tulis kendala yang membuat progres tertinggal dan langkah tindak lanjutnya.
@@ -250,7 +288,7 @@ def cap_kendala(ctx: Context) -> Iterator[Finding]:
 def cap_progres_anggaran(ctx: Context) -> Iterator[Finding]:
     """Progres Capaian and the RO's budget absorption differ beyond the limit, Keterangan empty.
 
-    Periksa: Progres Capaian sejalan dengan penyerapan anggaran RO (realisasi anggaran kumulatif dibagi Pagu); selisih lebih dari 20 poin (5 poin untuk RO Prioritas Nasional) perlu dijelaskan di Keterangan.
+    Periksa: Progres Capaian sejalan dengan penyerapan anggaran RO (realisasi anggaran kumulatif dibagi Pagu); selisih lebih dari 20 poin (5 poin untuk RO Prioritas Nasional) perlu dijelaskan di Keterangan. Tidak dinilai selama Realisasi Anggaran RO itu masih berupa teks (CAP-ANGKA lebih dulu).
     Contoh salah: Progres Capaian 80 padahal realisasi anggaran kumulatif baru Rp 300.000.000 dari Pagu Rp 1.000.000.000 (penyerapan 30 %), Keterangan kosong.
     Contoh benar: Progres Capaian 35 dengan penyerapan 30 %, atau Keterangan "Pembayaran honor narasumber menunggu SPM bulan depan".
     Perbaikan: periksa Progres Capaian dan Realisasi Anggaran; bila keduanya benar, tulis alasan selisihnya di Keterangan.
@@ -308,7 +346,7 @@ def cap_progres_anggaran(ctx: Context) -> Iterator[Finding]:
 def cap_belanja_tanpa_progres(ctx: Context) -> Iterator[Finding]:
     """Money spent on an RO while its Progres Capaian is 0 or empty, Keterangan empty.
 
-    Periksa: RO yang anggarannya sudah terpakai mempunyai Progres Capaian, atau Keterangan yang menjelaskan mengapa belum ada progres.
+    Periksa: RO yang anggarannya sudah terpakai mempunyai Progres Capaian, atau Keterangan yang menjelaskan mengapa belum ada progres. Tidak dinilai selama Realisasi Anggaran RO itu masih berupa teks (CAP-ANGKA lebih dulu).
     Contoh salah: realisasi anggaran sampai Februari Rp 78.000.000, Progres Capaian 0, Keterangan kosong.
     Contoh benar: Progres Capaian sesuai pekerjaan yang sudah selesai, atau Keterangan "Belanja persiapan pelatihan; angkatan pertama dimulai Maret".
     Perbaikan: isi Progres Capaian sesuai kemajuan pekerjaan; bila memang belum ada output, tulis alasan belanjanya di Keterangan.
