@@ -1,0 +1,1 @@
+"""The receiving office: one recap of many satker workbooks, from files or a mailbox."""
