@@ -249,7 +249,8 @@ def test_kill_at_random_moments_leaves_old_or_new(tmp_path: Path) -> None:
         assert digest in (old_hash, new_hash)
         outcomes["old" if digest == old_hash else "new"] += 1
         for stale in work.glob(".~sopxl-*"):
-            stale.unlink()  # a killed writer leaves its temporary file; the workbook is intact
+            # a killed writer leaves its temporary file (and scratch folder); the workbook is intact
+            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
     print("outcomes", outcomes)
     assert outcomes["old"] + outcomes["new"] == 30
 
