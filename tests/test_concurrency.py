@@ -66,13 +66,6 @@ def no_debris(folder: Path) -> None:
     assert left == [], left
 
 
-def test_sample_names() -> None:
-    """The names the checks below rely on: the report sheet and the state's keys."""
-    from sopxl.core import spec
-
-    assert "Laporan Semester I" in spec.REPORT_SHEETS
-
-
 @pytest.mark.parametrize("pair", ["validate+validate", "validate+consolidate"])
 def test_two_writers_at_once_never_lose_work(tmp_path: Path, pair: str) -> None:
     rng = random.Random(pair)

@@ -31,8 +31,8 @@ posix = pytest.mark.skipif(os.name != "posix", reason="links, modes and owners a
 root_only = pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0, reason="changing a file's owner needs root")
 
 
-def run(*args: str) -> tuple[int, str]:
-    proc = subprocess.run([*CLI, *args], env=ENV, capture_output=True, text=True, timeout=120)
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    proc = subprocess.run([*CLI, *args], env={**ENV, **(env or {})}, capture_output=True, text=True, timeout=120)
     return proc.returncode, proc.stdout + proc.stderr
 
 
@@ -121,6 +121,23 @@ def test_consolidate_output_is_saved_like_the_workbook(tmp_path: Path) -> None:
     assert report.stat().st_mode & 0o7777 == 0o640
     assert sorted(p.name for p in out_dir.iterdir()) == ["laporan.sopxl-cadangan.xlsx", "laporan.xlsx"]
     assert debris(tmp_path) == []
+
+
+def test_consolidate_leaves_nothing_in_the_system_temp_folder(tmp_path: Path) -> None:
+    systmp = tmp_path / "systmp"
+    systmp.mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    path = work / "capaian.xlsx"
+    shutil.copyfile(SAMPLE, path)
+    env = {"TMPDIR": str(systmp)}
+    code, out = run("consolidate", str(path), "--periode", "semester1", "--paksa", "--output",
+                    str(work / "laporan.xlsx"), env=env)
+    assert code == 0, out
+    code, out = run("validate", str(path), "--set", f"today={TODAY}", env=env)
+    assert code == 1, out
+    assert list(systmp.iterdir()) == []
+    assert sorted(p.name for p in work.iterdir()) == ["capaian.sopxl-cadangan.xlsx", "capaian.xlsx", "laporan.xlsx"]
 
 
 def test_backup_path_is_a_folder(tmp_path: Path) -> None:

@@ -402,8 +402,6 @@ def _temp_folder_beside(folder: Path) -> Iterator[None]:
     """While a writer holds the lock, the temporary files of every library it uses
     (XlsxWriter's parts, scratch folders) go to a private folder beside the workbook instead
     of the system's temporary folder: removed at the end, and a killed run's by the next one."""
-    import tempfile
-
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -413,12 +411,10 @@ def _temp_folder_beside(folder: Path) -> Iterator[None]:
     except OSError:
         yield
         return
-    previous = tempfile.tempdir
-    tempfile.tempdir = str(made)
     try:
-        yield
+        with _tempdir_set(made):
+            yield
     finally:
-        tempfile.tempdir = previous
         shutil.rmtree(made, ignore_errors=True)
 
 
@@ -521,8 +517,9 @@ def _temp_beside(path: Path) -> Iterator[tuple[BinaryIO, Path]]:
 @contextlib.contextmanager
 def scratch_dir(*folders: Path) -> Iterator[Path]:
     """A private scratch folder beside the files being written (the first of `folders` that
-    can be written), removed on exit; a killed run's is removed by the next write there. Only
-    when none can be written does it go to the system's temporary folder."""
+    can be written), removed on exit; a killed run's is removed by the next write there.
+    Libraries' temporary files (XlsxWriter's) go there too for the block. Only when no folder
+    can be written does it go to the system's temporary folder."""
     import tempfile
 
     for folder in folders:
@@ -534,12 +531,30 @@ def scratch_dir(*folders: Path) -> Iterator[Path]:
             except OSError:
                 continue
             try:
-                yield made
+                with _tempdir_set(made):
+                    yield made
             finally:
                 shutil.rmtree(made, ignore_errors=True)
             return
     with tempfile.TemporaryDirectory(prefix="sopxl-") as tmp:
         yield Path(tmp)
+
+
+@contextlib.contextmanager
+def _tempdir_set(folder: Path) -> Iterator[None]:
+    """The `tempfile` module's folder is `folder` for the block (main thread only: the
+    setting is process-wide)."""
+    import tempfile
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = tempfile.tempdir
+    tempfile.tempdir = str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = previous
 
 
 def _fsync_dir(folder: Path) -> None:
