@@ -154,19 +154,15 @@ def read_snapshot(path: Path) -> tuple[bytes, FileStamp]:
 
 
 def current_stamp(path: Path) -> FileStamp | None:
-    """The stamp of the file at `path` now (None when there is none)."""
+    """The stamp of the file at `path` now (None when there is none), read in chunks."""
     try:
-        return read_snapshot_quiet(path)
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            digest = hashlib.sha256()
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
     except FileNotFoundError:
         return None
-
-
-def read_snapshot_quiet(path: Path) -> FileStamp:
-    with open(path, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        digest = hashlib.sha256()
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
     return FileStamp(st.st_size, st.st_mtime_ns, digest.digest())
 
 
@@ -281,8 +277,14 @@ def _holder(file: Path) -> str:
 def _open_lock(file: Path) -> int | None:
     try:
         return os.open(file, os.O_RDWR | os.O_CREAT, 0o644)
+    except PermissionError:
+        pass  # another user's lock file: locking needs no write access to it
     except OSError:
         return None  # no lock possible here (folder missing or read-only): the write refuses itself
+    try:
+        return os.open(file, os.O_RDONLY)
+    except OSError:
+        return None
 
 
 def _release(held: WriterLock) -> None:
