@@ -249,6 +249,29 @@ def test_kill_at_random_moments_leaves_old_or_new(tmp_path: Path) -> None:
         assert digest in (old_hash, new_hash)
         outcomes["old" if digest == old_hash else "new"] += 1
         for stale in work.glob(".~sopxl-*"):
-            stale.unlink()  # a killed writer leaves its temporary file; the workbook is intact
+            # a killed writer leaves its temporary file (and scratch folder); the workbook is intact
+            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
     print("outcomes", outcomes)
     assert outcomes["old"] + outcomes["new"] == 30
+
+
+@pytest.mark.skipif(os.name != "posix", reason="pids are checked on POSIX")
+def test_stale_temps_of_dead_writers_are_removed(tmp_path: Path) -> None:
+    from sopxl.ooxml.atomic import TEMP_PREFIX, _host_tag, remove_stale_temps
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    pid = int(dead.stdout)
+    host = _host_tag()
+    gone_file = tmp_path / f"{TEMP_PREFIX}{host}-{pid}-0a0b0c0d.xlsx.tmp"
+    gone_file.write_bytes(b"x" * 1000)
+    gone_dir = tmp_path / f"{TEMP_PREFIX}{host}-{pid}-0a0b0c0e.tmp"
+    (gone_dir / "sub").mkdir(parents=True)
+    live = tmp_path / f"{TEMP_PREFIX}{host}-{os.getppid()}-0a0b0c0f.xlsx.tmp"  # pytest's parent lives
+    live.write_bytes(b"x")
+    other_host = tmp_path / f"{TEMP_PREFIX}00000000-{pid}-0a0b0c10.xlsx.tmp"  # can't tell: by age
+    other_host.write_bytes(b"x")
+    old = tmp_path / f"{TEMP_PREFIX}tua.xlsx.tmp"
+    old.write_bytes(b"x")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    remove_stale_temps(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other_host.name])

@@ -73,6 +73,8 @@ class Settings(BaseModel):
     # Guards against hostile input.
     max_rows_per_sheet: int = 500_000
     max_uncompressed_mb: int = 1024
+    # Seconds a command waits while another sopxl process writes the same workbook, then refuses.
+    lock_wait_s: float = Field(default=5.0, ge=0, le=600)
 
     def severity_of(self, rule_id: str, default: Severity) -> Severity:
         return self.severity.get(rule_id, default)

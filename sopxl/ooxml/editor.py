@@ -16,7 +16,7 @@ from lxml import etree
 
 from sopxl.core import spec
 from sopxl.ooxml import cells
-from sopxl.ooxml.atomic import atomic_write, check_writable
+from sopxl.ooxml.atomic import FileStamp, atomic_write, check_writable, real_file
 from sopxl.ooxml.names import (
     NS_CT,
     NS_MAIN,
@@ -30,7 +30,7 @@ from sopxl.ooxml.names import (
     resolve_target,
 )
 from sopxl.ooxml.styles import Styles
-from sopxl.ooxml.zipio import RawMember, read_members, write_members
+from sopxl.ooxml.zipio import RawMember, read_package, write_members
 
 _M = f"{{{NS_MAIN}}}"
 _R = f"{{{NS_R}}}"
@@ -55,8 +55,10 @@ def relative(source_part: str, target_part: str) -> str:
 class WorkbookPackage:
     """An .xlsx/.xlsm held in memory as raw zip members, parsed lazily part by part."""
 
-    def __init__(self, path: Path, members: list[RawMember]) -> None:
+    def __init__(self, path: Path, members: list[RawMember], stamp: FileStamp | None = None) -> None:
         self.path = path
+        # what was read (None: not from a file): the save refuses to replace a changed file
+        self.stamp = stamp
         self._members: dict[str, RawMember] = {m.name: m for m in members}
         self._order: list[str] = [m.name for m in members]
         # new parts: bytes, or (big ones) compressed in a worker thread (zlib releases the GIL,
@@ -78,7 +80,8 @@ class WorkbookPackage:
     @classmethod
     def open(cls, path: Path | str) -> WorkbookPackage:
         path = Path(path)
-        return cls(path, read_members(path))
+        members, stamp = read_package(path)
+        return cls(path, members, stamp)
 
     # -- raw parts -------------------------------------------------------------------------
     def has(self, name: str) -> bool:
@@ -614,8 +617,10 @@ class WorkbookPackage:
     def save(self, dest: Path | None = None, backup: bool = True) -> Path:
         """Write the package atomically to `dest` (default: where it was opened from).
 
-        Refuses (WorkbookBusy) when the target is open in Excel or read-only. With `backup`,
-        the previous version of the target is kept beside it (see atomic.backup_path).
+        Refuses (WorkbookBusy) when the target is open in Excel or read-only, and
+        (WorkbookChanged) when it is the file this package was read from and that file changed
+        since. With `backup`, the previous version of the target is kept beside it (see
+        atomic.backup_path).
         """
         target = Path(dest) if dest is not None else self.path
         check_writable(target)
@@ -623,8 +628,15 @@ class WorkbookPackage:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
+        same = real_file(target) == real_file(self.path)
         # a copy elsewhere carries the original's permission bits, not a new file's
-        mode_from = self.path if target.resolve() != self.path.resolve() else None
-        return atomic_write(target, lambda fh: write_members(fh, members), backup=backup, mode_from=mode_from)
+        mode_from = None if same else self.path
+        expect = self.stamp if same else None
+        saved = atomic_write(
+            target, lambda fh: write_members(fh, members), backup=backup, mode_from=mode_from, expect=expect
+        )
+        if same:
+            self.stamp = None  # saved: the file is now this package, not what was read
+        return saved
 
 

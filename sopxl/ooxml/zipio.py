@@ -7,6 +7,7 @@ compressed bytes, CRC, sizes, method, time stamp and name.
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 import zlib
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from sopxl.ooxml.atomic import FileStamp, read_snapshot
 from sopxl.ooxml.deflate import deflate, inflate
 
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")
@@ -71,8 +73,21 @@ def read_raw(fh: BinaryIO, info: zipfile.ZipInfo) -> bytes:
 
 def read_members(path: Path) -> list[RawMember]:
     """Every member of a zip file with its raw compressed bytes, in archive order."""
+    return read_package(path)[0]
+
+
+def read_package(path: Path) -> tuple[list[RawMember], FileStamp]:
+    """The members of the zip file at `path`, read through one handle (one version of the
+    file, whatever is renamed into place meanwhile), and the stamp of what was read."""
+    data, stamp = read_snapshot(path)
+    return members_of(data), stamp
+
+
+def members_of(data: bytes) -> list[RawMember]:
+    """Every member of a zip archive held in memory, with its raw compressed bytes."""
     members: list[RawMember] = []
-    with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
+    fh = io.BytesIO(data)
+    with zipfile.ZipFile(fh) as zf:
         for info in zf.infolist():
             if info.flag_bits & 0x1:
                 raise zipfile.BadZipFile(f"{info.filename} is encrypted")

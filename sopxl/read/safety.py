@@ -1,12 +1,14 @@
 """The gate every input workbook passes before it is read: say clearly what a bad file is.
 
-Checks run on the zip directory and a few bytes of each part, never on the whole content,
-so a good workbook pays almost nothing and a hostile one is refused before it costs memory.
+The file is read once, through one handle (read_checked: its bytes, as stored, are what the
+reader then works on). Checks run on the zip directory and a few bytes of each part, never on
+the uncompressed content, so a good workbook pays almost nothing and a hostile one is refused
+before it costs memory; a file that is no zip is judged by its first bytes alone.
 """
 
 from __future__ import annotations
 
-import errno
+import io
 import os
 import stat
 import zipfile
@@ -15,7 +17,10 @@ from pathlib import Path
 from typing import IO
 
 from sopxl.core.config import Settings
-from sopxl.core.errors import UnreadableWorkbook
+from sopxl.core.errors import OS_REASONS, UnreadableWorkbook, os_reason
+from sopxl.ooxml.atomic import FileStamp, note_read
+
+__all__ = ["OS_REASONS", "check_readable", "os_reason", "read_checked"]
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -23,33 +28,8 @@ MAX_RATIO = 200  # uncompressed / compressed per XML part; real sheets stay far 
 # Extensions calamine trusts over the content: a zip workbook named so is read as that format.
 MISREAD_SUFFIXES = {".xls", ".xla", ".xlsb", ".ods"}
 OLD_EXCEL_SUFFIXES = {".xls", ".xla", ".xlt"}
-
-# The operating system's reasons for a failed open, in Indonesian (strerror is English).
-OS_REASONS = {
-    errno.ENOENT: "berkas atau foldernya tidak ditemukan",
-    errno.EACCES: "tidak ada izin akses",
-    errno.EPERM: "tidak ada izin akses",
-    errno.EISDIR: "yang dituju adalah folder",
-    errno.ENOTDIR: "salah satu bagian jalurnya bukan folder",
-    errno.ENAMETOOLONG: "nama atau jalurnya terlalu panjang",
-    errno.ELOOP: "jalurnya berisi tautan yang berputar",
-    errno.EIO: "terjadi galat baca pada perangkat penyimpanan",
-    errno.EBUSY: "berkas sedang dipakai program lain",
-    errno.ETXTBSY: "berkas sedang dipakai program lain",
-    errno.EROFS: "perangkat penyimpanannya hanya dapat dibaca",
-    errno.ENOSPC: "ruang penyimpanan penuh",
-    errno.EMFILE: "terlalu banyak berkas terbuka",
-}
-
-
-def os_reason(exc: OSError) -> str:
-    """Why the operating system refused, as an Indonesian phrase for a refusal sentence."""
-    if exc.errno in OS_REASONS:
-        return OS_REASONS[exc.errno]
-    if isinstance(exc, PermissionError):
-        return "tidak ada izin akses"
-    return f"sistem operasi menolaknya (kode galat {exc.errno})" if exc.errno else "sistem operasi menolaknya"
-
+# What is read before the content is known to be a zip: enough for the OLE and text checks.
+HEAD_BYTES = 1024 * 1024
 
 def _named(path: Path) -> str:
     """', walau namanya berakhiran .xlsx' for a file whose content is not what its name says."""
@@ -58,6 +38,16 @@ def _named(path: Path) -> str:
 
 def check_readable(path: Path, settings: Settings | None = None) -> None:
     """Raise UnreadableWorkbook with an Indonesian sentence when `path` is not a usable workbook."""
+    read_checked(path, settings)
+
+
+def read_checked(path: Path, settings: Settings | None = None) -> tuple[bytes, FileStamp]:
+    """The bytes of the workbook at `path`, read through one handle, and their stamp, once they
+    passed every check of check_readable (UnreadableWorkbook otherwise).
+
+    Everything after works on these bytes, so a program replacing the file meanwhile (Excel's
+    save, a sync client, another sopxl) never makes the read see parts of two versions.
+    """
     settings = settings or Settings()
     name = path.name
     try:
@@ -79,19 +69,25 @@ def check_readable(path: Path, settings: Settings | None = None) -> None:
         raise UnreadableWorkbook(
             f"Berkas '{name}' tidak dapat dibaca: tidak ada izin akses. Periksa hak akses berkas."
         )
+    data = b""
     try:
         with path.open("rb") as fh:
-            head = fh.read(8)
+            opened = os.fstat(fh.fileno())
+            head = fh.read(HEAD_BYTES)
+            if head.startswith(ZIP_MAGIC):
+                data = head + fh.read()
     except PermissionError:
         raise UnreadableWorkbook(
             f"Berkas '{name}' tidak dapat dibaca: tidak ada izin akses. Periksa hak akses berkas."
         ) from None
+    except FileNotFoundError:
+        raise UnreadableWorkbook(f"Berkas '{path}' tidak ditemukan.") from None
     except OSError as exc:
         raise UnreadableWorkbook(f"Berkas '{name}' tidak dapat dibuka: {os_reason(exc)}.") from None
     if not head:
         raise UnreadableWorkbook(f"Berkas '{name}' kosong (0 byte), bukan buku kerja Excel.")
     if head.startswith(OLE_MAGIC):
-        if _is_encrypted_ooxml(path):
+        if _is_encrypted_ooxml(head):
             raise UnreadableWorkbook(
                 f"Buku kerja '{name}' dilindungi kata sandi (terenkripsi). Buka di Excel, hapus "
                 "kata sandinya (File > Info > Protect Workbook), simpan, lalu jalankan lagi."
@@ -102,13 +98,15 @@ def check_readable(path: Path, settings: Settings | None = None) -> None:
             "sebagai Excel Workbook (.xlsx) atau .xlsm."
         )
     if not head.startswith(ZIP_MAGIC):
-        kind = _guess_text_kind(path)
+        kind = _guess_text_kind(path, head)
         raise UnreadableWorkbook(
             f"Berkas '{name}' bukan buku kerja Excel (.xlsx/.xlsm){kind}. "
             "Simpan ulang sebagai Excel Workbook (.xlsx)."
         )
+    stamp = FileStamp.of(data, opened)
+    note_read(path, stamp)
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
             names = {info.filename for info in infos}
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -141,7 +139,7 @@ def check_readable(path: Path, settings: Settings | None = None) -> None:
                 f"Berkas '{name}' mencurigakan: isinya mengembang menjadi sangat besar saat dibuka "
                 "(zip bomb). Berkas tidak diproses."
             )
-    with zipfile.ZipFile(path) as zf:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
         for info in infos:
             if info.filename.endswith((".xml", ".rels", ".vml")):
                 try:
@@ -165,6 +163,7 @@ def check_readable(path: Path, settings: Settings | None = None) -> None:
             f"tetapi namanya berakhiran {path.suffix}. Ganti nama berkasnya menjadi "
             f"'{path.stem}{right}', lalu jalankan lagi."
         )
+    return data, stamp
 
 
 PROLOG_LIMIT = 64 * 1024  # a real part's prolog (declaration, comments) is a few hundred bytes
@@ -215,23 +214,14 @@ def _prolog_declares_entities(stream: IO[bytes]) -> bool:
         pos = end + 2
 
 
-def _is_encrypted_ooxml(path: Path) -> bool:
+def _is_encrypted_ooxml(head: bytes) -> bool:
     """An encrypted .xlsx is an OLE container holding an 'EncryptionInfo' stream."""
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(1024 * 1024)
-    except OSError:
-        return False
-    return "EncryptionInfo".encode("utf-16-le") in data or b"EncryptedPackage" in data
+    return "EncryptionInfo".encode("utf-16-le") in head or b"EncryptedPackage" in head
 
 
-def _guess_text_kind(path: Path) -> str:
+def _guess_text_kind(path: Path, head: bytes) -> str:
     """What a file that is neither zip nor OLE holds, as a parenthesised phrase ("" if binary)."""
-    try:
-        with path.open("rb") as fh:
-            sample = fh.read(4096)
-    except OSError:
-        return ""
+    sample = head[:4096]
     try:
         text = sample.decode("utf-8")
     except UnicodeDecodeError:

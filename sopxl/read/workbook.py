@@ -34,7 +34,7 @@ from sopxl.ooxml.deflate import ERRORS as DEFLATE_ERRORS
 from sopxl.ooxml.deflate import Inflater
 from sopxl.ooxml.names import sheet_parts
 from sopxl.ooxml.zipio import read_raw
-from sopxl.read.safety import check_readable
+from sopxl.read.safety import read_checked
 
 # The table model and the header finder live in read.tables; they are re-exported here so
 # that `from sopxl.read.workbook import Table, find_table, ...` keeps working.
@@ -120,9 +120,11 @@ class WorkbookReader:
         self.path = path
         self.settings = settings or Settings()
         self._scans: dict[str, _Scan | None] = {}
-        check_readable(path, self.settings)
+        # One read of the file: every part below comes from these bytes, one version of the
+        # workbook whatever another program renames into place meanwhile.
+        self._data, self.stamp = read_checked(path, self.settings)
         try:
-            self._zip = zipfile.ZipFile(path)
+            self._zip = zipfile.ZipFile(io.BytesIO(self._data))
             self._parts = {p.name: p for p in sheet_parts(self._zip)}
         except (KeyError, zipfile.BadZipFile, OSError) as exc:
             raise UnreadableWorkbook(
@@ -133,7 +135,7 @@ class WorkbookReader:
                 f"Berkas '{path.name}' rusak: struktur buku kerja tidak dapat dibaca ({exc})."
             ) from None
         try:
-            self._book = CalamineWorkbook.from_path(str(path))
+            self._book = CalamineWorkbook.from_filelike(io.BytesIO(self._data))
         except Exception as exc:  # calamine raises its own error types for damaged packages
             raise UnreadableWorkbook(
                 f"Berkas '{path.name}' tidak dapat dibaca sebagai buku kerja Excel ({exc})."
@@ -145,6 +147,7 @@ class WorkbookReader:
     def close(self) -> None:
         self._zip.close()
         self._book.close()
+        self._data = b""
 
     def __enter__(self) -> WorkbookReader:
         return self
@@ -235,8 +238,7 @@ class WorkbookReader:
             if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1:
                 # Raw inflate (ISA-L where installed), bounded by the size the directory
                 # declares: the first 4 KB for the dimension, then the rest.
-                with open(self.path, "rb") as fh:
-                    inflater = Inflater(read_raw(fh, info))
+                inflater = Inflater(read_raw(io.BytesIO(self._data), info))
                 head = inflater.read(4096)
                 self._check_dimension(sheet, head)
                 data = head + inflater.read(max(info.file_size - len(head), 0) + 1)

@@ -15,14 +15,14 @@ the file impossible to process is a SopxlError (exit code 2).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
-import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sopxl.calc.figures import PeriodFigures, compute_figures, effective_end
 from sopxl.core import spec
@@ -30,7 +30,7 @@ from sopxl.core.config import Settings
 from sopxl.core.errors import InvalidInput, SopxlError, WorkbookBusy
 from sopxl.core.findings import Finding, ValidationResult
 from sopxl.core.gcpause import paused_gc
-from sopxl.ooxml.atomic import check_writable
+from sopxl.ooxml.atomic import atomic_write, check_writable, scratch_dir, writer_lock
 from sopxl.read.state import REPORTS_KEY, read_state, write_state
 from sopxl.read.workbook import WorkbookData
 from sopxl.rules.base import CATALOGUE, run_rules
@@ -144,9 +144,14 @@ def consolidate(
     from sopxl.rules.validate import reading_settings, resolve_settings
 
     check_periode(periode)
-    data = read_workbook(path, reading_settings(file_overrides, run_overrides))
-    settings = resolve_settings(data, file_overrides, run_overrides)
-    return consolidate_data(data, periode, settings, write=write, output=output, pdf=pdf, force=force)
+    reading = reading_settings(file_overrides, run_overrides)
+    # Writing into the workbook: hold sopxl's writer lock from the read to the save, so that
+    # another sopxl writing it (a validation's marks) waits instead of being erased.
+    locked = writer_lock(path, reading.lock_wait_s) if write and Path(path).is_file() else contextlib.nullcontext()
+    with locked:
+        data = read_workbook(path, reading)
+        settings = resolve_settings(data, file_overrides, run_overrides)
+        return consolidate_data(data, periode, settings, write=write, output=output, pdf=pdf, force=force)
 
 
 def consolidate_data(
@@ -228,8 +233,9 @@ def consolidate_data(
                       else path.parent / f"{path.stem} - {sheet}.pdf")
         _check_new_file(pdf_target)
 
-    with tempfile.TemporaryDirectory(prefix="sopxl-lap-") as tmp:
-        tmpdir = Path(tmp)
+    # scratch files beside what is written (a killed run's are removed by the next one there)
+    near = [p.parent for p in (path if write else None, out, pdf_target) if p is not None]
+    with scratch_dir(*near) as tmpdir:
         staged: Path | None = None
         staged_pdf: Path | None = None
         if out is not None or pdf:
@@ -248,15 +254,25 @@ def consolidate_data(
         if write and graft_source is not None:
             _write_into_workbook(path, sheet, actual_sheet, graft_source, periode, figures)
             result.written = path
+        # the report and its PDF are saved like the workbook: locked, atomic, the report's
+        # previous version kept as its backup
         if out is not None and staged is not None:
             out.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(staged), out)
+            atomic_write(out, _copy_of(staged), backup=True)
             result.output = out
         if pdf_target is not None and staged_pdf is not None:
             pdf_target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(staged_pdf), pdf_target)
+            atomic_write(pdf_target, _copy_of(staged_pdf), backup=False)
             result.pdf = pdf_target
     return result
+
+
+def _copy_of(source: Path) -> Callable[[BinaryIO], None]:
+    def write(fh: BinaryIO) -> None:
+        with source.open("rb") as src:
+            shutil.copyfileobj(src, fh, 1 << 20)
+
+    return write
 
 
 def _check_output(path: Path, output: Path | str | None) -> Path | None:

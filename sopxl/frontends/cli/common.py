@@ -32,12 +32,47 @@ def user_errors() -> Iterator[None]:
         yield
     except SopxlError as exc:
         raise SopxlClickError(exc.message) from None
-    except PermissionError as exc:
-        raise SopxlClickError(f"Tidak ada izin untuk mengakses '{exc.filename}'.") from None
     except OSError as exc:
-        from sopxl.read.safety import os_reason
+        raise SopxlClickError(os_error_sentence(exc)) from None
 
-        raise SopxlClickError(f"Berkas tidak dapat diakses: {os_reason(exc)} ({exc.filename}).") from None
+
+def os_error_sentence(exc: OSError) -> str:
+    """An operating-system refusal sopxl did not foresee, as an Indonesian sentence naming the
+    file and what to do (never the English strerror)."""
+    from sopxl.core.errors import os_advice, os_reason
+
+    name = exc.filename if exc.filename is not None else exc.filename2
+    if isinstance(exc, PermissionError) and name is not None:
+        return f"Tidak ada izin untuk mengakses '{name}'. {os_advice(exc)}"
+    subject = f"Berkas '{name}'" if name is not None else "Berkas"
+    return f"{subject} tidak dapat diakses: {os_reason(exc)}. {os_advice(exc)}"
+
+
+@contextmanager
+def workbook_writer(
+    path: str | None,
+    file_overrides: dict[str, Any] | None = None,
+    run_overrides: dict[str, Any] | None = None,
+) -> Iterator[None]:
+    """Hold sopxl's writer lock on the workbook at `path` for a whole command (read, check,
+    write), so that two commands writing one workbook never erase each other's work: the
+    second waits (`lock_wait_s`, from the settings file and --set: the workbook is not read
+    yet) with a message on stderr, then refuses. `path` None: the command writes nothing."""
+    if path is None:
+        yield
+        return
+    from pathlib import Path
+
+    from sopxl.core.config import Settings
+    from sopxl.ooxml.atomic import writer_lock
+
+    target = Path(path)
+    if not target.is_file():
+        yield  # nothing to protect: the command refuses with its own reason
+        return
+    wait = Settings().with_overrides({**(file_overrides or {}), **(run_overrides or {})}).lock_wait_s
+    with writer_lock(target, wait, on_wait=lambda message: click.echo(message, err=True)):
+        yield
 
 
 def settings_options(func: F) -> F:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import click
 
-from sopxl.frontends.cli.common import collect_overrides, settings_options, user_errors
+from sopxl.frontends.cli.common import (
+    collect_overrides,
+    settings_options,
+    user_errors,
+    workbook_writer,
+)
 
 
 @click.command()
@@ -51,19 +56,21 @@ def validate(
     plan = None
     with user_errors():
         file_overrides, run_overrides = collect_overrides(set_options, config_file)
-        result, data, settings = validate_path(path, file_overrides, run_overrides)
-        workbook = Path(data.path)
-        # What follows needs only the path: the tables' memory goes back before the write.
-        data.release_tables()
-        if fmt == "tanda":
-            from sopxl.writeback.marks import mark_plan
+        # the whole command holds sopxl's writer lock when it writes the workbook itself
+        with workbook_writer(None if no_write or output else path, file_overrides, run_overrides):
+            result, data, settings = validate_path(path, file_overrides, run_overrides)
+            workbook = Path(data.path)
+            # What follows needs only the path: the tables' memory goes back before the write.
+            data.release_tables()
+            if fmt == "tanda":
+                from sopxl.writeback.marks import mark_plan
 
-            # planned on the workbook as read, before this run's own write-back
-            plan = mark_plan(workbook, result, settings)
-        if not no_write:
-            from sopxl.writeback.marks import apply_marks
+                # planned on the workbook as read, before this run's own write-back
+                plan = mark_plan(workbook, result, settings)
+            if not no_write:
+                from sopxl.writeback.marks import apply_marks
 
-            apply_marks(workbook, result, settings, output=output)
+                apply_marks(workbook, result, settings, output=output)
     if plan is not None:
         click.echo(json.dumps(plan, ensure_ascii=False))
     elif fmt == "json":
