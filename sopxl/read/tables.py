@@ -200,9 +200,13 @@ def table_at(
     columns: Iterable[str],
     optional: Iterable[str] = (),
     errors: dict[tuple[int, int], str] | None = None,
+    shared: dict[Any, Any] | None = None,
 ) -> Table:
     """The table whose header is grid row `header_index` (0-based; None: no header row, and
-    every required column is missing), read column by column as :func:`find_table` says."""
+    every required column is missing), read column by column as :func:`find_table` says.
+    Equal values of text columns become one object through `shared` (one dict for all the
+    tables of a workbook: a Kode RO, a Satuan or a Kendala repeated in every month is then
+    held once)."""
     columns = list(columns)
     optional_set = set(optional)
     required = [c for c in {spec.norm(c): c for c in columns}.values() if c not in optional_set]
@@ -210,7 +214,7 @@ def table_at(
         return Table(sheet, None, {}, [], required)
     mapping, found = match_header(grid[header_index], columns)
     missing = [c for c in required if c not in mapping]
-    row_numbers, data = _table_columns(grid, header_index + 1, mapping, errors or {})
+    row_numbers, data = _table_columns(grid, header_index + 1, mapping, errors or {}, shared)
     return Table(sheet, header_index + 1, mapping, found, missing, row_numbers, data)
 
 
@@ -221,12 +225,13 @@ def find_table(
     columns: Iterable[str],
     optional: Iterable[str] = (),
     errors: dict[tuple[int, int], str] | None = None,
+    shared: dict[Any, Any] | None = None,
 ) -> Table:
     """Locate the header row (first of the first 20 rows holding `key_header`) and read the
     table below it, column by column. Empty cells ("" or None) and text of only white space
     are None; cells of `errors` ((row, col) -> code) are CellError; rows empty in every
     column of the table are skipped."""
-    return table_at(sheet, grid, find_header_row(grid, key_header), columns, optional, errors)
+    return table_at(sheet, grid, find_header_row(grid, key_header), columns, optional, errors, shared)
 
 
 def none_for_empty(values: list[Any]) -> list[Any]:
@@ -257,6 +262,7 @@ def _table_columns(
     start: int,
     mapping: dict[str, int],
     errors: dict[tuple[int, int], str],
+    shared: dict[Any, Any] | None = None,
 ) -> tuple[list[int], dict[str, list[Any]]]:
     """(sheet row numbers, canonical column -> values) of the data rows below the header
     (0-based grid index `start` on), wholly empty rows left out.
@@ -277,6 +283,8 @@ def _table_columns(
             values = [row[j] if j < len(row) else None for row in body]
         if str in set(map(type, values)):
             values = _clean_text(values)
+            if shared is not None:  # calamine's cell values are all hashable
+                values = list(map(shared.setdefault, values, values))
         data[name] = values
     if errors:
         by_column = {col: name for name, col in mapping.items()}

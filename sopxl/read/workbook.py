@@ -436,6 +436,8 @@ def read_workbook(path: Path | str, settings: Settings | None = None) -> Workboo
             error_cells={},
         )
 
+        shared: dict[Any, Any] = {}  # equal text cells of all tables held once
+
         def load(
             name: str, keep: bool = False
         ) -> tuple[str, list[list[Any]], dict[tuple[int, int], str]] | None:
@@ -456,7 +458,7 @@ def read_workbook(path: Path | str, settings: Settings | None = None) -> Workboo
             loaded = load(name)
             if loaded is None:
                 return None
-            return find_table(loaded[0], loaded[1], key, columns, optional, loaded[2])
+            return find_table(loaded[0], loaded[1], key, columns, optional, loaded[2], shared)
 
         loaded = load(spec.SHEET_IDENTITAS, keep=True)
         if loaded:
