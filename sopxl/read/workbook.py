@@ -19,9 +19,11 @@ refuse a sheet whose cells themselves are too many.
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,8 +112,13 @@ class WorkbookReader:
 
     Before calamine loads a sheet, its XML part is scanned once (`_scan_part`): the size
     guards refuse absurd extents before any grid is allocated, and the same pass finds the
-    Excel error values. (Scanning the next sheet in a thread while
-    calamine parses the current one was measured: no gain, python-calamine keeps the GIL.)
+    Excel error values.
+
+    With `prefetch(order)`, sheets are read in pairs: while this thread scans and parses one
+    sheet, one worker thread scans and parses the next with a calamine workbook of its own
+    (python-calamine releases the GIL while it parses, but one workbook object parses one
+    sheet at a time). One worker, not more: each thread's workbook and allocations cost
+    memory, and two grids alive at once is the bound.
     """
 
     def __init__(self, path: Path, settings: Settings | None = None) -> None:
@@ -143,8 +150,39 @@ class WorkbookReader:
         self.sheet_names: list[str] = list(self._book.sheet_names)
         if not self.sheet_names:
             raise UnreadableWorkbook(f"Buku kerja '{path.name}' tidak memiliki lembar kerja.")
+        self._order: list[str] = []
+        self._pool: ThreadPoolExecutor | None = None
+        self._worker_book: Any = None
+        self._ahead: dict[str, Future[list[list[Any]]]] = {}
+
+    def prefetch(self, order: Iterable[str]) -> None:
+        """Sheets (actual names) in the order `grid` will be asked for them: every second one
+        is read by a worker thread meanwhile (not on a single-core machine)."""
+        if (os.cpu_count() or 1) >= 2:
+            self._order = list(dict.fromkeys(s for s in order if s in self._parts))
+
+    def _read_next_ahead(self, sheet: str) -> None:
+        """Before this thread reads `sheet`, let the worker start on the sheet after it."""
+        try:
+            following = self._order[self._order.index(sheet) + 1]
+        except (ValueError, IndexError):
+            return
+        if following in self._ahead:
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sopxl-baca")
+        self._ahead[following] = self._pool.submit(self._read_grid, following, True)
 
     def close(self) -> None:
+        if self._pool is not None:
+            for future in self._ahead.values():
+                future.cancel()
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        self._ahead.clear()
+        if self._worker_book is not None:
+            self._worker_book.close()
+            self._worker_book = None
         self._zip.close()
         self._book.close()
         self._data = b""
@@ -162,15 +200,12 @@ class WorkbookReader:
         """All cell values of a sheet; row 1 is index 0, column A index 0; blanks are None
         (with `clean=False` they stay as calamine gives them, "": find_table cleans the
         columns it reads, which is cheaper than cleaning every cell)."""
-        scan = self._scan(sheet)  # refuses an absurd sheet before calamine allocates its grid
-        try:
-            if scan is not None and scan.patched is not None:
-                patched, scan.patched = scan.patched, None
-                raw: list[list[Any]] = self._patched_grid(sheet, patched)
-            else:
-                raw = self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise UnreadableWorkbook(_unreadable_sheet(self.path.name, sheet, self._parts, exc)) from None
+        ahead = self._ahead.pop(sheet, None)
+        if ahead is not None:
+            raw = ahead.result()  # a refusal found by the worker is raised here, in order
+        else:
+            self._read_next_ahead(sheet)
+            raw = self._read_grid(sheet, False)
         if len(raw) > self.settings.max_rows_per_sheet:
             raise UnreadableWorkbook(_too_many_rows(sheet, len(raw), self.settings))
         if not clean:
@@ -178,6 +213,26 @@ class WorkbookReader:
         for k, row in enumerate(raw):  # calamine gives "" for an empty cell: make it None
             raw[k] = none_for_empty(row)
         return raw
+
+    def _read_grid(self, sheet: str, in_worker: bool) -> list[list[Any]]:
+        """Scan, then parse one sheet (in the worker with the worker's own workbook)."""
+        scan = self._scan(sheet)  # refuses an absurd sheet before calamine allocates its grid
+        try:
+            if scan is not None and scan.patched is not None:
+                patched, scan.patched = scan.patched, None
+                return self._patched_grid(sheet, patched)
+            if in_worker:
+                if self._worker_book is None:
+                    from python_calamine import CalamineWorkbook
+
+                    self._worker_book = CalamineWorkbook.from_filelike(io.BytesIO(self._data))
+                book = self._worker_book
+            else:
+                book = self._book
+            grid: list[list[Any]] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            return grid
+        except Exception as exc:
+            raise UnreadableWorkbook(_unreadable_sheet(self.path.name, sheet, self._parts, exc)) from None
 
     def _patched_grid(self, sheet: str, xml: bytes) -> list[list[Any]]:
         """The sheet's grid as calamine reads it from `xml` instead of the sheet's part: an
@@ -460,6 +515,11 @@ def read_workbook(path: Path | str, settings: Settings | None = None) -> Workboo
                 return None
             return find_table(loaded[0], loaded[1], key, columns, optional, loaded[2], shared)
 
+        order = (
+            spec.SHEET_IDENTITAS, spec.SHEET_REFERENSI, spec.SHEET_RENCANA, spec.SHEET_PENGATURAN,
+            *spec.MONTHS, *spec.REPORT_SHEETS, spec.SHEET_STATE,
+        )  # the order of the loads below
+        reader.prefetch(actual for actual in map(data.sheet, order) if actual is not None)
         loaded = load(spec.SHEET_IDENTITAS, keep=True)
         if loaded:
             actual, grid, errs = loaded
