@@ -23,12 +23,30 @@ from sopxl.frontends.cli.common import collect_overrides, settings_options, user
     type=click.Path(dir_okay=False, path_type=str),
     help="Tulis salinan bertanda ke berkas lain; berkas asli tidak diubah.",
 )
+@click.option(
+    "--ekspor",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Cocokkan juga dengan ekspor Capaian Output SAKTI/OMSPAN (.xlsx atau .csv): aturan REK.",
+)
+@click.option(
+    "--bulan",
+    type=click.IntRange(1, 12),
+    help="Bulan ekspor (1-12); tanpa ini dibaca dari judul ekspor.",
+)
+@click.option(
+    "--profil",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Berkas profil ekspor (.toml) untuk tata letak ekspor lain.",
+)
 @settings_options
 def validate(
     path: str,
     no_write: bool,
     fmt: str,
     output: str | None,
+    ekspor: str | None,
+    bulan: int | None,
+    profil: str | None,
     set_options: tuple[str, ...],
     config_file: str | None,
 ) -> None:
@@ -41,6 +59,7 @@ def validate(
     Contoh:
       sopxl validate capaian-2026.xlsx --no-write
       sopxl validate capaian-2026.xlsx --format json --set deadline_days=calendar
+      sopxl validate capaian-2026.xlsx --ekspor capaian-sakti-juni.xlsx --bulan 6
     """
     import json
     from pathlib import Path
@@ -51,7 +70,12 @@ def validate(
     plan = None
     with user_errors():
         file_overrides, run_overrides = collect_overrides(set_options, config_file)
-        result, data, settings = validate_path(path, file_overrides, run_overrides)
+        source = None
+        if ekspor is not None:
+            from sopxl.read.ekspor import ExportSource
+
+            source = ExportSource(Path(ekspor), bulan, Path(profil) if profil else None)
+        result, data, settings = validate_path(path, file_overrides, run_overrides, source)
         workbook = Path(data.path)
         # What follows needs only the path: the tables' memory goes back before the write.
         data.release_tables()
