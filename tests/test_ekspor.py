@@ -161,7 +161,7 @@ LAYOUTS: list[Layout] = [
 
 @pytest.mark.parametrize("layout", LAYOUTS, ids=lambda layout: layout[0])
 def test_each_layout_imports_to_the_same_values(layout: Layout, tmp_path: Path) -> None:
-    name, write, ext, month, with_date = layout
+    _name, write, ext, month, with_date = layout
     export = write(tmp_path / f"ekspor.{ext}")
     book = empty_march(tmp_path)
     outcome = import_export(book, ExportSource(export, month))
