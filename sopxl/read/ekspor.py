@@ -386,18 +386,29 @@ class Reconciliation:
     missing_in_export: list[str]  # workbook codes
 
 
-def _earlier(data: Any, month: int, column: str, code_key: str) -> list[float | None]:
-    values: list[float | None] = []
-    for m in range(1, month):
-        table = data.months.get(m)
-        value: float | None = None
-        if table is not None and column in table.columns:
-            for code, raw in zip(table.codes, table.column(column), strict=True):
-                if code is not None and code.upper() == code_key:
-                    value = _number(raw)
-                    break
-        values.append(value)
-    return values
+class _Earlier:
+    """The workbook's values of a column in the months before the export's, by RO key
+    (upper-case code), each month indexed once, on first use."""
+
+    def __init__(self, data: Any, month: int) -> None:
+        self.data = data
+        self.month = month
+        self._index: dict[tuple[int, str], dict[str, Any]] = {}
+
+    def _of(self, m: int, column: str) -> dict[str, Any]:
+        found = self._index.get((m, column))
+        if found is None:
+            found = {}
+            table = self.data.months.get(m)
+            if table is not None and column in table.columns:
+                for code, raw in zip(table.codes, table.column(column), strict=True):
+                    if code is not None:
+                        found.setdefault(code.upper(), raw)
+            self._index[(m, column)] = found
+        return found
+
+    def values(self, column: str, key: str) -> list[float | None]:
+        return [_number(self._of(m, column).get(key)) for m in range(1, self.month)]
 
 
 def reconcile(export: Export, data: Any) -> Reconciliation:
@@ -421,6 +432,7 @@ def reconcile(export: Export, data: Any) -> Reconciliation:
             suffixes.setdefault(".".join(segments[n:]), []).append(key)
     figures: dict[str, RoFigures] = {}
     missing: list[str] = []
+    earlier = _Earlier(data, month)
     for row in export.rows:
         key = row.code.upper()
         if key not in keys:
@@ -432,12 +444,12 @@ def reconcile(export: Export, data: Any) -> Reconciliation:
         code = keys[key]
         if code in figures:
             continue
-        figures[code] = RoFigures(code, row.row, _month_values(row, data, month, key))
+        figures[code] = RoFigures(code, row.row, _month_values(row, earlier, key))
     absent = [code for code in index if code not in figures]
     return Reconciliation(month, table.sheet, table, figures, index, missing, absent)
 
 
-def _month_values(row: ExportRow, data: Any, month: int, key: str) -> dict[str, Any]:
+def _month_values(row: ExportRow, earlier: _Earlier, key: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     got = row.figures
     for name in ("volume", "anggaran"):
@@ -445,14 +457,14 @@ def _month_values(row: ExportRow, data: Any, month: int, key: str) -> dict[str, 
         if (name, BULAN_INI) in got:
             out[column] = _plain(got[(name, BULAN_INI)])
         elif (name, SD_BULAN_INI) in got:
-            before = sum(v or 0.0 for v in _earlier(data, month, column, key))
+            before = sum(v or 0.0 for v in earlier.values(column, key))
             out[column] = _plain(round(got[(name, SD_BULAN_INI)] - before, 6))
     column = FIELD_COLUMNS["progres"]
     if ("progres", SD_BULAN_INI) in got:
         out[column] = _plain(got[("progres", SD_BULAN_INI)])
     elif ("progres", BULAN_INI) in got:
-        earlier = [v for v in _earlier(data, month, column, key) if v is not None]
-        out[column] = _plain(round((earlier[-1] if earlier else 0.0) + got[("progres", BULAN_INI)], 6))
+        known = [v for v in earlier.values(column, key) if v is not None]
+        out[column] = _plain(round((known[-1] if known else 0.0) + got[("progres", BULAN_INI)], 6))
     if row.tanggal is not None:
         out[FIELD_COLUMNS["tanggal"]] = row.tanggal
     return out

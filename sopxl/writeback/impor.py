@@ -31,7 +31,7 @@ from sopxl.core.gcpause import paused_gc
 from sopxl.core.parse import as_number
 from sopxl.ooxml import WorkbookPackage
 from sopxl.ooxml.atomic import check_writable
-from sopxl.read.ekspor import FIELD_COLUMNS, ExportSource, reconcile, same_value
+from sopxl.read.ekspor import FIELD_COLUMNS, Export, ExportSource, reconcile, same_value
 from sopxl.read.workbook import WorkbookData, read_workbook
 
 # The input columns the export fills, in the order they are reported.
@@ -78,9 +78,8 @@ def _json_value(value: Any) -> Any:
     return str(value)
 
 
-def plan_import(data: WorkbookData, source: ExportSource, timpa: bool = False) -> tuple[ImportOutcome, dict[str, Any]]:
-    """(the outcome, A1 cell -> value to write in the month sheet) of importing `source`."""
-    export = source.read()
+def plan_import(data: WorkbookData, export: Export, timpa: bool = False) -> tuple[ImportOutcome, dict[str, Any]]:
+    """(the outcome, A1 cell -> value to write in the month sheet) of importing `export`."""
     rec = reconcile(export, data)
     outcome = ImportOutcome(
         file=str(data.path),
@@ -124,9 +123,8 @@ def import_export(
     """Import the export `source` into the workbook at `path` (see the module docstring)."""
     path = Path(path)
     export = source.read()  # a hostile export is refused before the workbook is opened
-    source = ExportSource(source.path, export.month, source.profile)
     data = read_workbook(path, settings)
-    outcome, writes = plan_import(data, source, timpa)
+    outcome, writes = plan_import(data, export, timpa)
     if not write or not writes:
         return outcome
     sheet = spec.MONTHS[outcome.bulan - 1]
