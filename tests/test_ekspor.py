@@ -64,13 +64,16 @@ def expected(tmp_path: Path, with_date: bool) -> dict[str, dict[str, Any]]:
 
 
 def one_header_xlsxwriter(path: Path) -> Path:
-    """Title block, one header row, full codes, monthly figures, a date, a totals row."""
+    """Title block (with a "Program" line), one header row, full codes, monthly figures, a
+    date, a totals row."""
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet("Capaian RO")
     date = wb.add_format({"num_format": "dd/mm/yyyy"})
     ws.write_row(0, 0, ["MONITORING CAPAIAN OUTPUT"])
     ws.write_row(1, 0, ["Satker 411724 - Balai Diklat Hukum dan HAM Contoh"])
     ws.write_row(2, 0, ["Bulan Maret 2026"])
+    # title lines whose label is also a column header of the profile: not the header row
+    ws.write_row(3, 0, ["Program", "013.07.WA Program Dukungan Manajemen"])
     ws.write_row(4, 0, ["No", "Kode RO", "Uraian RO", "Satuan Output", "RVRO", "PCRO", "Realisasi Anggaran RO",
                         "Tanggal Entri"])
     for n, (code, (vol, _, prog, rp, _, _)) in enumerate(FIGURES.items(), start=1):

@@ -205,13 +205,12 @@ def _grids(path: Path) -> list[tuple[str, list[list[Any]]]]:
 
 
 def _find_header(grid: list[list[Any]], profile: Profile) -> int | None:
+    """0-based index of the header row: the first of the first 20 rows naming a code column
+    and another column of the profile (a title line reading just "Program" is no header)."""
     for i, row in enumerate(grid[: spec.HEADER_SCAN_ROWS]):
-        for value in row:
-            if is_blank(value):
-                continue
-            found = profile.classify(str(value))
-            if found is not None and found[0] in CODE_FIELDS:
-                return i
+        named = {found[0] for v in row if not is_blank(v) and (found := profile.classify(str(v))) is not None}
+        if named & set(CODE_FIELDS) and named - {"kode_program"} and len(named) > 1:
+            return i
     return None
 
 
