@@ -246,3 +246,19 @@ def test_hostile_exports_are_refused_and_nothing_changes(tmp_path: Path) -> None
             assert result.output.startswith("Galat: ") and "Traceback" not in result.output, (kind, result.output)
             assert book.read_bytes() == before and export.read_bytes() == content, kind
     assert not list(tmp_path.glob("*.bak*"))
+
+
+def test_a_bad_profile_or_a_lone_bulan_is_refused_clearly(tmp_path: Path) -> None:
+    book = empty_march(tmp_path)
+    before = book.read_bytes()
+    export = cumulative_only(tmp_path / "k.xlsx")
+    broken = tmp_path / "rusak.toml"
+    broken.write_text("[kolom\nkode_ro = 1", encoding="utf-8")
+    unknown = tmp_path / "asing.toml"
+    unknown.write_text('[kolom]\nkode_satker = ["Satker"]\n', encoding="utf-8")
+    for profile, words in ((broken, "bukan TOML"), (unknown, "kode_satker"), (tmp_path / "tidak-ada.toml", "tidak ditemukan")):
+        code, out = impor(str(book), "--ekspor", str(export), "--bulan", "3", "--profil", str(profile))
+        assert code == 2 and words in out, out
+    result = CliRunner().invoke(cli, ["validate", str(book), "--bulan", "3"])
+    assert result.exit_code == 2 and "--ekspor" in result.output
+    assert book.read_bytes() == before

@@ -71,6 +71,10 @@ def validate(
     with user_errors():
         file_overrides, run_overrides = collect_overrides(set_options, config_file)
         source = None
+        if ekspor is None and (bulan is not None or profil is not None):
+            from sopxl.core.errors import InvalidInput
+
+            raise InvalidInput("--bulan dan --profil hanya berlaku bersama --ekspor BERKAS.")
         if ekspor is not None:
             from sopxl.read.ekspor import ExportSource
 
