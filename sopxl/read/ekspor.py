@@ -289,7 +289,7 @@ def read_export(path: Path | str, profile: Profile | None = None, month: int | N
                 f"Bulan ekspor '{path.name}' tidak dapat dibaca dari judulnya (mis. \"Bulan Juni "
                 "2026\"). Sebutkan bulannya, mis. --bulan 6."
             )
-        return _export_of(path, month, table, columns, profile, csv=sheet == path.name)
+        return _export_of(path, month, table, columns, profile)
     aliases = ", ".join(profile.fields.get("kode_ro", ())[:3])
     raise InvalidInput(
         f"Berkas ekspor '{path.name}': baris judul tabel tidak ditemukan di 20 baris pertama "
@@ -304,7 +304,6 @@ def _export_of(
     table: Table,
     columns: dict[tuple[str, str | None], int],
     profile: Profile,
-    csv: bool,
 ) -> Export:
     def col(name: str, qualifier: str | None = None) -> list[Any] | None:
         key = f"{name}|{qualifier or ''}"
