@@ -178,28 +178,35 @@ def _cumulative_caches(data: WorkbookData, month: int, writes: dict[str, Any]) -
                 continue
             volume = written[key] if m == month else as_number(volumes[i])
             running[key] += volume or 0.0
-            if m >= month and spec.COL_RVRO_KUM in t.columns and as_number(cums[i]) is not None:
+            # the imported month's own cell shows a sum now even where it showed "" (no entry
+            # yet); a later month's only where it already shows one (a later entry exists)
+            if m >= month and spec.COL_RVRO_KUM in t.columns and (m == month or as_number(cums[i]) is not None):
                 cells = out.setdefault(t.sheet, {})
                 cells[(t.row_numbers[i], t.columns[spec.COL_RVRO_KUM])] = running[key]
     return out
 
 
-_CACHED = re.compile(rb"<v>[^<]*</v>")
+_CACHED = re.compile(rb"<v>[^<]*</v>|<v/>")
+_TYPE = re.compile(rb' t="[^"]*"')
 
 
 def _set_cached(pkg: WorkbookPackage, sheet: str, cells: dict[tuple[int, int], float]) -> None:
-    """Give formula cells a new cached number, the formula kept (cells without a formula,
-    typed numbers, are the user's and left as they are)."""
+    """Give formula cells a new cached number, the formula kept (a cell without a formula, a
+    typed number, is the user's and left as it is; a cached text or error becomes the number)."""
 
     def edit_for(value: float) -> Any:
-        text = repr(int(value) if float(value).is_integer() else value).encode()
+        cached = b"<v>" + repr(int(value) if float(value).is_integer() else value).encode() + b"</v>"
 
         def edit(elem: bytes | None) -> bytes | None:
-            if elem is None or b"<f" not in elem or b' t="' in elem.split(b">", 1)[0]:
-                return elem
-            if _CACHED.search(elem):
-                return _CACHED.sub(b"<v>" + text + b"</v>", elem, count=1)
-            return elem
+            if elem is None or b"<f" not in elem or elem.endswith(b"/>") or b":f" in elem:
+                return elem  # no formula, or a prefixed cell this edit does not parse
+            head, rest = elem.split(b">", 1)
+            head = _TYPE.sub(b"", head)
+            if _CACHED.search(rest):
+                rest = _CACHED.sub(cached, rest, count=1)
+            else:
+                rest = rest[: -len(b"</c>")] + cached + b"</c>"
+            return head + b">" + rest
 
         return edit
 
