@@ -25,6 +25,7 @@ from sopxl.calc.report_layout import TOTAL_LABEL
 from sopxl.core import spec
 from sopxl.core.config import Settings
 from sopxl.ooxml import WorkbookPackage
+from sopxl.read.ekspor import read_export
 from sopxl.read.workbook import read_workbook
 from sopxl.report.consolidate import consolidate
 from sopxl.rules import CATALOGUE
@@ -95,6 +96,9 @@ def month(number: int, row: int, column: str | None = None) -> At:
 # ---- the cases ------------------------------------------------------------------------------
 
 
+UNKNOWN_RO = "013.07.WA.4293.EBA.999"
+
+
 @dataclass(frozen=True)
 class Case:
     rule: str
@@ -105,6 +109,8 @@ class Case:
     settings: Mapping[str, Any] = field(default_factory=dict)
     report: str | None = None  # consolidate this period (people cells filled), then...
     typed: Mapping[Where, Any] = field(default_factory=dict)  # ...type these over the file
+    # a SAKTI export of Maret given with the run: Kode RO -> (volume, progres, rupiah)
+    ekspor: Mapping[str, tuple[float, float, float]] | None = None
 
     @property
     def id(self) -> str:
@@ -155,8 +161,25 @@ def _nothing_entered(book: Book) -> None:
                 row[column] = None
 
 
+def _sakti(**changes: tuple[float, float, float] | None) -> dict[str, tuple[float, float, float]]:
+    """A SAKTI export of Maret agreeing with the standard workbook, with `changes` by RO
+    (RO_STATIS / RO_DINAMIS / UNKNOWN by name; None leaves the RO out)."""
+    rows: dict[str, tuple[float, float, float] | None] = {
+        RO_STATIS: (1, 25.0, 10_000_000), RO_DINAMIS: (10, 25.0, 50_000_000),
+    }
+    names = {"statis": RO_STATIS, "dinamis": RO_DINAMIS, "unknown": UNKNOWN_RO}
+    rows.update({names[name]: value for name, value in changes.items()})
+    return {code: value for code, value in rows.items() if value is not None}
+
+
+def _write_sakti(rows: Mapping[str, tuple[float, float, float]], path: Path) -> Path:
+    lines = ["Capaian Output RO Bulan Maret 2026", "Kode RO;RVRO;PCRO;Realisasi Anggaran RO"]
+    lines += [f"{code};{v};{p};{r}" for code, (v, p, r) in rows.items()]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
 C = spec  # short column names in the table below
-UNKNOWN_RO = "013.07.WA.4293.EBA.999"
 
 CASES: tuple[Case, ...] = (
     # ---- Struktur ---------------------------------------------------------------------------
@@ -351,6 +374,17 @@ CASES: tuple[Case, ...] = (
          ]}),
          expect=frozenset({Cell(SEMESTER_I, "F3")})),
     Case("LAP-PENGESAHAN", "pengesahan lengkap", report="semester1"),
+    # ---- Rekonsiliasi dengan ekspor SAKTI ----------------------------------------------------
+    Case("REK-RO", "RO tidak ada di ekspor", ekspor=_sakti(dinamis=None),
+         expect=frozenset({month(3, 1, C.COL_KODE_RO)})),
+    Case("REK-RO", "RO ekspor tidak ada di buku kerja", ekspor=_sakti(unknown=(1, 25.0, 1_000_000)),
+         expect=frozenset({Cell(MAR, "A1")})),
+    Case("REK-RO", "RO sama", ekspor=_sakti()),
+    Case("REK-NILAI", "anggaran berbeda", ekspor=_sakti(dinamis=(10, 25.0, 55_000_000)),
+         expect=frozenset({month(3, 1, C.COL_ANGGARAN)})),
+    Case("REK-NILAI", "volume dan progres berbeda", ekspor=_sakti(statis=(2, 30.0, 10_000_000)),
+         expect=frozenset({month(3, 0, C.COL_RVRO), month(3, 0, C.COL_PROGRES)})),
+    Case("REK-NILAI", "angka sama ditulis lain", ekspor=_sakti(dinamis=(10.0, 25.0004, 50_000_000.2))),
 )  # fmt: skip
 
 
@@ -416,7 +450,10 @@ def _run(case: Case, tmp_path: Path) -> tuple[set[tuple[str, str, str]], set[tup
     if case.typed:
         _type_into(path, book, case.typed)
     settings = Settings().with_overrides({"today": TODAY, **case.settings})
-    findings = run_rule(case.rule, read_workbook(path), settings)
+    data = read_workbook(path)
+    if case.ekspor is not None:
+        data.ekspor = read_export(_write_sakti(case.ekspor, tmp_path / "sakti.csv"))
+    findings = run_rule(case.rule, data, settings)
     assert {f.rule for f in findings} <= {case.rule}
     found = {(f.rule, f.sheet, f.cell) for f in findings}
     return found, {(case.rule, *_locate(book, where, path)) for where in case.expect}

@@ -53,7 +53,7 @@ def test_the_reference_groups_rules_as_rules_md_does() -> None:
     text = render_markdown()
     titles = [title for title, _ in GROUPS]
     assert titles == ["Struktur", "Identitas", "Referensi RO dan Rencana", "Lembar bulanan",
-                      "Lembar laporan"]
+                      "Lembar laporan", "Rekonsiliasi dengan ekspor SAKTI"]
     positions = [text.index(f"\n## {title}\n") for title in titles]
     assert positions == sorted(positions)
     for rule_id in CATALOGUE:
@@ -62,8 +62,9 @@ def test_the_reference_groups_rules_as_rules_md_does() -> None:
         end = min((p for p in positions if p > start), default=len(text))
         assert start < text.index(f"### `{rule_id}`") < end, rule_id
     assert group_of("REN-PAGU") == "Referensi RO dan Rencana"
-    with pytest.raises(ValueError, match="REK-RO"):
-        group_of("REK-RO")
+    assert group_of("REK-RO") == "Rekonsiliasi dengan ekspor SAKTI"
+    with pytest.raises(ValueError, match="XYZ-RO"):
+        group_of("XYZ-RO")
 
 
 def test_the_intro_explains_severities_and_the_settings_that_change_them() -> None:

@@ -74,7 +74,8 @@ def _csv_grid(path: Path) -> list[list[Any]]:
                 f"Berkas '{path.name}' bukan teks UTF-8. Simpan ulang sebagai 'CSV UTF-8'."
             ) from None
     lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), "")
+    # the first line with a separator: a title line above the table has none
+    first = next((line for line in lines if ";" in line or "," in line), "")
     delimiter = ";" if first.count(";") > first.count(",") else ","
     return [list(values) for values in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
@@ -170,6 +171,11 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+# The grid readers, shared with the reader of SAKTI exports (sopxl.read.ekspor).
+csv_grid = _csv_grid
+xlsx_grids = _xlsx_grids
 
 
 # --- public readers ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ every column of the table are skipped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import compress
@@ -234,6 +234,49 @@ def find_table(
     return table_at(sheet, grid, find_header_row(grid, key_header), columns, optional, errors, shared)
 
 
+def grouped_header(
+    grid: list[list[Any]], header_index: int, is_sub: Callable[[Any], bool]
+) -> tuple[list[str | None], int]:
+    """(label of every column, rows the header spans) of a header that may take two rows: a
+    group cell over sub-columns (a merged cell's value stands in its first column only), the
+    sub-labels in the row below, recognised by `is_sub`. A column under a group reads
+    "group sub"; a column with nothing below keeps its own label; blank columns are None.
+    A header without such a row below is one row, its labels as written."""
+    top = grid[header_index] if header_index < len(grid) else []
+    below = grid[header_index + 1] if header_index + 1 < len(grid) else []
+    width = max(len(top), len(below))
+
+    def text(row: list[Any], j: int) -> str | None:
+        value = row[j] if j < len(row) else None
+        return None if is_blank(value) else str(value).strip()
+
+    if not any(is_sub(v) for v in below if not is_blank(v)):
+        return [text(top, j) for j in range(width)], 1
+    labels: list[str | None] = []
+    group: str | None = None
+    for j in range(width):
+        own, sub = text(top, j), text(below, j)
+        if own is not None:
+            group = own
+        if sub is not None and is_sub(sub):
+            labels.append(f"{group} {sub}" if group is not None else sub)
+        else:
+            labels.append(own if own is not None else sub)
+            if own is None and sub is not None:
+                group = None
+    return labels, 2
+
+
+def table_from_columns(
+    sheet: str, grid: list[list[Any]], header_index: int, body_start: int, columns: dict[str, int], found: list[str]
+) -> Table:
+    """The table whose header starts at grid row `header_index` and whose data rows start at
+    `body_start` (0-based), its columns already located (`columns`: name -> 1-based column),
+    read column by column as :func:`find_table` reads them."""
+    row_numbers, data = _table_columns(grid, body_start, columns, {})
+    return Table(sheet, header_index + 1, columns, found, [], row_numbers, data)
+
+
 def none_for_empty(values: list[Any]) -> list[Any]:
     """`values` with calamine's empty cells ("") as None: changed in place where they are
     few (each found at C speed), a new list where they are many."""
@@ -317,9 +360,11 @@ __all__ = [
     "Table",
     "find_header_row",
     "find_table",
+    "grouped_header",
     "is_blank",
     "kode_of",
     "match_header",
     "none_for_empty",
     "table_at",
+    "table_from_columns",
 ]

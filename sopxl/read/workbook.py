@@ -36,6 +36,7 @@ from sopxl.ooxml.deflate import ERRORS as DEFLATE_ERRORS
 from sopxl.ooxml.deflate import Inflater
 from sopxl.ooxml.names import sheet_parts
 from sopxl.ooxml.zipio import read_raw
+from sopxl.read.ekspor import Export
 from sopxl.read.safety import read_checked
 
 # The table model and the header finder live in read.tables; they are re-exported here so
@@ -75,6 +76,8 @@ class WorkbookData:
     pengaturan: Table | None = None
     months: dict[int, Table | None] = field(default_factory=dict)
     identity: dict[str, IdentityItem] = field(default_factory=dict)
+    # a SAKTI/OMSPAN export to reconcile the months with (the REK rules; None: not given)
+    ekspor: Export | None = None
 
     def sheet(self, name: str) -> str | None:
         """The actual name of a sheet, matched case- and space-insensitively."""

@@ -6,7 +6,7 @@ import importlib
 from sopxl.rules import base
 
 # Registration order = the order of rules.md (and of findings in every output).
-RULE_MODULES = ("structure", "identitas", "referensi", "rencana", "capaian", "laporan")
+RULE_MODULES = ("structure", "identitas", "referensi", "rencana", "capaian", "laporan", "rekonsiliasi")
 for _name in RULE_MODULES:
     importlib.import_module(f"sopxl.rules.{_name}")
 

@@ -19,6 +19,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Referensi RO dan Rencana", ("REF", "REN")),
     ("Lembar bulanan", ("CAP",)),
     ("Lembar laporan", ("LAP",)),
+    ("Rekonsiliasi dengan ekspor SAKTI", ("REK",)),
 )
 
 # Rules whose findings take a severity other than the registered one in some cases

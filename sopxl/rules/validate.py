@@ -10,6 +10,7 @@ from sopxl.core import spec
 from sopxl.core.config import Settings
 from sopxl.core.findings import Finding, ValidationResult
 from sopxl.core.gcpause import paused_gc
+from sopxl.read.ekspor import ExportSource
 from sopxl.read.workbook import WorkbookData, read_workbook
 
 
@@ -74,11 +75,16 @@ def validate_path(
     path: Path | str,
     file_overrides: Mapping[str, Any] | None = None,
     run_overrides: Mapping[str, Any] | None = None,
+    ekspor: ExportSource | None = None,
 ) -> tuple[ValidationResult, WorkbookData, Settings]:
-    """Read and check one workbook; the library entry point behind `sopxl validate`."""
+    """Read and check one workbook; the library entry point behind `sopxl validate`. With
+    `ekspor`, the month it reports is reconciled with it too (the REK rules)."""
     path = Path(path)
+    # the export first: a file that cannot be used is refused before the workbook is read
+    export = ekspor.read() if ekspor is not None else None
     # The reader's own guards (row limits, size) obey the file and run overrides too.
     data = read_workbook(path, reading_settings(file_overrides, run_overrides))
+    data.ekspor = export
     settings = resolve_settings(data, file_overrides, run_overrides)
     return check(data, settings), data, settings
 

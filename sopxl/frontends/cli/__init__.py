@@ -18,6 +18,7 @@ bahasa.install()
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("sopxl.frontends.cli.init_cmd", "init"),
     "validate": ("sopxl.frontends.cli.validate_cmd", "validate"),
+    "impor": ("sopxl.frontends.cli.impor_cmd", "impor"),
     "consolidate": ("sopxl.frontends.cli.consolidate_cmd", "consolidate"),
     "demo": ("sopxl.frontends.cli.demo_cmd", "demo"),
     "excel-setup": ("sopxl.frontends.cli.excel_cmd", "excel_setup"),

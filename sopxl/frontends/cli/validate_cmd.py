@@ -28,12 +28,30 @@ from sopxl.frontends.cli.common import (
     type=click.Path(dir_okay=False, path_type=str),
     help="Tulis salinan bertanda ke berkas lain; berkas asli tidak diubah.",
 )
+@click.option(
+    "--ekspor",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Cocokkan juga dengan ekspor Capaian Output SAKTI/OMSPAN (.xlsx atau .csv): aturan REK.",
+)
+@click.option(
+    "--bulan",
+    type=click.IntRange(1, 12),
+    help="Bulan ekspor (1-12); tanpa ini dibaca dari judul ekspor.",
+)
+@click.option(
+    "--profil",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Berkas profil ekspor (.toml) untuk tata letak ekspor lain.",
+)
 @settings_options
 def validate(
     path: str,
     no_write: bool,
     fmt: str,
     output: str | None,
+    ekspor: str | None,
+    bulan: int | None,
+    profil: str | None,
     set_options: tuple[str, ...],
     config_file: str | None,
 ) -> None:
@@ -46,6 +64,7 @@ def validate(
     Contoh:
       sopxl validate capaian-2026.xlsx --no-write
       sopxl validate capaian-2026.xlsx --format json --set deadline_days=calendar
+      sopxl validate capaian-2026.xlsx --ekspor capaian-sakti-juni.xlsx --bulan 6
     """
     import json
     from pathlib import Path
@@ -56,9 +75,18 @@ def validate(
     plan = None
     with user_errors():
         file_overrides, run_overrides = collect_overrides(set_options, config_file)
+        source = None
+        if ekspor is None and (bulan is not None or profil is not None):
+            from sopxl.core.errors import InvalidInput
+
+            raise InvalidInput("--bulan dan --profil hanya berlaku bersama --ekspor BERKAS.")
+        if ekspor is not None:
+            from sopxl.read.ekspor import ExportSource
+
+            source = ExportSource(Path(ekspor), bulan, Path(profil) if profil else None)
         # the whole command holds sopxl's writer lock when it writes the workbook itself
         with workbook_writer(None if no_write or output else path, file_overrides, run_overrides):
-            result, data, settings = validate_path(path, file_overrides, run_overrides)
+            result, data, settings = validate_path(path, file_overrides, run_overrides, source)
             workbook = Path(data.path)
             # What follows needs only the path: the tables' memory goes back before the write.
             data.release_tables()
