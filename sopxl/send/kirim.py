@@ -64,6 +64,8 @@ class KirimResult:
     # for people, not in the JSON: what else happened (PDF missing, zipped, Kendali not written)
     notes: list[str] = field(default_factory=list)
     blocking: list[Finding] = field(default_factory=list)
+    # the archive record of a completed send (callers writing step 6 themselves read it)
+    record: arsip.Record | None = None
 
     @property
     def exit_code(self) -> int:
@@ -98,13 +100,17 @@ def kirim(
     file_overrides: Mapping[str, Any] | None = None,
     run_overrides: Mapping[str, Any] | None = None,
     password_prompt: Callable[[str], str] | None = None,
+    write_workbook: bool = True,
 ) -> KirimResult:
     """Send (or draft) the workbook at `path`; see the module docstring. Refusals that make
     the command impossible (a bad address, a missing password, too large) raise SopxlError
-    (exit 2); a refusal for errors returns status "ditolak", a failed send "gagal"."""
+    (exit 2); a refusal for errors returns status "ditolak", a failed send "gagal".
+
+    `write_workbook=False` leaves the file alone after a send (the Excel button: Excel owns
+    the open file and writes step 6 into it from `KirimResult.record`)."""
     path = Path(path)
     if resend:
-        return _resend(path, file_overrides, run_overrides, password_prompt)
+        return _resend(path, file_overrides, run_overrides, password_prompt, write_workbook)
     from sopxl.report.consolidate import check_periode
     from sopxl.rules.validate import validate_path
 
@@ -239,7 +245,7 @@ def kirim(
         "errors": errors,
         "warnings": warnings,
     }
-    return _deliver(result, path, settings, archive, message, meta, password, archived, outbox=None)
+    return _deliver(result, path, settings, archive, message, meta, password, archived, None, write_workbook)
 
 
 def _deliver(
@@ -252,6 +258,7 @@ def _deliver(
     password: str | None,
     attachments: list[tuple[str, bytes]],
     outbox: arsip.Waiting | None,
+    write_workbook: bool,
 ) -> KirimResult:
     """Send `message`; archive the attempt; on failure keep it in the outbox, on success
     record the send in the workbook."""
@@ -280,7 +287,8 @@ def _deliver(
         arsip.take_out(outbox)
     result.status = "terkirim"
     result.eml = str(archive / record.eml)
-    note = record_send(path, record)
+    result.record = record
+    note = record_send(path, record) if write_workbook else None
     if note:
         result.notes.append(note)
     return result
@@ -291,6 +299,7 @@ def _resend(
     file_overrides: Mapping[str, Any] | None,
     run_overrides: Mapping[str, Any] | None,
     password_prompt: Callable[[str], str] | None,
+    write_workbook: bool,
 ) -> KirimResult:
     """Send what waits in the outbox for this workbook: the same bytes and Message-ID."""
     from sopxl.read.workbook import read_workbook
@@ -315,7 +324,8 @@ def _resend(
             attachments=[Attachment(name, data) for name, data in attachments],
             errors=int(meta.get("errors", 0)), warnings=int(meta.get("warnings", 0)),
         )
-        result = _deliver(result, path, settings, archive, item.message, meta, password, attachments, outbox=item)
+        result = _deliver(result, path, settings, archive, item.message, meta, password, attachments, item,
+                          write_workbook)
         if result.status != "terkirim":
             break
     return result
@@ -342,29 +352,38 @@ def record_send(path: Path, record: arsip.Record) -> str | None:
         pkg = WorkbookPackage.open(path)
         sheet = pkg.find_sheet(spec.SHEET_KENDALI)
         if sheet is not None:
-            step6 = {
-                "Tanggal": dt.date.fromisoformat(record.waktu[:10]),
-                "Status": header_text("Dikirim ke " + ", ".join([*record.to, *record.cc])),
-                "Catatan": f"{record.subject}; Message-ID {record.message_id}",
-            }
-            updates = kendali_updates(grid(pkg.read_values(sheet.name)), step6, step_number=6)
+            updates = kendali_updates(grid(pkg.read_values(sheet.name)), kendali_step6(record), step_number=6)
             if updates:
                 pkg.set_cell_values(sheet.name, updates)
         state = read_state(pkg)
-        sends = state.get(STATE_KEY)
-        if not isinstance(sends, list):
-            sends = []
-        sends.append({
-            "waktu": record.waktu, "status": record.status, "to": record.to, "cc": record.cc,
-            "message_id": record.message_id, "periode": record.periode, "sha256": record.sha256,
-        })
-        state[STATE_KEY] = sends
+        record_send_state(state, record)
         write_state(pkg, state)
         pkg.save(backup=True)
     except (SopxlError, OSError) as exc:
         reason = exc.message if isinstance(exc, SopxlError) else str(exc)
         return f"Pesan terkirim, tetapi langkah 6 Kendali SOP tidak dapat ditulis ke '{path.name}': {reason}"
     return None
+
+
+def kendali_step6(record: arsip.Record) -> dict[str, Any]:
+    """What SOP step 6 (the send) gets in Kendali SOP, by column header."""
+    return {
+        "Tanggal": dt.date.fromisoformat(record.waktu[:10]),
+        "Status": header_text("Dikirim ke " + ", ".join([*record.to, *record.cc])),
+        "Catatan": f"{record.subject}; Message-ID {record.message_id}",
+    }
+
+
+def record_send_state(state: dict[str, Any], record: arsip.Record) -> None:
+    """Add the send to sopxl's state (key `kiriman`, oldest first); other keys untouched."""
+    sends = state.get(STATE_KEY)
+    if not isinstance(sends, list):
+        sends = []
+    sends.append({
+        "waktu": record.waktu, "status": record.status, "to": record.to, "cc": record.cc,
+        "message_id": record.message_id, "periode": record.periode, "sha256": record.sha256,
+    })
+    state[STATE_KEY] = sends
 
 
 def _refusal(
