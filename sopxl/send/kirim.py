@@ -121,6 +121,8 @@ def kirim(
     draft_path = Path(draft) if draft is not None else None
     if draft_path is not None and draft_path.suffix.lower() != ".eml":
         raise InvalidInput(f"Berkas draf '{draft_path.name}' harus berakhiran .eml.")
+    if draft_path is not None and draft_path.is_dir():
+        raise InvalidInput(f"'{draft_path}' adalah folder; beri nama berkas draf .eml.")
 
     before = os.stat(path)
     workbook_bytes = path.read_bytes()
