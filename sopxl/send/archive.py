@@ -27,7 +27,7 @@ import os
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -350,11 +350,6 @@ def check_archive_writable(archive: Path) -> None:
         probe = probe.parent
     if not probe.is_dir() or not os.access(probe, os.W_OK):
         raise InvalidInput(f"Folder arsip '{archive}' tidak dapat ditulisi; atur arsip_dir ke folder yang dapat ditulisi.")
-
-
-def iter_files(archive: Path) -> Iterator[Path]:
-    """Every .eml in the archive folders (for checks of index/file agreement)."""
-    yield from archive.glob(f"*/*/{EML_NAME}")
 
 
 def history(

@@ -108,7 +108,11 @@ def kirim(
 
     `write_workbook=False` leaves the file alone after a send (the Excel button: Excel owns
     the open file and writes step 6 into it from `KirimResult.record`)."""
+    from sopxl.rules.validate import reading_settings
+
     path = Path(path)
+    # settings given to the run are checked before the file is touched (a password among them)
+    reading_settings(file_overrides, run_overrides)
     if resend:
         return _resend(path, file_overrides, run_overrides, password_prompt, write_workbook)
     from sopxl.report.consolidate import check_periode
