@@ -53,6 +53,24 @@ Gagal:
     TampilkanGalat
 End Sub
 
+Public Sub Kirim()
+    If Not SiapJalan() Then Exit Sub
+    On Error GoTo Gagal
+    RunPython "import sopxl.excel; sopxl.excel.kirim()"
+    Exit Sub
+Gagal:
+    TampilkanGalat
+End Sub
+
+Public Sub Kirim()
+    If Not SiapJalan() Then Exit Sub
+    On Error GoTo Gagal
+    RunPython "import sopxl.excel; sopxl.excel.kirim()"
+    Exit Sub
+Gagal:
+    TampilkanGalat
+End Sub
+
 ' The workbook must exist on disk and hold what is on screen: sopxl reads the saved file.
 Private Function SiapJalan() As Boolean
     SiapJalan = False

@@ -39,6 +39,7 @@ BUTTONS: tuple[Button, ...] = (
     Button("KonsolidasiSemester1", "Konsolidasi Semester I", "konsolidasi_semester1"),
     Button("KonsolidasiSemester2", "Konsolidasi Semester II", "konsolidasi_semester2"),
     Button("KonsolidasiTahunan", "Konsolidasi Tahunan", "konsolidasi_tahunan"),
+    Button("Kirim", "Kirim ke Atasan", "kirim"),
 )
 BUTTON_SHEETS: tuple[str, ...] = (spec.SHEET_PETUNJUK, spec.SHEET_KENDALI)
 

@@ -76,6 +76,19 @@ class Settings(BaseModel):
     # Seconds a command waits while another sopxl process writes the same workbook, then refuses.
     lock_wait_s: float = Field(default=5.0, ge=0, le=600)
 
+    # Sending upward (`sopxl kirim`). Without smtp_host the message is written as a draft
+    # (.eml). The SMTP password is never a setting: see PASSWORD_KEYS.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_user: str | None = None
+    smtp_cafile: str | None = None  # a private CA's certificates (PEM) to trust
+    email_from: str | None = None
+    smtp_timeout_s: float = Field(default=30.0, gt=0)
+    email_max_mb: float = Field(default=10.0, gt=0)  # the usual Zimbra limit
+    # The digital archive; None = a folder `arsip` beside the workbook, relative = from there.
+    arsip_dir: str | None = None
+
     def severity_of(self, rule_id: str, default: Severity) -> Severity:
         return self.severity.get(rule_id, default)
 
@@ -84,6 +97,13 @@ class Settings(BaseModel):
         data = self.model_dump()
         for raw_key, raw_value in pairs.items():
             key = str(raw_key).strip()
+            if key.lower().replace("-", "_") in PASSWORD_KEYS:
+                # a password written down travels with the workbook and the settings file
+                raise InvalidInput(
+                    f"Pengaturan '{key}' ditolak: kata sandi SMTP tidak boleh disimpan di buku kerja "
+                    "atau berkas pengaturan (tidak dipakai dan tidak disimpan). Berikan lewat variabel "
+                    "lingkungan SOPXL_SMTP_PASSWORD, keyring sistem, atau ketik saat diminta."
+                )
             value = _coerce(raw_value)
             if key.startswith("severity."):
                 data["severity"] = {**data["severity"], key.split(".", 1)[1].strip(): value}
@@ -106,6 +126,11 @@ class Settings(BaseModel):
             )
             raise InvalidInput(f"Nilai pengaturan tidak sah ({problems}).") from None
 
+
+# Keys that would hold the SMTP password: refused wherever they come from.
+PASSWORD_KEYS = frozenset(
+    {"smtp_password", "smtp_pass", "password", "passwd", "email_password", "kata_sandi", "sandi", "smtp_sandi"}
+)
 
 # Settings holding a list of texts, written as one text or comma separated.
 _TEXT_LISTS = frozenset({"disabled_rules", "satuan_bulat"})

@@ -14,6 +14,9 @@ user saves when they want.
 * `konsolidasi_*`: validates and marks, then builds the report sheet with the engine of
   `sopxl consolidate` into a temporary workbook and lets Excel copy it into the open one
   (replacing the old report in place), and records it in sopxl's state sheet.
+* `kirim`: the engine of `sopxl kirim` on the saved file (SOP step 6): drafts the message and
+  opens it in the default mail program, or sends it where SMTP is set up, then writes step 6
+  of `Kendali SOP` and the send into sopxl's state sheet of the open workbook.
 
 Only the attributes of xlwings' Book/Sheet/Range used here are needed, so the functions
 also accept any object with the same shape (tests use a recording stand-in: no Excel).
@@ -22,6 +25,7 @@ also accept any object with the same shape (tests use a recording stand-in: no E
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -83,11 +87,72 @@ def konsolidasi_tahunan(book: Any | None = None) -> ValidationResult | None:
     return _konsolidasi(book, "tahunan")
 
 
+def kirim(book: Any | None = None) -> Any:
+    """The Kirim button (SOP step 6): the engine of `sopxl kirim` on the saved file. Without
+    smtp_host it drafts the message and opens the draft in the default mail program; with it,
+    it sends, and the open workbook gets step 6 in `Kendali SOP` and the send in sopxl's state
+    (the file on disk is Excel's: the user saves). Returns the KirimResult (None on a message)."""
+    book = _caller(book)
+    try:
+        path = book_path(book)
+        from sopxl.send import kirim as run
+
+        result = run(path, write_workbook=False)
+        if result.status == "terkirim" and result.record is not None:
+            from sopxl.send.kirim import kendali_step6, record_send_state
+
+            update_kendali(book, kendali_step6(result.record), step_number=6)
+            record = result.record
+            update_state(book, lambda state: record_send_state(state, record))
+        elif result.status == "draf":
+            open_draft(Path(result.eml))
+    except ExcelMessage as exc:
+        _alert(book, exc.message, critical=exc.critical)
+        return None
+    except Exception as exc:
+        _alert(book, _explain(exc), critical=True)
+        return None
+    _alert(book, kirim_message(result), critical=result.status in ("ditolak", "gagal"))
+    return result
+
+
+def kirim_message(result: Any) -> str:
+    """The message box after Kirim (Bahasa Indonesia)."""
+    to = ", ".join([*result.to, *result.cc])
+    if result.status == "draf":
+        text = (f"Draf e-mail untuk {to} dibuka di program e-mail Anda (berkas {result.eml}). "
+                "Periksa, lalu klik Kirim.")
+    elif result.status == "terkirim":
+        text = (f"Terkirim ke {to}: {result.subject}. Langkah 6 Kendali SOP sudah diisi; simpan "
+                "buku kerja (Ctrl+S).")
+    elif result.status == "gagal":
+        text = f"Pengiriman gagal: {result.reason}"
+    else:
+        text = f"{result.reason}\n\nSel yang salah ditandai setelah Anda klik Validasi."
+    notes = [n for n in result.notes if n]
+    return "\n\n".join([text, *notes])
+
+
+def open_draft(path: Path) -> None:
+    """Open the draft .eml in the default mail program (Outlook, Thunderbird...)."""
+    import os
+    import subprocess
+    import sys
+
+    if sys.platform == "win32":
+        os.startfile(path)  # type: ignore[attr-defined,unused-ignore]
+    elif sys.platform == "darwin":
+        subprocess.Popen(["open", str(path)])
+    else:
+        subprocess.Popen(["xdg-open", str(path)])
+
+
 ENTRY_POINTS: tuple[str, ...] = (
     "validasi",
     "konsolidasi_semester1",
     "konsolidasi_semester2",
     "konsolidasi_tahunan",
+    "kirim",
 )
 
 
@@ -174,8 +239,14 @@ def import_sheet(book: Any, source: Path, name: str) -> Any:
 def record_report(book: Any, periode: str, sheet: str, figures: Any) -> None:
     """Record the new report in sopxl's state sheet of the open book, as `sopxl consolidate`
     does on disk (the data hash LAP-USANG compares; validation marks on the old sheet forgotten)."""
-    from sopxl.read.state import decode_grid, encode_rows
     from sopxl.report.consolidate import record_report_state
+
+    update_state(book, lambda state: record_report_state(state, periode, sheet, figures))
+
+
+def update_state(book: Any, change: Callable[[dict[str, Any]], None]) -> None:
+    """Read sopxl's state sheet of the open book, let `change` edit it, write it back."""
+    from sopxl.read.state import decode_grid, encode_rows
 
     state_sheet = _sheet_map(book).get(spec.norm(spec.SHEET_STATE))
     state: dict[str, Any] = {}
@@ -184,7 +255,7 @@ def record_report(book: Any, periode: str, sheet: str, figures: Any) -> None:
         # xlwings gives a flat list for a one-row range: that is the header alone, no state
         if isinstance(rows, list) and rows and isinstance(rows[0], list):
             state = decode_grid(rows)
-    record_report_state(state, periode, sheet, figures)
+    change(state)
     if state_sheet is None:
         state_sheet = book.sheets.add(spec.SHEET_STATE, after=list(book.sheets)[-1])
         with contextlib.suppress(Exception):
@@ -422,15 +493,16 @@ def write_catatan(book: Any, rows: list[list[Any]]) -> Any:
     return sheet
 
 
-def update_kendali(book: Any, step3: dict[str, Any]) -> bool:
-    """Write the SOP step-3 values (sopxl.writeback.catatan.kendali_step3) into `Kendali SOP`."""
+def update_kendali(book: Any, step3: dict[str, Any], step_number: int = 3) -> bool:
+    """Write the SOP step-3 values (sopxl.writeback.catatan.kendali_step3), or another step's,
+    into `Kendali SOP`."""
     sheet = _sheet_map(book).get(spec.norm(spec.SHEET_KENDALI))
     if sheet is None:
         return False
     rows = _rows(sheet)
     # used_range may not start at A1: its top-left cell is the origin of `rows`
     top, left = spec.parse_ref(str(sheet.used_range.address).replace("$", "").split(":")[0])
-    updates = kendali_updates(rows, step3, top, left)
+    updates = kendali_updates(rows, step3, top, left, step_number=step_number)
     for ref, value in updates.items():
         sheet.range(ref).value = value
     return bool(updates)

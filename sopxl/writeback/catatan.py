@@ -243,10 +243,11 @@ def kendali_step3(today: dt.date, errors: int, warnings: int, fixed: int) -> dic
 
 
 def kendali_updates(
-    rows: Sequence[Sequence[Any]], step3: Mapping[str, Any], top: int = 1, left: int = 1
+    rows: Sequence[Sequence[Any]], step3: Mapping[str, Any], top: int = 1, left: int = 1, step_number: int = 3
 ) -> dict[str, Any]:
-    """{cell: value} writing `step3` into the row whose Langkah is 3 of a Kendali SOP sheet
-    given as rows of values starting at cell (top, left); {} when the sheet has no such row."""
+    """{cell: value} writing `step3` into the row whose Langkah is `step_number` (3, the
+    check; 6, the send) of a Kendali SOP sheet given as rows of values starting at cell
+    (top, left); {} when the sheet has no such row."""
     langkah = spec.norm("Langkah")
     header = next(
         (
@@ -261,7 +262,7 @@ def kendali_updates(
     columns = {spec.norm(v): c for c, v in enumerate(rows[header]) if isinstance(v, str)}
     at = columns[langkah]
     step = next(
-        (i for i in range(header + 1, len(rows)) if at < len(rows[i]) and str(rows[i][at]).strip() in ("3", "3.0")),
+        (i for i in range(header + 1, len(rows)) if at < len(rows[i]) and str(rows[i][at]).strip() in (str(step_number), f"{step_number}.0")),
         None,
     )
     if step is None:

@@ -20,6 +20,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("sopxl.frontends.cli.validate_cmd", "validate"),
     "impor": ("sopxl.frontends.cli.impor_cmd", "impor"),
     "consolidate": ("sopxl.frontends.cli.consolidate_cmd", "consolidate"),
+    "kirim": ("sopxl.frontends.cli.kirim_cmd", "kirim"),
+    "arsip": ("sopxl.frontends.cli.arsip_cmd", "arsip"),
     "demo": ("sopxl.frontends.cli.demo_cmd", "demo"),
     "excel-setup": ("sopxl.frontends.cli.excel_cmd", "excel_setup"),
     "lo-install": ("sopxl.frontends.cli.lo_cmd", "lo_install"),

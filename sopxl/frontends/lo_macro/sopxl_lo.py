@@ -15,8 +15,12 @@
 # next to this file (its "argv": the command as a list, written by `sopxl lo-install`),
 # then "sopxl" on PATH.
 #
+# The Kirim macro runs `sopxl kirim <saved file> --format json` on the SAVED file (what is
+# sent is the file on disk, so unsaved edits are refused first) and opens the draft it
+# writes in the default mail program, or reports the send.
+#
 # Install: `sopxl lo-install` (copies this file to <profile>/user/Scripts/python/).
-# Run: Tools > Macros > Run Macro... > My Macros > sopxl_lo > validasi.
+# Run: Tools > Macros > Run Macro... > My Macros > sopxl_lo > validasi (or kirim).
 # Keep this file standard-library only (plus uno), Python 3.8+.
 
 from __future__ import annotations
@@ -388,4 +392,79 @@ def validasi(*_args: Any) -> None:
     _message(doc, summary(result), error=bool(result.get("errors")))
 
 
-g_exportedScripts = (validasi,)
+# --- Kirim (SOP step 6) ---------------------------------------------------------------------
+
+def run_kirim(path: str, command: list[str] | None = None, timeout: int = 300) -> dict[str, Any]:
+    """`sopxl kirim path --format json` -> its JSON (status terkirim, draf, ditolak or gagal)."""
+    argv = command or find_sopxl()
+    if not argv:
+        raise MacroMessage(INSTALL_HINT)
+    try:
+        proc = subprocess.run([*list(argv), "kirim", path, "--format", "json"],
+                              capture_output=True, text=True, encoding="utf-8", timeout=timeout,
+                              stdin=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise MacroMessage(INSTALL_HINT) from None
+    except subprocess.TimeoutExpired:
+        raise MacroMessage(f"sopxl tidak selesai dalam {timeout} detik.") from None
+    if proc.returncode not in (0, 1, 3):
+        detail = (proc.stderr or proc.stdout).strip()[:600]
+        raise MacroMessage("sopxl tidak dapat mengirim buku kerja ini:\n\n" + detail)
+    try:
+        return json.loads(proc.stdout.strip().splitlines()[0])
+    except (ValueError, IndexError):
+        raise MacroMessage("Keluaran sopxl tidak terbaca:\n\n" + proc.stdout[:600]) from None
+
+
+def open_in_mail_program(path: str) -> None:
+    """Open the draft .eml with the program the system gives .eml files (Thunderbird, Outlook)."""
+    if sys.platform == "win32":
+        os.startfile(path)  # type: ignore[attr-defined,unused-ignore]
+    elif sys.platform == "darwin":
+        subprocess.Popen(["open", path])
+    else:
+        subprocess.Popen(["xdg-open", path])
+
+
+def kirim_document(doc: Any, command: list[str] | None = None, open_mail: bool = True) -> dict[str, Any]:
+    """Send (or draft) the saved file of the open document; sopxl's JSON."""
+    if not doc.hasLocation():
+        raise MacroMessage("Buku kerja ini belum pernah disimpan. Simpan dulu (File > Simpan Sebagai), "
+                           "lalu jalankan kirim lagi.")
+    if doc.isModified():
+        raise MacroMessage("Ada perubahan yang belum disimpan. Yang dikirim adalah berkas yang tersimpan: "
+                           "simpan dulu (Ctrl+S), lalu jalankan kirim lagi.")
+    result = run_kirim(uno.fileUrlToSystemPath(doc.getURL()), command)
+    if result.get("status") == "draf" and open_mail and result.get("eml"):
+        open_in_mail_program(result["eml"])
+    return result
+
+
+def kirim_summary(result: dict[str, Any]) -> str:
+    to = ", ".join(list(result.get("to", [])) + list(result.get("cc", [])))
+    status = result.get("status")
+    if status == "draf":
+        return f"Draf e-mail untuk {to} dibuka di program e-mail Anda (berkas {result.get('eml')}). Periksa, lalu klik Kirim."
+    if status == "terkirim":
+        return f"Terkirim ke {to}: {result.get('subject')}."
+    if status == "gagal":
+        return f"Pengiriman gagal: {result.get('reason')}"
+    return str(result.get("reason") or "Pengiriman ditolak.")
+
+
+def kirim(*_args: Any) -> None:
+    """Tools > Macros > Run: send the saved workbook upward, or draft the message."""
+    context = globals().get("XSCRIPTCONTEXT")
+    doc = context.getDocument() if context is not None else None
+    if doc is None or not hasattr(doc, "getSheets"):
+        _message(doc, NO_DOCUMENT.replace("sopxl_lo > validasi", "sopxl_lo > kirim"), error=True)
+        return
+    try:
+        result = kirim_document(doc)
+    except MacroMessage as exc:
+        _message(doc, str(exc), error=True)
+        return
+    _message(doc, kirim_summary(result), error=result.get("status") in ("ditolak", "gagal"))
+
+
+g_exportedScripts = (validasi, kirim)

@@ -1,0 +1,193 @@
+"""The Kirim button's entry point (sopxl.excel.kirim) on the recording stand-in of an open
+workbook: it drafts the same message as the CLI and opens it; where SMTP is set up it sends,
+and step 6 goes into the open workbook (the file on disk is Excel's)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from kirim_stand import USER, smtp_server
+from test_excel_entry import open_book
+from wbfactory import standard_book
+
+import sopxl.excel
+from sopxl.core import spec
+from sopxl.frontends import excel
+from sopxl.frontends.cli import cli
+
+TODAY = "2026-07-20"
+
+
+def _book(tmp_path: Path, settings: dict[str, str]) -> Path:
+    b = standard_book(months=6)
+    b.extra_sheets[spec.SHEET_KENDALI] = [
+        ["KENDALI SOP"], [], list(spec.KENDALI_COLUMNS),
+        *[[step, actor, activity, minutes, output] for step, actor, activity, minutes, output in spec.SOP_STEPS],
+    ]
+    b.extra_sheets[spec.SHEET_PENGATURAN] = [["Kunci", "Nilai"], *([k, v] for k, v in {"today": TODAY, **settings}.items())]
+    return b.write(tmp_path / "capaian.xlsm")
+
+
+def parse(data: bytes) -> EmailMessage:
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    assert isinstance(msg, EmailMessage)
+    return msg
+
+
+def _same_message(a: EmailMessage, b: EmailMessage) -> None:
+    for name in ("Subject", "To", "Cc", "From", "X-Unsent", "X-Sopxl-Satker", "X-Sopxl-Tahun",
+                 "X-Sopxl-Periode", "X-Sopxl-Sha256"):
+        assert a[name] == b[name], name
+
+    def parts(m: EmailMessage) -> dict[str, bytes]:
+        return {str(p.get_filename()): p.get_payload(decode=True) for p in m.iter_attachments()}  # type: ignore[misc]
+
+    assert parts(a) == parts(b)
+
+    def body(m: EmailMessage) -> list[str]:
+        part = m.get_body(("plain",))
+        assert part is not None
+        return [line for line in part.get_content().splitlines() if not line.startswith("Diperiksa oleh")]
+
+    assert body(a) == body(b)
+
+
+def test_button_drafts_the_cli_message_and_opens_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _book(tmp_path, {})
+    original = path.read_bytes()
+    opened: list[Path] = []
+    monkeypatch.setattr(excel, "open_draft", opened.append)
+    book = open_book(path)
+    result = sopxl.excel.kirim(book)
+    assert result is not None and result.status == "draf"
+    assert opened == [Path(result.eml)]
+    assert "Draf e-mail untuk kepala.badiklat@example.go.id" in book.app.alerts[-1][0]
+    assert path.read_bytes() == original
+    cli_draft = tmp_path / "cli.eml"
+    res = CliRunner().invoke(cli, ["kirim", str(path), "--draf", str(cli_draft), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["status"] == "draf"
+    _same_message(parse(Path(result.eml).read_bytes()), parse(cli_draft.read_bytes()))
+
+
+def test_button_sends_and_writes_step_6_into_the_open_book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOPXL_SMTP_PASSWORD", raising=False)
+    with smtp_server(tmp_path) as stand:
+        path = _book(tmp_path, {"smtp_host": "127.0.0.1", "smtp_port": str(stand.port), "smtp_security": "none",
+                                "email_from": USER})
+        original = path.read_bytes()
+        book = open_book(path)
+        result: Any = sopxl.excel.kirim(book)
+        assert result is not None and result.status == "terkirim", book.app.alerts
+        assert len(stand.received) == 1
+    assert path.read_bytes() == original  # Excel's file: the user saves
+    kendali = book.sheets[spec.SHEET_KENDALI]
+    assert kendali.range("G9").value == "Dikirim ke kepala.badiklat@example.go.id"
+    assert kendali.range("F9").value is not None
+    state_sheet = book.sheets[spec.SHEET_STATE]
+    from sopxl.read.state import decode_grid
+
+    state = decode_grid(state_sheet.used_range.value)
+    assert state["kiriman"][-1]["message_id"] == result.message_id
+    assert "Terkirim ke" in book.app.alerts[-1][0]
+
+
+def test_button_with_errors_says_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(excel, "open_draft", lambda p: pytest.fail("nothing to open"))
+    b = standard_book(months=6)
+    b.months[2][0][spec.COL_RVRO] = "sepuluh"
+    path = b.write(tmp_path / "capaian.xlsm")
+    book = open_book(path)
+    result = sopxl.excel.kirim(book)
+    assert result is not None and result.status == "ditolak"
+    prompt, _title, _buttons, mode = book.app.alerts[-1]
+    assert "ditolak" in prompt and mode == "critical"
+
+
+LO_DRIVER = r'''
+import json, os, subprocess, sys, tempfile, time
+import uno
+from com.sun.star.beans import PropertyValue
+
+args = json.loads(sys.argv[1])
+sys.path.insert(0, args["macro_dir"])
+os.environ["PYTHONPATH"] = args["sopxl_root"]
+import sopxl_lo
+
+def prop(n, v):
+    p = PropertyValue(); p.Name = n; p.Value = v; return p
+
+profile = tempfile.mkdtemp(prefix="sopxl-lo-profile-")
+pipe = "sopxlkirim%d" % os.getpid()
+proc = subprocess.Popen([args["soffice"], "-env:UserInstallation=file://" + profile, "--headless",
+                         "--norestore", "--nologo", "--nolockcheck",
+                         "--accept=pipe,name=%s;urp;" % pipe],
+                        env={**os.environ, "HOME": profile},
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    ctx = None
+    for _ in range(300):
+        try:
+            ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
+            break
+        except Exception:
+            time.sleep(0.1)
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(args["workbook"]), "_blank", 0,
+                                       (prop("Hidden", True),))
+    out = {}
+    doc.getSheets().getByName("Identitas").getCellRangeByName("Z1").setString("belum disimpan")
+    try:
+        sopxl_lo.kirim_document(doc, args["command"], open_mail=False)
+    except sopxl_lo.MacroMessage as exc:
+        out["unsaved"] = str(exc)
+    doc.setModified(False)
+    out["result"] = sopxl_lo.kirim_document(doc, args["command"], open_mail=False)
+    doc.close(True)
+    print(json.dumps(out))
+finally:
+    try:
+        desktop.terminate()
+    except Exception:
+        pass
+    try:
+        proc.wait(timeout=30)
+    except Exception:
+        proc.kill()
+'''
+
+
+def test_lo_macro_headless_drafts_the_cli_message(soffice: str, tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    from test_lo_macro import MACRO_DIR, ROOT, SYSTEM_PYTHON, _sopxl_command, _system_uno
+
+    _system_uno()
+    path = _book(tmp_path, {})
+    script = tmp_path / "driver.py"
+    script.write_text(LO_DRIVER, encoding="utf-8")
+    args = {"soffice": soffice, "workbook": str(path), "macro_dir": str(MACRO_DIR), "sopxl_root": str(ROOT),
+            "command": _sopxl_command()}
+    proc = subprocess.run(
+        [SYSTEM_PYTHON, str(script), json.dumps(args)], capture_output=True, text=True, timeout=240,
+        env={k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")},
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert "belum disimpan" in out["unsaved"]
+    result = out["result"]
+    assert result["status"] == "draf" and result["mode"] == "draf"
+    cli_draft = tmp_path / "cli.eml"
+    res = CliRunner().invoke(cli, ["kirim", str(path), "--draf", str(cli_draft), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    _same_message(parse(Path(result["eml"]).read_bytes()), parse(cli_draft.read_bytes()))
