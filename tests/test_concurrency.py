@@ -216,3 +216,44 @@ def test_lock_is_reentrant_and_removed(tmp_path: Path) -> None:
             assert inner is outer
     assert path.read_bytes() == b"new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx"]
+
+
+def kirim(path: Path) -> subprocess.Popen[str]:
+    return start("kirim", str(path), "--paksa", "--format", "json", "--set", f"today={TODAY}")
+
+
+def test_consolidate_and_kirim_at_once_never_lose_work(tmp_path: Path) -> None:
+    """`sopxl kirim` drafts from the bytes it read and then writes Kendali SOP step 6 and its
+    state record through the same locked, verified save: whatever order the two commands
+    take, each one's reported work is in the file (or kirim says step 6 was not written)."""
+    import json
+
+    from sopxl.send.kirim import STATE_KEY
+
+    rng = random.Random("kirim")
+    for round_ in range(4):
+        path = tmp_path / f"r{round_}" / "capaian.xlsx"
+        path.parent.mkdir()
+        shutil.copyfile(SAMPLE, path)
+        first = consolidate(path)
+        time.sleep(rng.uniform(0, 0.15))
+        second = kirim(path)
+        code1, out1 = finish(first)
+        stdout2, stderr2 = second.communicate(timeout=60)
+        code2, out2 = second.returncode, stdout2 + stderr2
+        assert "Traceback" not in out1 + out2
+        assert code1 in (0, 2) and code2 in (0, 2), (out1, out2)
+        if code1 == 2:
+            assert "sedang ditulis oleh proses sopxl lain" in out1, out1
+        assert has_report(path) == (code1 == 0), out1
+        sends = read_state(WorkbookPackage.open(path)).get(STATE_KEY) or []
+        if code2 == 0:
+            result = json.loads(stdout2)
+            assert result["status"] == "draf"
+            written = any(s.get("message_id") == result["message_id"] for s in sends if isinstance(s, dict))
+            assert written or "langkah 6 Kendali SOP tidak dapat ditulis" in out2, out2
+        else:
+            assert sends == []
+        with zipfile.ZipFile(path) as zf:
+            assert zf.testzip() is None
+        no_debris(path.parent)
