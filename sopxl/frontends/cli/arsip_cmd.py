@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import click
 
-from sopxl.frontends.cli.common import collect_overrides, settings_options, user_errors
+from sopxl.frontends.cli.common import (
+    collect_overrides,
+    format_option,
+    settings_options,
+    user_errors,
+)
 
 
 @click.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=str))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Bentuk keluaran di terminal.",
-)
+@format_option()
 @settings_options
 def arsip(path: str, fmt: str, set_options: tuple[str, ...], config_file: str | None) -> None:
     """Tampilkan riwayat kiriman buku kerja dari arsip digital (terlama lebih dulu).

@@ -75,6 +75,13 @@ def workbook_writer(
         yield
 
 
+def format_option(*extra: str, help: str = "Bentuk keluaran di terminal.") -> Callable[[F], F]:
+    """`--format table|json` (and the command's `extra` formats), into the parameter `fmt`."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(["table", "json", *extra]), default="table", show_default=True, help=help
+    )
+
+
 def settings_options(func: F) -> F:
     """`--set key=value` (repeatable) and `--config FILE` for commands that use Settings."""
     func = click.option(

@@ -6,7 +6,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sopxl.frontends.cli.common import collect_overrides, settings_options, user_errors
+from sopxl.frontends.cli.common import (
+    collect_overrides,
+    format_option,
+    settings_options,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from sopxl.report.consolidate import ConsolidationResult
@@ -21,14 +26,7 @@ if TYPE_CHECKING:
     help="Periode laporan: semester1 (Jan-Jun), semester2 (Jul-Des) atau tahunan (Jan-Des).",
 )
 @click.option("--no-write", is_flag=True, help="Hanya hitung dan tampilkan; jangan tulis lembar laporan ke buku kerja.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Bentuk keluaran di terminal.",
-)
+@format_option()
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=str),

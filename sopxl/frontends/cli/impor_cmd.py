@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sopxl.frontends.cli.common import user_errors
+from sopxl.frontends.cli.common import format_option, user_errors
 
 
 @click.command()
@@ -23,14 +23,7 @@ from sopxl.frontends.cli.common import user_errors
 )
 @click.option("--timpa", is_flag=True, help="Timpa sel yang sudah berisi angka lain (nilai lamanya dilaporkan).")
 @click.option("--no-write", is_flag=True, help="Hanya laporkan; jangan tulis ke buku kerja.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Bentuk keluaran di terminal.",
-)
+@format_option()
 def impor(
     path: str, ekspor: str, bulan: int | None, profil: str | None, timpa: bool, no_write: bool, fmt: str
 ) -> None:

@@ -6,7 +6,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sopxl.frontends.cli.common import collect_overrides, settings_options, user_errors
+from sopxl.frontends.cli.common import (
+    collect_overrides,
+    format_option,
+    settings_options,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from sopxl.send import KirimResult
@@ -27,14 +32,7 @@ if TYPE_CHECKING:
 @click.option("--paksa", is_flag=True,
               help="Tetap kirim walau masih ada kesalahan (isi pesan menyebutkannya).")
 @click.option("--ulang", is_flag=True, help="Kirim ulang pesan yang menunggu di kotak keluar (byte dan Message-ID sama).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Bentuk keluaran di terminal.",
-)
+@format_option()
 @settings_options
 def kirim(
     path: str,

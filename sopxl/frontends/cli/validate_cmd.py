@@ -6,6 +6,7 @@ import click
 
 from sopxl.frontends.cli.common import (
     collect_overrides,
+    format_option,
     settings_options,
     user_errors,
     workbook_writer,
@@ -15,14 +16,7 @@ from sopxl.frontends.cli.common import (
 @click.command()
 @click.argument("path", type=click.Path(dir_okay=True, readable=False, path_type=str))
 @click.option("--no-write", is_flag=True, help="Hanya periksa; jangan tulis tanda ke buku kerja.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "tanda"]),
-    default="table",
-    show_default=True,
-    help="Bentuk keluaran di terminal (tanda: JSON beserta rencana penandaan untuk makro LibreOffice).",
-)
+@format_option("tanda", help="Bentuk keluaran di terminal (tanda: JSON beserta rencana penandaan untuk makro LibreOffice).")
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=str),
