@@ -251,3 +251,17 @@ def test_note_goes_before_table_and_extlst(tmp_path: Path) -> None:
     apply_marks(path, result(), SETTINGS)
     assert b"legacyDrawing" not in parts(path)["xl/worksheets/sheet1.xml"]
     assert not any(n.startswith("xl/comments") for n in parts(path))
+
+
+@pytest.mark.parametrize("exc", [KeyError("xl/styles.xml"), ValueError("Relationship not found"), IndexError("list index")])
+def test_structure_errors_speak_indonesian_without_internals(exc: Exception) -> None:
+    from sopxl.core.errors import UnreadableWorkbook
+    from sopxl.ooxml.editor import structure_errors
+
+    with pytest.raises(UnreadableWorkbook) as info, structure_errors("Tanda koreksi tidak dapat ditulis ke 'a.xlsx'"):
+        raise exc
+    message = info.value.message
+    assert message.startswith("Tanda koreksi tidak dapat ditulis ke 'a.xlsx': struktur buku kerja tidak dikenali")
+    assert "Berkas tidak diubah" in message
+    for internal in ("KeyError", "ValueError", "IndexError", "xl/styles.xml", "Relationship", "list index"):
+        assert internal not in message

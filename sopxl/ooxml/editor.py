@@ -7,14 +7,17 @@ Only the parts sopxl owns or must touch are rewritten; every other member is cop
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Mapping
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
 from sopxl.core import spec
+from sopxl.core.errors import SopxlError, UnreadableWorkbook
 from sopxl.ooxml import cells
 from sopxl.ooxml.atomic import FileStamp, atomic_write, check_writable, real_file
 from sopxl.ooxml.names import (
@@ -42,6 +45,22 @@ BIG_PART = 1 << 20  # new parts above this size are held compressed until saved
 # zlib level for big parts: compressing them is most of the time of a save, and level 3 takes
 # a fraction of level 6's time for a slightly larger file (figures: benchmarks/README.md).
 BIG_LEVEL = 3
+
+
+@contextmanager
+def structure_errors(what: str) -> Iterator[None]:
+    """Refuse, in one Indonesian sentence without library internals, a package whose
+    structure an edit cannot follow (`what` says what could not be done, naming the file)."""
+    try:
+        yield
+    except SopxlError:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, IndexError):
+        raise UnreadableWorkbook(
+            f"{what}: struktur buku kerja tidak dikenali (ada bagian paket yang rusak atau tidak "
+            "lengkap). Berkas tidak diubah; simpan ulang buku kerja dari Excel atau LibreOffice, "
+            "lalu ulangi."
+        ) from None
 
 
 def serialize(root: etree._Element) -> bytes:

@@ -17,20 +17,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
 from sopxl.core import spec
 from sopxl.core.config import Settings
-from sopxl.core.errors import SopxlError, UnreadableWorkbook
 from sopxl.core.gcpause import paused_gc
 from sopxl.core.parse import as_number
 from sopxl.ooxml import WorkbookPackage
 from sopxl.ooxml.atomic import check_writable
+from sopxl.ooxml.editor import structure_errors
 from sopxl.read.ekspor import FIELD_COLUMNS, Export, ExportSource, reconcile, same_value
 from sopxl.read.workbook import WorkbookData, read_workbook
 
@@ -131,20 +128,12 @@ def import_export(
     actual = data.sheet(sheet) or sheet
     cumulative = _cumulative_caches(data, outcome.bulan, writes)
     check_writable(path)
-    try:
-        with paused_gc():
-            pkg = WorkbookPackage.open(path)
-            pkg.set_cell_values(actual, writes)
-            for name, cells in cumulative.items():
-                _set_cached(pkg, name, cells)
-            pkg.save(backup=True)
-    except SopxlError:
-        raise
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, IndexError) as exc:
-        raise UnreadableWorkbook(
-            f"Hasil impor tidak dapat ditulis ke '{path.name}': struktur buku kerja tidak "
-            f"dikenali ({type(exc).__name__}: {exc}). Berkas tidak diubah."
-        ) from None
+    with structure_errors(f"Hasil impor tidak dapat ditulis ke '{path.name}'"), paused_gc():
+        pkg = WorkbookPackage.open(path)
+        pkg.set_cell_values(actual, writes)
+        for name, cells in cumulative.items():
+            _set_cached(pkg, name, cells)
+        pkg.save(backup=True)
     outcome.written = True
     return outcome
 

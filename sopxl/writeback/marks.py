@@ -14,20 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
 from sopxl.core import calendar, spec
 from sopxl.core.config import Settings
-from sopxl.core.errors import SopxlError, UnreadableWorkbook
 from sopxl.core.findings import Finding, ValidationResult
 from sopxl.core.gcpause import paused_gc
 from sopxl.ooxml import WorkbookPackage, cells
 from sopxl.ooxml.atomic import check_writable
+from sopxl.ooxml.editor import structure_errors
 from sopxl.ooxml.notes import SheetNotes
 from sopxl.ooxml.styles import Styles
 from sopxl.read.state import read_state, read_state_checked, write_state
@@ -99,23 +96,15 @@ def apply_marks(
     settings = settings or Settings.model_validate({})
     dest = Path(output) if output else source
     check_writable(dest)
-    try:
-        # The write creates many short-lived objects and none that form cycles: the cyclic
-        # collector would only walk them again and again (benchmarks/bench_write.py).
-        with paused_gc():
-            pkg = WorkbookPackage.open(source)
-            outcome = _mark(pkg, result, settings)
-            if output is None:
-                outcome.path = pkg.save(backup=True)
-            else:
-                outcome.path = pkg.save(dest, backup=False)
-    except SopxlError:
-        raise
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, IndexError) as exc:
-        raise UnreadableWorkbook(
-            f"Tanda koreksi tidak dapat ditulis ke '{source.name}': struktur buku kerja tidak "
-            f"dikenali ({type(exc).__name__}: {exc}). Berkas tidak diubah."
-        ) from None
+    # The write creates many short-lived objects and none that form cycles: the cyclic
+    # collector would only walk them again and again (benchmarks/bench_write.py).
+    with structure_errors(f"Tanda koreksi tidak dapat ditulis ke '{source.name}'"), paused_gc():
+        pkg = WorkbookPackage.open(source)
+        outcome = _mark(pkg, result, settings)
+        if output is None:
+            outcome.path = pkg.save(backup=True)
+        else:
+            outcome.path = pkg.save(dest, backup=False)
     return outcome
 
 
@@ -124,7 +113,7 @@ def mark_plan(path: Path | str, result: ValidationResult, settings: Settings | N
     mark it into the open document the workbook at `path` was exported from (see
     sopxl.writeback.plan; the LibreOffice macro applies it)."""
     source = Path(path)
-    try:
+    with structure_errors(f"Tanda koreksi untuk '{source.name}' tidak dapat disusun"):
         pkg = WorkbookPackage.open(source)
         catatan = pkg.find_sheet(spec.SHEET_CATATAN)
         listed = listed_findings(grid(pkg.read_values(catatan.name))) if catatan is not None else []
@@ -134,11 +123,6 @@ def mark_plan(path: Path | str, result: ValidationResult, settings: Settings | N
         kendali = None
         if sheet is not None:
             kendali = (sheet.name, kendali_updates(grid(pkg.read_values(sheet.name)), plan.step3))
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, IndexError) as exc:
-        raise UnreadableWorkbook(
-            f"Tanda koreksi untuk '{source.name}' tidak dapat disusun: struktur buku kerja tidak "
-            f"dikenali ({type(exc).__name__}: {exc})."
-        ) from None
     return {**result.to_json_dict(), "plan": plan_json(plan, kendali)}
 
 
