@@ -136,19 +136,22 @@ class WorkbookReader:
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(self._data))
             self._parts = {p.name: p for p in sheet_parts(self._zip)}
-        except (KeyError, zipfile.BadZipFile, OSError) as exc:
+        except (KeyError, zipfile.BadZipFile, OSError):
             raise UnreadableWorkbook(
-                f"Berkas '{path.name}' bukan buku kerja Excel yang utuh ({exc})."
+                f"Berkas '{path.name}' bukan buku kerja Excel yang utuh: daftar lembar kerjanya "
+                "tidak lengkap. Ambil salinan yang utuh atau simpan ulang dari Excel."
             ) from None
-        except Exception as exc:  # lxml syntax errors in workbook.xml and similar damage
+        except Exception:  # lxml syntax errors in workbook.xml and similar damage
             raise UnreadableWorkbook(
-                f"Berkas '{path.name}' rusak: struktur buku kerja tidak dapat dibaca ({exc})."
+                f"Berkas '{path.name}' rusak: struktur buku kerja tidak dapat dibaca. Ambil salinan "
+                "yang utuh atau simpan ulang dari Excel."
             ) from None
         try:
             self._book = CalamineWorkbook.from_filelike(io.BytesIO(self._data))
-        except Exception as exc:  # calamine raises its own error types for damaged packages
+        except Exception:  # calamine raises its own (English) error types for damaged packages
             raise UnreadableWorkbook(
-                f"Berkas '{path.name}' tidak dapat dibaca sebagai buku kerja Excel ({exc})."
+                f"Berkas '{path.name}' tidak dapat dibaca sebagai buku kerja Excel: isinya rusak. "
+                "Ambil salinan yang utuh atau simpan ulang dari Excel."
             ) from None
         self.sheet_names: list[str] = list(self._book.sheet_names)
         if not self.sheet_names:
