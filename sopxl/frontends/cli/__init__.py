@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("sopxl.frontends.cli.init_cmd", "init"),
     "validate": ("sopxl.frontends.cli.validate_cmd", "validate"),
     "consolidate": ("sopxl.frontends.cli.consolidate_cmd", "consolidate"),
+    "rekap": ("sopxl.frontends.cli.rekap_cmd", "rekap"),
     "demo": ("sopxl.frontends.cli.demo_cmd", "demo"),
     "excel-setup": ("sopxl.frontends.cli.excel_cmd", "excel_setup"),
     "lo-install": ("sopxl.frontends.cli.lo_cmd", "lo_install"),
