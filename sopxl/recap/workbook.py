@@ -92,7 +92,7 @@ def check_output(output: Path | str) -> Path:
 def _build(result: RekapResult, target: BinaryIO, settings: Settings) -> None:
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(target, {"nan_inf_to_errors": True})
+    wb = xlsxwriter.Workbook(target, {"nan_inf_to_errors": True, "constant_memory": True})
     head = wb.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "text_wrap": True,
                           "valign": "top", "border": 1})
     title = wb.add_format({"bold": True, "font_size": 13})
