@@ -388,3 +388,20 @@ def test_libreoffice_opens_recap_with_charts(
     flat = " ".join(text.split())
     assert CHART_IKPA in flat
     assert CHART_SERAPAN in flat
+
+
+def test_library_received_bytes(inbox: Path, tmp_path: Path) -> None:
+    """A caller's own received workbooks (bytes, e.g. from another mail API) are recapped
+    like files; a declared hash that does not match marks them damaged."""
+    from sopxl.recap.sources import Received
+
+    data = (inbox / "berkas" / "bersih.xlsx").read_bytes()
+    good = Received(label="api#1: a.xlsx", name="a.xlsx", data=data, when=T0,
+                    declared_sha256=hashlib.sha256(data).hexdigest())
+    bad = Received(label="api#2: b.xlsx", name="b.xlsx", data=data, when=T0, satker="411777",
+                   declared_sha256="1" * 64)
+    result = rekap([], received=[good, bad], output=tmp_path / "r.xlsx", jobs=1)
+    rows = {s.kode: s for s in result.satker}
+    assert rows["411001"].status == "sesuai" and rows["411001"].file == "api#1: a.xlsx"
+    assert rows["411777"].status == "tidak-terbaca"
+    assert "rusak dalam pengiriman" in (rows["411777"].alasan or "")

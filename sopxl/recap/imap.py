@@ -18,6 +18,7 @@ import os
 import ssl
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from sopxl.core.config import Settings
@@ -85,8 +86,9 @@ def _quote(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def fetch_received(url: str, settings: Settings, timeout: float = 60.0) -> Collected:
-    """The workbook attachments of every message in the folder of `url` (read-only)."""
+def fetch_received(url: str, settings: Settings, timeout: float = 60.0, spool: Path | None = None) -> Collected:
+    """The workbook attachments of every message in the folder of `url` (read-only), written
+    into `spool` when given (see Collected.spool)."""
     target = parse_url(url)
     password = password_for(target)
     try:
@@ -106,7 +108,7 @@ def fetch_received(url: str, settings: Settings, timeout: float = 60.0) -> Colle
         raise SopxlError(
             f"Server IMAP {target.host}:{target.port} tidak dapat dihubungi ({exc.strerror or exc})."
         ) from None
-    out = Collected()
+    out = Collected(spool=spool)
     try:
         try:
             conn.login(target.user, password)

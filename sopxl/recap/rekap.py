@@ -216,48 +216,51 @@ def rekap(
     settings = Settings().with_overrides({**fo, **ro})
     expected = read_daftar(daftar) if isinstance(daftar, str | Path) else list(daftar or [])
     out_path = Path(output) if output is not None else None
-    collected = collect(sources, skip=[p for p in (out_path, out_path and cache_path(out_path)) if p])
-    problems: list[Problem] = list(collected.problems)
-    if isinstance(received, Collected):
-        problems += received.problems
-        received = received.received
-    items = [*collected.received, *received]
+    with tempfile.TemporaryDirectory(prefix="sopxl-rekap-") as tmpname:
+        tmp = Path(tmpname)
+        collected = collect(
+            sources, skip=[p for p in (out_path, out_path and cache_path(out_path)) if p], spool=tmp / "lampiran"
+        )
+        problems: list[Problem] = list(collected.problems)
+        if isinstance(received, Collected):
+            problems += received.problems
+            received = received.received
+        items = [*collected.received, *received]
 
-    # hash everything first: the cache and the transit check both need it
-    shas: list[str | None] = []
-    readable: list[tuple[int, Received, str]] = []
-    for i, item in enumerate(items):
-        try:
-            content = item.content()
-        except OSError as exc:
-            from sopxl.read.safety import os_reason
+        # hash everything first: the cache and the transit check both need it
+        shas: list[str | None] = []
+        readable: list[tuple[int, Received, str]] = []
+        for i, item in enumerate(items):
+            try:
+                content = item.content()
+            except OSError as exc:
+                from sopxl.read.safety import os_reason
 
-            problems.append(Problem(item.label, f"Berkas '{item.name}' tidak dapat dibaca: {os_reason(exc)}.", item.satker))
-            shas.append(None)
-            continue
-        sha = sha256_hex(content)
-        shas.append(sha)
-        if item.declared_sha256 is not None and item.declared_sha256 != sha:
-            problems.append(
-                Problem(
-                    item.label,
-                    f"Lampiran '{item.name}' rusak dalam pengiriman: SHA-256 tidak sama dengan "
-                    "X-Sopxl-Sha256 pada pesan. Minta satker mengirim ulang.",
-                    item.satker,
+                problems.append(Problem(item.label, f"Berkas '{item.name}' tidak dapat dibaca: {os_reason(exc)}.", item.satker))
+                shas.append(None)
+                continue
+            sha = sha256_hex(content)
+            shas.append(sha)
+            if item.declared_sha256 is not None and item.declared_sha256 != sha:
+                problems.append(
+                    Problem(
+                        item.label,
+                        f"Lampiran '{item.name}' rusak dalam pengiriman: SHA-256 tidak sama dengan "
+                        "X-Sopxl-Sha256 pada pesan. Minta satker mengirim ulang.",
+                        item.satker,
+                    )
                 )
-            )
-            shas[-1] = None
-            continue
-        readable.append((i, item, sha))
+                shas[-1] = None
+                continue
+            readable.append((i, item, sha))
 
-    context = _context(periode, fo, ro)
-    store = Cache(cache_path(out_path) if cache and out_path is not None else None)
-    try:
-        known = store.get_many([sha for _, _, sha in readable], context)
-        todo = [(i, item, sha) for i, item, sha in readable if sha not in known]
-        tick = progress(len(readable), len(readable) - len(todo)) if progress else None
-        fresh: dict[str, dict[str, Any]] = {}
-        with tempfile.TemporaryDirectory(prefix="sopxl-rekap-") as tmp:
+        context = _context(periode, fo, ro)
+        store = Cache(cache_path(out_path) if cache and out_path is not None else None)
+        try:
+            known = store.get_many([sha for _, _, sha in readable], context)
+            todo = [(i, item, sha) for i, item, sha in readable if sha not in known]
+            tick = progress(len(readable), len(readable) - len(todo)) if progress else None
+            fresh: dict[str, dict[str, Any]] = {}
             tasks: list[tuple[str, str]] = []
             queued: set[str] = set()
             for i, item, sha in todo:
@@ -269,16 +272,16 @@ def rekap(
                 else:
                     # an attachment is read from a private copy under its own name (the
                     # reasons name the file)
-                    folder = Path(tmp) / str(i)
+                    folder = tmp / str(i)
                     folder.mkdir()
                     copy = folder / (Path(item.name).name or "lampiran.xlsx")
                     copy.write_bytes(item.content())
                     tasks.append((sha, str(copy)))
             fresh = run_pool(tasks, periode, fo, ro, jobs or os.cpu_count() or 1, tick)
-        store.put_many(fresh, context)
-    finally:
-        store.close()
-    results = {**known, **fresh}
+            store.put_many(fresh, context)
+        finally:
+            store.close()
+        results = {**known, **fresh}
 
     return _decide(
         periode,

@@ -32,7 +32,7 @@ class Received:
 
     label: str  # what the recap shows as `file`
     name: str  # the workbook's own file name
-    path: Path | None = None  # a workbook on disk
+    path: Path | None = None  # a workbook on disk (a received file, or a spooled attachment)
     data: bytes | None = None  # an attachment's bytes
     when: dt.datetime | None = None  # message Date, else the file's modification time
     satker: str | None = None  # X-Sopxl-Satker
@@ -61,6 +61,18 @@ class Problem:
 class Collected:
     received: list[Received] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Where attachments are written as they are found (a private temporary folder), so a
+    # mailbox of thousands of messages is not held in memory; None keeps their bytes.
+    spool: Path | None = None
+
+    def add_attachment(self, item: Received) -> None:
+        if self.spool is not None and item.data is not None:
+            folder = self.spool / str(len(self.received))
+            folder.mkdir(parents=True)
+            item.path = folder / (Path(item.name).name or "lampiran.xlsx")
+            item.path.write_bytes(item.data)
+            item.data = None
+        self.received.append(item)
 
 
 def sha256_hex(data: bytes) -> str:
@@ -87,9 +99,10 @@ def _looks_like_mbox(path: Path) -> bool:
         return False
 
 
-def collect(sources: Iterable[Path | str], skip: Iterable[Path] = ()) -> Collected:
-    """Every workbook in `sources`, in a stable order (sources as given, folders sorted)."""
-    out = Collected()
+def collect(sources: Iterable[Path | str], skip: Iterable[Path] = (), spool: Path | None = None) -> Collected:
+    """Every workbook in `sources`, in a stable order (sources as given, folders sorted);
+    attachments are written into `spool` when given (see Collected.spool)."""
+    out = Collected(spool=spool)
     skipped = {p.resolve() for p in skip}
     for source in sources:
         path = Path(source)
@@ -192,9 +205,7 @@ def _from_outlook_msg(path: Path, out: Collected) -> None:
             if not name.lower().endswith(WORKBOOK_SUFFIXES) or not isinstance(data, bytes):
                 continue
             found = True
-            out.received.append(
-                _attachment(f"{path}: {name}", name, data, headers, when or _mtime(path))
-            )
+            out.add_attachment(_attachment(f"{path}: {name}", name, data, headers, when or _mtime(path)))
         if not found:
             out.problems.append(Problem(str(path), f"Pesan '{path.name}' tidak berisi lampiran buku kerja."))
     finally:
@@ -257,7 +268,7 @@ def from_message(msg: Message, label: str, out: Collected, *, fallback_when: dt.
             )
         return
     for name, data in parts:
-        out.received.append(_attachment(f"{label}: {name}", name, data, msg, when))
+        out.add_attachment(_attachment(f"{label}: {name}", name, data, msg, when))
 
 
 __all__ = ["Collected", "Problem", "Received", "collect", "from_message", "is_maildir", "sha256_hex"]

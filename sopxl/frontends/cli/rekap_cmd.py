@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.argument("sources", nargs=-1, type=click.Path(path_type=str))
+@click.argument("sources", nargs=-1, type=click.Path(path_type=str), metavar="[SUMBER]...")
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=str),
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     type=click.Path(dir_okay=False, path_type=str),
     help="CSV 'Kode Satker,Nama Satker' satker yang wajib melapor.",
 )
-@click.option("--imap", "imap_url", metavar="URL", help="Baca kotak surat langsung: imaps://USER@HOST[:PORT]/FOLDER.")
+@click.option("--imap", "imap_url", metavar="URL", help="Baca kotak surat langsung (hanya-baca): imaps://PENGGUNA@SERVER[:PORT]/FOLDER.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Jumlah proses pembaca (bawaan: jumlah inti prosesor).")
 @click.option(
     "--format",
@@ -71,8 +71,11 @@ def rekap(
       sopxl rekap kotak-masuk.mbox --periode semester1 --output rekap-s1.xlsx --format json
     """
     import json
+    import tempfile
+    from pathlib import Path
 
     from sopxl.frontends.cli.common import SopxlClickError
+    from sopxl.recap.sources import Collected
 
     with user_errors():
         from sopxl.core.config import Settings
@@ -83,28 +86,27 @@ def rekap(
         check_output(output)
         file_overrides, run_overrides = collect_overrides(set_options, config_file)
         settings = Settings().with_overrides({**file_overrides, **run_overrides})
-        from sopxl.recap.sources import Collected
-
-        received = Collected()
-        if imap_url:
-            from sopxl.recap.imap import fetch_received
-
-            received = fetch_received(imap_url, settings)
         if not sources and not imap_url:
             raise SopxlClickError("Beri sedikitnya satu SUMBER (berkas, folder, pesan, mbox, Maildir) atau --imap.")
         quiet = fmt == "json" or not sys.stderr.isatty()
-        with _Progress(quiet) as bar:
-            result = run(
-                sources,
-                periode=periode,
-                daftar=daftar,
-                output=output,
-                jobs=jobs,
-                file_overrides=file_overrides,
-                run_overrides=run_overrides,
-                received=received,
-                progress=bar.start,
-            )
+        with tempfile.TemporaryDirectory(prefix="sopxl-imap-") as spool:
+            received = Collected()
+            if imap_url:
+                from sopxl.recap.imap import fetch_received
+
+                received = fetch_received(imap_url, settings, spool=Path(spool))
+            with _Progress(quiet) as bar:
+                result = run(
+                    sources,
+                    periode=periode,
+                    daftar=daftar,
+                    output=output,
+                    jobs=jobs,
+                    file_overrides=file_overrides,
+                    run_overrides=run_overrides,
+                    received=received,
+                    progress=bar.start,
+                )
         if result.read == 0 and not result.satker:
             click.echo(
                 "Galat: tidak ada buku kerja yang dapat dibaca dari sumber yang diberikan.", err=True
