@@ -372,6 +372,18 @@ def test_to_pandas(inbox: Path, tmp_path: Path) -> None:
     assert len(satker) == len(result.satker)
     assert len(ro) == sum(len(s.ro) for s in result.satker)
     assert set(ro["kode_satker"]) <= set(satker["kode"])
+    # the recap's Rekap RO sheet holds exactly these rows (its rows after the first are
+    # appended to the sheet XML in bulk)
+    from python_calamine import CalamineWorkbook
+
+    out = write_recap(result, tmp_path / "rekap.xlsx")
+    sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Rekap RO").to_python()
+    assert len(sheet) == 1 + len(ro)
+    for got, (_, want) in zip(sheet[1:], ro.iterrows(), strict=True):
+        assert str(got[0]) == want["kode_satker"] and got[2] == want["kode"] and got[3] == want["uraian"]
+        assert [float(x) for x in got[5:]] == pytest.approx([float(want[k]) for k in (
+            "target_volume", "realisasi_volume_kumulatif", "progres_capaian", "target_progres",
+            "capaian_persen", "pagu", "realisasi_anggaran", "penyerapan_persen")], rel=1e-15)
 
 
 @pytest.mark.libreoffice
