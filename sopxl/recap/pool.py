@@ -44,6 +44,7 @@ def run_pool(
     results: dict[str, Result] = {}
     if not tasks:
         return results
+    _preload()
     fo = dict(file_overrides or {})
     ro = dict(run_overrides or {})
     pending = list(tasks)
@@ -79,6 +80,15 @@ def run_pool(
         if progress is not None:
             progress(1)
     return results
+
+
+def _preload() -> None:
+    """Import what `examine` needs before the workers start: forked workers inherit it
+    instead of each importing the rule catalogue and the reader again."""
+    import sopxl.calc.figures
+    import sopxl.read.workbook
+    import sopxl.rules
+    import sopxl.rules.validate  # noqa: F401
 
 
 def _as_completed(futures: dict[Future[Result], Task]) -> Any:

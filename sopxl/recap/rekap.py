@@ -28,7 +28,7 @@ from sopxl import __version__
 from sopxl.core import spec
 from sopxl.core.errors import InvalidInput
 from sopxl.recap.pool import Cache, run_pool
-from sopxl.recap.sources import Collected, Problem, Received, collect, sha256_hex
+from sopxl.recap.sources import Collected, Problem, Received, collect
 from sopxl.recap.worker import RESULT_VERSION
 
 if TYPE_CHECKING:
@@ -228,19 +228,15 @@ def rekap(
         items = [*collected.received, *received]
 
         # hash everything first: the cache and the transit check both need it
-        shas: list[str | None] = []
         readable: list[tuple[int, Received, str]] = []
         for i, item in enumerate(items):
             try:
-                content = item.content()
+                sha = item.sha256()
             except OSError as exc:
                 from sopxl.read.safety import os_reason
 
                 problems.append(Problem(item.label, f"Berkas '{item.name}' tidak dapat dibaca: {os_reason(exc)}.", item.satker))
-                shas.append(None)
                 continue
-            sha = sha256_hex(content)
-            shas.append(sha)
             if item.declared_sha256 is not None and item.declared_sha256 != sha:
                 problems.append(
                     Problem(
@@ -250,7 +246,6 @@ def rekap(
                         item.satker,
                     )
                 )
-                shas[-1] = None
                 continue
             readable.append((i, item, sha))
 

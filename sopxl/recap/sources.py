@@ -47,6 +47,14 @@ class Received:
         with self.path.open("rb") as fh:
             return fh.read()
 
+    def sha256(self) -> str:
+        """The hex SHA-256 of the workbook's bytes, streamed (a huge file is not loaded)."""
+        if self.data is not None:
+            return sha256_hex(self.data)
+        assert self.path is not None
+        with self.path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+
 
 @dataclass
 class Problem:
