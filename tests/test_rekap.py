@@ -347,9 +347,10 @@ def test_exit_codes(inbox: Path, tmp_path: Path) -> None:
     shutil.copy(inbox / "berkas" / "bersih.xlsx", folder)
     daftar = tmp_path / "daftar.csv"
     daftar.write_text("Kode Satker,Nama Satker\n411001,Balai Bersih\n", encoding="utf-8")
-    code, stdout, _ = run_cli(str(folder), "--output", str(tmp_path / "r.xlsx"), "--daftar", str(daftar))
+    code, stdout, stderr = run_cli(str(folder), "--output", str(tmp_path / "r.xlsx"), "--daftar", str(daftar))
     assert code == 0, stdout
     assert "Sesuai" in stdout
+    assert stderr == ""  # no progress bar when stderr is not a terminal
     daftar.write_text("Kode Satker,Nama Satker\n411001,A\n411002,B\n", encoding="utf-8")
     code, _, _ = run_cli(str(folder), "--output", str(tmp_path / "r.xlsx"), "--daftar", str(daftar))
     assert code == 1
