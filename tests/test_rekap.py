@@ -341,6 +341,31 @@ def test_dead_worker_takes_only_its_file(inbox: Path) -> None:
             assert res["ok"] is True, res
 
 
+def _hangs_on_bom(path: str, *args: Any) -> dict[str, Any]:
+    if Path(path).name == "bom.xlsx":
+        import time
+
+        time.sleep(120)  # a worker stuck on one file
+    return examine(path, *args)
+
+
+def test_hung_worker_takes_only_its_file(inbox: Path) -> None:
+    import time
+
+    files = sorted((inbox / "berkas").rglob("*.xlsx"))
+    tasks = [(str(p), str(p)) for p in files]
+    t0 = time.monotonic()
+    results = run_pool(tasks, "tahunan", None, None, 2, func=_hangs_on_bom, timeout=3)
+    assert time.monotonic() - t0 < 60
+    assert set(results) == {str(p) for p in files}
+    for path, res in results.items():
+        if Path(path).name == "bom.xlsx":
+            assert res["ok"] is False and "lebih dari 3 detik" in res["alasan"], res
+            assert res["transient"] is True  # not cached: the next run tries again
+        elif Path(path).parent.name != "rusak":
+            assert res["ok"] is True, res
+
+
 def test_exit_codes(inbox: Path, tmp_path: Path) -> None:
     folder = tmp_path / "baik"
     folder.mkdir()

@@ -9,16 +9,19 @@ single-worker pool, so the one that kills its worker is the only one listed as f
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
 from sopxl.recap.worker import examine
 
+# A result with "transient": True (a worker that died or hung, a pool failure) is not cached:
+# the next run tries that file again.
 Result = dict[str, Any]
 Task = tuple[str, str]  # (key, path to read)
 
@@ -28,7 +31,33 @@ def _crashed(name: str) -> Result:
         "ok": False,
         "alasan": f"Pembacaan '{name}' menghentikan proses pembaca secara mendadak (berkas rusak atau "
         "terlalu berat); berkas lain tetap direkap.",
+        "transient": True,
     }
+
+
+def _too_slow(name: str, timeout: float) -> Result:
+    return {
+        "ok": False,
+        "alasan": f"Pembacaan '{name}' dihentikan: lebih dari {timeout:g} detik (berkas terlalu berat "
+        "atau rusak); berkas lain tetap direkap.",
+        "transient": True,
+    }
+
+
+def _failed(path: str, exc: Exception) -> Result:
+    return {
+        "ok": False,
+        "alasan": f"Berkas '{Path(path).name}' gagal diproses ({type(exc).__name__}).",
+        "transient": True,
+    }
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """End the pool's worker processes: the executor has no public way to stop a running task."""
+    processes = getattr(pool, "_processes", None) or {}
+    for proc in list(processes.values()):
+        with contextlib.suppress(Exception):
+            proc.kill()
 
 
 def run_pool(
@@ -39,44 +68,61 @@ def run_pool(
     jobs: int,
     progress: Callable[[int], None] | None = None,
     func: Callable[..., Result] = examine,
+    timeout: float | None = None,
 ) -> dict[str, Result]:
-    """`func` (`examine`) on each task's file in a pool of `jobs` processes; results by task key."""
+    """`func` (`examine`) on each task's file in a pool of `jobs` processes; results by task key.
+
+    `timeout`: when no file finishes for that many seconds, a worker hangs; the workers are
+    ended and the unfinished files run again one at a time, each given `timeout` seconds.
+    """
     results: dict[str, Result] = {}
     if not tasks:
         return results
     _preload()
     fo = dict(file_overrides or {})
     ro = dict(run_overrides or {})
-    pending = list(tasks)
     workers = max(1, min(jobs, len(tasks)))
+    pool = ProcessPoolExecutor(max_workers=workers)
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures: dict[Future[Result], Task] = {
-                pool.submit(func, path, periode, fo, ro): (key, path) for key, path in pending
-            }
-            for future in _as_completed(futures):
+        futures: dict[Future[Result], Task] = {
+            pool.submit(func, path, periode, fo, ro): (key, path) for key, path in tasks
+        }
+        waiting = set(futures)
+        while waiting:
+            done, waiting = wait(waiting, timeout=timeout, return_when=FIRST_COMPLETED)
+            if not done:
+                _kill(pool)  # the unfinished files are retried alone below
+                break
+            for future in done:
                 key, path = futures[future]
                 try:
                     results[key] = future.result()
                 except BrokenProcessPool:
                     continue  # retried alone below
                 except Exception as exc:  # pickling and other pool-level failures of one task
-                    results[key] = {"ok": False, "alasan": f"Berkas '{Path(path).name}' gagal diproses ({type(exc).__name__})."}
+                    results[key] = _failed(path, exc)
                 if progress is not None:
                     progress(1)
     except BrokenProcessPool:
         pass
-    for key, path in pending:
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    for key, path in tasks:
         if key in results:
             continue
-        # alone, so a worker that dies again takes only this file with it
+        # alone, so a worker that dies or hangs again takes only this file with it
+        single = ProcessPoolExecutor(max_workers=1)
         try:
-            with ProcessPoolExecutor(max_workers=1) as single:
-                results[key] = single.submit(func, path, periode, fo, ro).result()
+            results[key] = single.submit(func, path, periode, fo, ro).result(timeout=timeout)
+        except TimeoutError:
+            _kill(single)
+            results[key] = _too_slow(Path(path).name, timeout or 0)
         except BrokenProcessPool:
             results[key] = _crashed(Path(path).name)
         except Exception as exc:  # as above: one task's failure stays its own
-            results[key] = {"ok": False, "alasan": f"Berkas '{Path(path).name}' gagal diproses ({type(exc).__name__})."}
+            results[key] = _failed(path, exc)
+        finally:
+            single.shutdown(wait=True, cancel_futures=True)
         if progress is not None:
             progress(1)
     return results
@@ -89,12 +135,6 @@ def _preload() -> None:
     import sopxl.read.workbook
     import sopxl.rules
     import sopxl.rules.validate  # noqa: F401
-
-
-def _as_completed(futures: dict[Future[Result], Task]) -> Any:
-    from concurrent.futures import as_completed
-
-    return as_completed(futures)
 
 
 class Cache:

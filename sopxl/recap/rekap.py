@@ -272,8 +272,10 @@ def rekap(
                     copy = folder / (Path(item.name).name or "lampiran.xlsx")
                     copy.write_bytes(item.content())
                     tasks.append((sha, str(copy)))
-            fresh = run_pool(tasks, periode, fo, ro, jobs or os.cpu_count() or 1, tick)
-            store.put_many(fresh, context)
+            fresh = run_pool(
+                tasks, periode, fo, ro, jobs or os.cpu_count() or 1, tick, timeout=settings.rekap_timeout_s
+            )
+            store.put_many({k: v for k, v in fresh.items() if not v.get("transient")}, context)
         finally:
             store.close()
         results = {**known, **fresh}
