@@ -132,8 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     per_file = cold1 / len(files)
     print(f"Perkiraan 24.000 satker di mesin 16 inti: {24000 * per_file / 16:.0f} s "
           f"({per_file * 1000:.1f} ms per buku kerja per inti)")
-    if not args.folder:
-        shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(work, ignore_errors=True)  # a --folder outside it stays for the next run
     return 0 if ratio_a <= 0.5 and ratio_b <= 0.05 else 1
 
 
