@@ -70,6 +70,13 @@ class Settings(BaseModel):
         ]
     )
 
+    # `sopxl rekap`: the budget year every workbook must have (None: the most common year).
+    tahun: int | None = Field(default=None, ge=2000, le=2100)
+    # `sopxl rekap`: seconds a workbook may take to be read and checked before it is given up.
+    rekap_timeout_s: float = Field(default=300.0, gt=0)
+    # `sopxl rekap --imap`: a CA certificate (PEM) for a server with a private CA.
+    imap_cafile: str | None = None
+
     # Guards against hostile input.
     max_rows_per_sheet: int = 500_000
     max_uncompressed_mb: int = 1024

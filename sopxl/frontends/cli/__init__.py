@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "consolidate": ("sopxl.frontends.cli.consolidate_cmd", "consolidate"),
     "kirim": ("sopxl.frontends.cli.kirim_cmd", "kirim"),
     "arsip": ("sopxl.frontends.cli.arsip_cmd", "arsip"),
+    "rekap": ("sopxl.frontends.cli.rekap_cmd", "rekap"),
     "demo": ("sopxl.frontends.cli.demo_cmd", "demo"),
     "excel-setup": ("sopxl.frontends.cli.excel_cmd", "excel_setup"),
     "lo-install": ("sopxl.frontends.cli.lo_cmd", "lo_install"),

@@ -1,0 +1,140 @@
+"""What `sopxl rekap` costs on a receiving office's folder of satker workbooks.
+
+    .venv/bin/python benchmarks/bench_rekap.py [--count 1000] [--jobs 2] [--folder DIR]
+
+Generates `--count` satker workbooks (benchmarks/gen_large.py, 15-30 ROs, 12 months each,
+distinct Kode Satker) and prints, in one run, whole processes timed by wall clock:
+
+- (a) `sopxl rekap DIR --output R.xlsx --format json --jobs J` cold (no cache) against
+  `pandas.read_excel(f, engine="calamine", sheet_name=None)` of every file in one process;
+  target ratio <= 0.5;
+- (b) the second run after 10 files changed against the cold run; target <= 0.05;
+- (c) the cold run with `--jobs 1` against `--jobs 2`: the pool scales when this is near 2.
+
+Exit code 0 when (a) and (b) meet their targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bytecode import ensure_bytecode
+from gen_large import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_KODE = b"411724"
+
+
+def _with_kode(template: Path, target: Path, kode: str, nama_suffix: str = "") -> None:
+    """A copy of `template` whose Identitas holds `kode` (gen_large writes inline strings)."""
+    with zipfile.ZipFile(template) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(TEMPLATE_KODE, kode.encode(), 1)
+                if nama_suffix:
+                    data = data.replace(b"HAM Contoh", b"HAM Contoh " + nama_suffix.encode(), 1)
+            zout.writestr(info, data)
+
+
+def make_folder(folder: Path, count: int) -> None:
+    templates = folder / "_templat"
+    templates.mkdir(parents=True, exist_ok=True)
+    for ros in range(15, 31):
+        generate(templates / f"ro{ros}.xlsx", ros, seed=ros)
+    for i in range(count):
+        ros = 15 + i % 16
+        _with_kode(templates / f"ro{ros}.xlsx", folder / f"satker-{500000 + i}.xlsx", str(500000 + i))
+    shutil.rmtree(templates)
+
+
+def run_rekap(folder: Path, output: Path, jobs: int) -> float:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "sopxl", "rekap", str(folder), "--output", str(output), "--format", "json",
+         "--jobs", str(jobs), "--set", "today=2027-03-01"],
+        env=env, capture_output=True,
+    )
+    elapsed = time.perf_counter() - t0
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"sopxl rekap failed ({proc.returncode}): {proc.stderr.decode()[-2000:]}")
+    return elapsed
+
+
+def pandas_baseline(files: list[Path]) -> float:
+    code = (
+        "import sys, pandas as pd\n"
+        "for f in sys.argv[1:]:\n"
+        "    pd.read_excel(f, engine='calamine', sheet_name=None)\n"
+    )
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, *map(str, files)], check=True)
+    return time.perf_counter() - t0
+
+
+def fresh_output(work: Path, name: str) -> Path:
+    out = work / name
+    from sopxl.recap import cache_path
+
+    for p in (out, cache_path(out)):
+        p.unlink(missing_ok=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--folder", type=Path, help="reuse (or create) the generated workbooks here")
+    args = parser.parse_args(argv)
+    ensure_bytecode()
+    sys.path.insert(0, str(ROOT))
+    work = Path(tempfile.mkdtemp(prefix="sopxl-bench-rekap-"))
+    folder = args.folder or work / "masuk"
+    if not folder.exists() or len(list(folder.glob("*.xlsx"))) != args.count:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        t0 = time.perf_counter()
+        make_folder(folder, args.count)
+        print(f"{args.count} buku kerja dibuat dalam {time.perf_counter() - t0:.1f} s di {folder}")
+    files = sorted(folder.glob("*.xlsx"))
+    outdir = work / "keluar"
+    outdir.mkdir()
+
+    base = pandas_baseline(files)
+    out = fresh_output(outdir, "rekap.xlsx")
+    cold = run_rekap(folder, out, args.jobs)
+    for i, path in enumerate(files[:10]):
+        _with_kode_inplace = path.with_suffix(".tmp")
+        shutil.copy(path, _with_kode_inplace)
+        _with_kode(_with_kode_inplace, path, path.stem.split("-")[1], nama_suffix=f"v{i}")
+        _with_kode_inplace.unlink()
+    warm = run_rekap(folder, out, args.jobs)
+    cold1 = run_rekap(folder, fresh_output(outdir, "rekap-j1.xlsx"), 1)
+    cold2 = run_rekap(folder, fresh_output(outdir, "rekap-j2.xlsx"), 2)
+
+    ratio_a = cold / base
+    ratio_b = warm / cold
+    print(f"(a) rekap dingin --jobs {args.jobs}: {cold:.2f} s; pandas.read_excel(calamine): {base:.2f} s; "
+          f"rasio {ratio_a:.3f} (target <= 0.5)")
+    print(f"(b) rekap kedua (10 berubah): {warm:.2f} s; rasio terhadap dingin {ratio_b:.4f} (target <= 0.05)")
+    print(f"(c) dingin --jobs 1: {cold1:.2f} s; --jobs 2: {cold2:.2f} s; percepatan {cold1 / cold2:.2f}x")
+    per_file = cold1 / len(files)
+    print(f"Perkiraan 24.000 satker di mesin 16 inti: {24000 * per_file / 16:.0f} s "
+          f"({per_file * 1000:.1f} ms per buku kerja per inti)")
+    shutil.rmtree(work, ignore_errors=True)  # a --folder outside it stays for the next run
+    return 0 if ratio_a <= 0.5 and ratio_b <= 0.05 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,200 @@
+"""Running `examine` over many files: a process pool where each file is isolated, and the
+SQLite cache by SHA-256 that lets a re-run read only what changed.
+
+Isolation: every file is its own task; an exception inside a task is caught by `examine`
+itself; a worker process that dies (killed, out of memory, a crash in a native library)
+breaks the pool, and then the unfinished files are run again one at a time, each in a fresh
+single-worker pool, so the one that kills its worker is the only one listed as failed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+from sopxl.recap.worker import examine
+
+# A result with "transient": True (a worker that died or hung, a pool failure) is not cached:
+# the next run tries that file again.
+Result = dict[str, Any]
+Task = tuple[str, str]  # (key, path to read)
+
+
+def _crashed(name: str) -> Result:
+    return {
+        "ok": False,
+        "alasan": f"Pembacaan '{name}' menghentikan proses pembaca secara mendadak (berkas rusak atau "
+        "terlalu berat); berkas lain tetap direkap.",
+        "transient": True,
+    }
+
+
+def _too_slow(name: str, timeout: float) -> Result:
+    return {
+        "ok": False,
+        "alasan": f"Pembacaan '{name}' dihentikan: lebih dari {timeout:g} detik (berkas terlalu berat "
+        "atau rusak); berkas lain tetap direkap.",
+        "transient": True,
+    }
+
+
+def _failed(path: str, exc: Exception) -> Result:
+    return {
+        "ok": False,
+        "alasan": f"Berkas '{Path(path).name}' gagal diproses ({type(exc).__name__}).",
+        "transient": True,
+    }
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """End the pool's worker processes: the executor has no public way to stop a running task."""
+    processes = getattr(pool, "_processes", None) or {}
+    for proc in list(processes.values()):
+        with contextlib.suppress(Exception):
+            proc.kill()
+
+
+def run_pool(
+    tasks: list[Task],
+    periode: str,
+    file_overrides: Mapping[str, Any] | None,
+    run_overrides: Mapping[str, Any] | None,
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
+    func: Callable[..., Result] = examine,
+    timeout: float | None = None,
+) -> dict[str, Result]:
+    """`func` (`examine`) on each task's file in a pool of `jobs` processes; results by task key.
+
+    `timeout`: when no file finishes for that many seconds, a worker hangs; the workers are
+    ended and the unfinished files run again one at a time, each given `timeout` seconds.
+    """
+    results: dict[str, Result] = {}
+    if not tasks:
+        return results
+    _preload()
+    fo = dict(file_overrides or {})
+    ro = dict(run_overrides or {})
+    workers = max(1, min(jobs, len(tasks)))
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        futures: dict[Future[Result], Task] = {
+            pool.submit(func, path, periode, fo, ro): (key, path) for key, path in tasks
+        }
+        waiting = set(futures)
+        while waiting:
+            done, waiting = wait(waiting, timeout=timeout, return_when=FIRST_COMPLETED)
+            if not done:
+                _kill(pool)  # the unfinished files are retried alone below
+                break
+            for future in done:
+                key, path = futures[future]
+                try:
+                    results[key] = future.result()
+                except BrokenProcessPool:
+                    continue  # retried alone below
+                except Exception as exc:  # pickling and other pool-level failures of one task
+                    results[key] = _failed(path, exc)
+                if progress is not None:
+                    progress(1)
+    except BrokenProcessPool:
+        pass
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    for key, path in tasks:
+        if key in results:
+            continue
+        # alone, so a worker that dies or hangs again takes only this file with it
+        single = ProcessPoolExecutor(max_workers=1)
+        try:
+            results[key] = single.submit(func, path, periode, fo, ro).result(timeout=timeout)
+        except TimeoutError:
+            _kill(single)
+            results[key] = _too_slow(Path(path).name, timeout or 0)
+        except BrokenProcessPool:
+            results[key] = _crashed(Path(path).name)
+        except Exception as exc:  # as above: one task's failure stays its own
+            results[key] = _failed(path, exc)
+        finally:
+            single.shutdown(wait=True, cancel_futures=True)
+        if progress is not None:
+            progress(1)
+    return results
+
+
+def _preload() -> None:
+    """Import what `examine` needs before the workers start: forked workers inherit it
+    instead of each importing the rule catalogue and the reader again."""
+    import sopxl.calc.figures
+    import sopxl.read.workbook
+    import sopxl.rules
+    import sopxl.rules.validate  # noqa: F401
+
+
+class Cache:
+    """Results of `examine` by (SHA-256 of the file, context): an SQLite file beside the recap.
+
+    The context holds everything else a result depends on (period, settings, the day: date
+    rules compare with today, the result format). A cache that cannot be opened or written
+    is simply not used: the recap is the same, only slower.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        if path is None:
+            return
+        try:
+            db = sqlite3.connect(path, timeout=10)
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS hasil (sha256 TEXT NOT NULL, konteks TEXT NOT NULL, "
+                "data TEXT NOT NULL, PRIMARY KEY (sha256, konteks))"
+            )
+            db.commit()
+            self._db = db
+        except sqlite3.Error:
+            self._db = None
+
+    def get_many(self, shas: list[str], context: str) -> dict[str, Result]:
+        found: dict[str, Result] = {}
+        if self._db is None or not shas:
+            return found
+        try:
+            unique = list(dict.fromkeys(shas))
+            for i in range(0, len(unique), 500):
+                chunk = unique[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                for sha, data in self._db.execute(
+                    f"SELECT sha256, data FROM hasil WHERE konteks = ? AND sha256 IN ({marks})",
+                    [context, *chunk],
+                ):
+                    found[sha] = json.loads(data)
+        except (sqlite3.Error, ValueError):
+            return {}
+        return found
+
+    def put_many(self, rows: Mapping[str, Result], context: str) -> None:
+        if self._db is None or not rows:
+            return
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO hasil (sha256, konteks, data) VALUES (?, ?, ?)",
+                    [(sha, context, json.dumps(r, ensure_ascii=False)) for sha, r in rows.items()],
+                )
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+__all__ = ["Cache", "run_pool"]

@@ -1,0 +1,402 @@
+"""The recap of everything a receiving office got: `rekap(sources, ...) -> RekapResult`.
+
+Steps: collect the workbooks from the sources (sopxl.recap.sources); hash each one; take
+what the cache already knows; read and check the rest in a process pool (sopxl.recap.pool);
+then decide per satker: the newest workbook of a satker counts (message Date, else file
+time), the others are duplicates; a budget year other than the expected one (`tahun`
+setting, else the most common year) is `tahun-berbeda`; no error is `sesuai`, else
+`ada-kesalahan`; a satker of the expected list without a workbook is `belum-mengirim`.
+
+Nothing here writes to a source: files are opened read-only, attachments are copied into a
+private temporary folder to be read.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sopxl import __version__
+from sopxl.core import spec
+from sopxl.core.errors import InvalidInput
+from sopxl.recap.pool import Cache, run_pool
+from sopxl.recap.sources import Collected, Problem, Received, collect
+from sopxl.recap.worker import RESULT_VERSION
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SESUAI = "sesuai"
+ADA_KESALAHAN = "ada-kesalahan"
+BELUM_MENGIRIM = "belum-mengirim"
+TIDAK_TERBACA = "tidak-terbaca"
+TAHUN_BERBEDA = "tahun-berbeda"
+STATUSES = (SESUAI, ADA_KESALAHAN, BELUM_MENGIRIM, TIDAK_TERBACA, TAHUN_BERBEDA)
+
+SATKER_KEYS = (
+    "kode", "nama", "file", "status", "errors", "warnings", "bulan_pelaporan", "ikpa", "nka",
+    "penyerapan_persen", "capaian_persen", "sha256",
+)
+
+
+@dataclass
+class SatkerRow:
+    kode: str
+    nama: str | None
+    file: str | None
+    status: str
+    errors: int = 0
+    warnings: int = 0
+    bulan_pelaporan: int | None = None
+    ikpa: float | None = None
+    nka: float | None = None
+    penyerapan_persen: float | None = None
+    capaian_persen: float | None = None
+    sha256: str | None = None
+    tahun: int | None = None
+    bulan_terlambat: list[int] = field(default_factory=list)
+    alasan: str | None = None  # why tidak-terbaca / tahun-berbeda
+    ro: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {key: getattr(self, key) for key in SATKER_KEYS}
+
+
+@dataclass
+class RekapResult:
+    periode: str
+    tahun: int | None
+    satker: list[SatkerRow]
+    belum_mengirim: list[dict[str, str]]
+    masalah: list[dict[str, str]]
+    duplikat: list[dict[str, str]]
+    read: int = 0  # workbooks read successfully (from the cache or now)
+    from_cache: int = 0
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The exact contract of `sopxl rekap --format json`."""
+        return {
+            "periode": self.periode,
+            "tahun": self.tahun,
+            "satker": [s.to_json_dict() for s in self.satker],
+            "belum_mengirim": list(self.belum_mengirim),
+            "masalah": list(self.masalah),
+            "duplikat": list(self.duplikat),
+        }
+
+    @property
+    def exit_code(self) -> int:
+        """0 every satker conforming; 1 any with errors, missing, unreadable or another year
+        (or a file that could not be read); 2 when nothing could be read."""
+        if self.read == 0:
+            return 2
+        if any(not _is_duplicate(m) for m in self.masalah):
+            return 1
+        return 0 if all(s.status == SESUAI for s in self.satker) else 1
+
+    def to_pandas(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(satker, RO) DataFrames for analysts; needs pandas (`pip install sopxl[analisis]`)."""
+        import pandas as pd
+
+        satker = pd.DataFrame(
+            [
+                {**s.to_json_dict(), "tahun": s.tahun, "bulan_terlambat": len(s.bulan_terlambat)}
+                for s in self.satker
+            ],
+            columns=[*SATKER_KEYS, "tahun", "bulan_terlambat"],
+        )
+        ro_rows = [
+            {"kode_satker": s.kode, "nama_satker": s.nama, **ro} for s in self.satker for ro in s.ro
+        ]
+        ro = pd.DataFrame(ro_rows, columns=["kode_satker", "nama_satker", *RO_KEYS])
+        return satker, ro
+
+
+RO_KEYS = (
+    "kode", "uraian", "satuan", "target_volume", "realisasi_volume_kumulatif", "progres_capaian",
+    "target_progres", "capaian_persen", "pagu", "realisasi_anggaran", "penyerapan_persen",
+)
+
+DUPLICATE_PREFIX = "Duplikat:"
+
+
+def _is_duplicate(item: Mapping[str, str]) -> bool:
+    return item["alasan"].startswith(DUPLICATE_PREFIX)
+
+
+def read_daftar(path: Path | str) -> list[tuple[str, str]]:
+    """The expected satker of a `--daftar` CSV (`Kode Satker,Nama Satker`; `;` also accepted)."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        text = p.read_text(encoding="cp1252")
+    except OSError as exc:
+        raise InvalidInput(f"Daftar satker '{p}' tidak dapat dibaca ({exc.strerror}).") from None
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise InvalidInput(f"Daftar satker '{p.name}' kosong.")
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    rows = list(csv.reader(lines, delimiter=delimiter))
+    header = [spec.norm(h) for h in rows[0]]
+    try:
+        ki, ni = header.index(spec.norm(spec.ID_KODE_SATKER)), header.index(spec.norm(spec.ID_NAMA_SATKER))
+    except ValueError:
+        raise InvalidInput(
+            f"Daftar satker '{p.name}' harus berkepala kolom 'Kode Satker,Nama Satker'."
+        ) from None
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for row in rows[1:]:
+        kode = row[ki].strip() if ki < len(row) else ""
+        if not kode or kode in seen:
+            continue
+        seen.add(kode)
+        out.append((kode, row[ni].strip() if ni < len(row) else ""))
+    return out
+
+
+def cache_path(output: Path) -> Path:
+    """The SQLite cache beside the recap workbook."""
+    return output.with_name(f".{output.stem}.sopxl-cache.sqlite")
+
+
+def _context(periode: str, file_overrides: Mapping[str, Any], run_overrides: Mapping[str, Any]) -> str:
+    from sopxl.core.calendar import today
+    from sopxl.core.config import Settings
+
+    settings = Settings().with_overrides({**file_overrides, **run_overrides})
+    return json.dumps(
+        {
+            "v": RESULT_VERSION,
+            "sopxl": __version__,
+            "periode": periode,
+            "set": [file_overrides, run_overrides],
+            "hari": today(settings).isoformat(),
+        },
+        sort_keys=True,
+        default=str,
+    )
+
+
+def rekap(
+    sources: Iterable[Path | str],
+    *,
+    periode: str = "tahunan",
+    daftar: Sequence[tuple[str, str]] | Path | str | None = None,
+    output: Path | str | None = None,
+    jobs: int | None = None,
+    file_overrides: Mapping[str, Any] | None = None,
+    run_overrides: Mapping[str, Any] | None = None,
+    cache: bool = True,
+    received: Collected | Iterable[Received] = (),
+    progress: Callable[[int, int], Callable[[int], None] | None] | None = None,
+) -> RekapResult:
+    """Recap the workbooks in `sources` (and `received`, e.g. from IMAP) for `periode`.
+
+    `output` only places the cache (`cache_path`); writing the recap workbook is
+    :func:`sopxl.recap.workbook.write_recap`. `progress(total, cached)` may return a callback
+    called with the number of files done.
+    """
+    from sopxl.report.consolidate import check_periode
+
+    check_periode(periode)
+    fo = dict(file_overrides or {})
+    ro = dict(run_overrides or {})
+    from sopxl.core.config import Settings
+
+    settings = Settings().with_overrides({**fo, **ro})
+    expected = read_daftar(daftar) if isinstance(daftar, str | Path) else list(daftar or [])
+    out_path = Path(output) if output is not None else None
+    with tempfile.TemporaryDirectory(prefix="sopxl-rekap-") as tmpname:
+        tmp = Path(tmpname)
+        collected = collect(
+            sources, skip=[p for p in (out_path, out_path and cache_path(out_path)) if p], spool=tmp / "lampiran"
+        )
+        problems: list[Problem] = list(collected.problems)
+        if isinstance(received, Collected):
+            problems += received.problems
+            received = received.received
+        items = [*collected.received, *received]
+
+        # hash everything first: the cache and the transit check both need it
+        readable: list[tuple[int, Received, str]] = []
+        for i, item in enumerate(items):
+            try:
+                sha = item.sha256()
+            except OSError as exc:
+                from sopxl.read.safety import os_reason
+
+                problems.append(Problem(item.label, f"Berkas '{item.name}' tidak dapat dibaca: {os_reason(exc)}.", item.satker))
+                continue
+            if item.declared_sha256 is not None and item.declared_sha256 != sha:
+                problems.append(
+                    Problem(
+                        item.label,
+                        f"Lampiran '{item.name}' rusak dalam pengiriman: SHA-256 tidak sama dengan "
+                        "X-Sopxl-Sha256 pada pesan. Minta satker mengirim ulang.",
+                        item.satker,
+                    )
+                )
+                continue
+            readable.append((i, item, sha))
+
+        context = _context(periode, fo, ro)
+        store = Cache(cache_path(out_path) if cache and out_path is not None else None)
+        try:
+            known = store.get_many([sha for _, _, sha in readable], context)
+            todo = [(i, item, sha) for i, item, sha in readable if sha not in known]
+            tick = progress(len(readable), len(readable) - len(todo)) if progress else None
+            fresh: dict[str, dict[str, Any]] = {}
+            tasks: list[tuple[str, str]] = []
+            queued: set[str] = set()
+            for i, item, sha in todo:
+                if sha in queued:
+                    continue  # the same bytes twice are read once
+                queued.add(sha)
+                if item.path is not None:
+                    tasks.append((sha, str(item.path)))
+                else:
+                    # an attachment is read from a private copy under its own name (the
+                    # reasons name the file)
+                    folder = tmp / str(i)
+                    folder.mkdir()
+                    copy = folder / (Path(item.name).name or "lampiran.xlsx")
+                    copy.write_bytes(item.content())
+                    tasks.append((sha, str(copy)))
+            fresh = run_pool(
+                tasks, periode, fo, ro, jobs or os.cpu_count() or 1, tick, timeout=settings.rekap_timeout_s
+            )
+            store.put_many({k: v for k, v in fresh.items() if not v.get("transient")}, context)
+        finally:
+            store.close()
+        results = {**known, **fresh}
+
+    return _decide(
+        periode,
+        settings.tahun,
+        expected,
+        [(item, sha, results[sha]) for _, item, sha in readable],
+        problems,
+        from_cache=len(readable) - len(todo),
+    )
+
+
+def _decide(
+    periode: str,
+    tahun_setting: int | None,
+    expected: list[tuple[str, str]],
+    examined: list[tuple[Received, str, dict[str, Any]]],
+    problems: list[Problem],
+    *,
+    from_cache: int,
+) -> RekapResult:
+    masalah = [{"file": p.file, "alasan": p.alasan} for p in problems]
+    duplikat: list[dict[str, str]] = []
+    good: list[tuple[Received, str, dict[str, Any]]] = []
+    unreadable_by_kode: dict[str, tuple[Received, str, str]] = {}
+    for item, sha, res in examined:
+        if not res.get("ok"):
+            masalah.append({"file": item.label, "alasan": str(res.get("alasan"))})
+            if item.satker:
+                unreadable_by_kode.setdefault(item.satker, (item, sha, str(res.get("alasan"))))
+        elif not res.get("kode"):
+            masalah.append(
+                {"file": item.label, "alasan": "Kode Satker pada lembar Identitas kosong: satker tidak dikenali."}
+            )
+        else:
+            good.append((item, sha, res))
+    for p in problems:
+        if p.satker and p.satker not in unreadable_by_kode:
+            unreadable_by_kode[p.satker] = (Received(label=p.file, name=p.file), "", p.alasan)
+
+    years = Counter(res["tahun"] for _, _, res in good if res.get("tahun") is not None)
+    tahun = tahun_setting if tahun_setting is not None else (
+        # the most common year; on a tie the later one (the current budget year)
+        max(years, key=lambda y: (years[y], y)) if years else None
+    )
+
+    newest = dt.datetime.min.replace(tzinfo=dt.UTC)
+    by_kode: dict[str, list[tuple[Received, str, dict[str, Any]]]] = {}
+    for entry in good:
+        by_kode.setdefault(str(entry[2]["kode"]), []).append(entry)
+
+    rows: dict[str, SatkerRow] = {}
+    for kode, entries in by_kode.items():
+        # newest first; equal times keep the order found (the first counts)
+        ordered = sorted(entries, key=lambda e: e[0].when or newest, reverse=True)
+        item, sha, res = ordered[0]
+        for dup, _dsha, _dres in ordered[1:]:
+            duplikat.append({"kode": kode, "file": dup.label})
+            masalah.append(
+                {"file": dup.label, "alasan": f"{DUPLICATE_PREFIX} satker {kode} juga mengirim '{item.label}' "
+                 "yang lebih baru; yang lebih baru yang direkap."}
+            )
+        year = res.get("tahun")
+        if tahun is not None and year != tahun:
+            status = TAHUN_BERBEDA
+            alasan = f"Tahun Anggaran {year if year is not None else '(kosong)'}, bukan {tahun}."
+            masalah.append({"file": item.label, "alasan": f"Satker {kode}: {alasan}"})
+        else:
+            status = SESUAI if res["errors"] == 0 else ADA_KESALAHAN
+            alasan = None
+        rows[kode] = SatkerRow(
+            kode=kode,
+            nama=res.get("nama"),
+            file=item.label,
+            status=status,
+            errors=int(res["errors"]),
+            warnings=int(res["warnings"]),
+            bulan_pelaporan=res.get("bulan_pelaporan"),
+            ikpa=res.get("ikpa"),
+            nka=res.get("nka"),
+            penyerapan_persen=res.get("penyerapan_persen"),
+            capaian_persen=res.get("capaian_persen"),
+            sha256=sha,
+            tahun=year,
+            bulan_terlambat=list(res.get("bulan_terlambat") or []),
+            alasan=alasan,
+            ro=list(res.get("ro") or []),
+        )
+
+    names = dict(expected)
+    for kode, (item, sha, alasan) in unreadable_by_kode.items():
+        if kode not in rows:
+            rows[kode] = SatkerRow(
+                kode=kode, nama=names.get(kode) or None, file=item.label, status=TIDAK_TERBACA,
+                sha256=sha or None, alasan=alasan,
+            )
+    belum: list[dict[str, str]] = []
+    for kode, nama in expected:
+        if kode not in rows:
+            rows[kode] = SatkerRow(kode=kode, nama=nama or None, file=None, status=BELUM_MENGIRIM)
+            belum.append({"kode": kode, "nama": nama})
+        elif not rows[kode].nama and nama:
+            rows[kode].nama = nama
+
+    order = {kode: i for i, (kode, _) in enumerate(expected)}
+    satker = sorted(rows.values(), key=lambda r: (order.get(r.kode, len(order)), r.kode))
+    return RekapResult(
+        periode=periode,
+        tahun=tahun,
+        satker=satker,
+        belum_mengirim=belum,
+        masalah=masalah,
+        duplikat=duplikat,
+        read=len(good),
+        from_cache=from_cache,
+    )
+
+
+__all__ = [
+    "ADA_KESALAHAN", "BELUM_MENGIRIM", "SESUAI", "STATUSES", "TAHUN_BERBEDA", "TIDAK_TERBACA",
+    "RekapResult", "SatkerRow", "cache_path", "read_daftar", "rekap",
+]
