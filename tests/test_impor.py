@@ -266,3 +266,32 @@ def test_a_bad_profile_or_a_lone_bulan_is_refused_clearly(tmp_path: Path) -> Non
     result = CliRunner().invoke(cli, ["validate", str(book), "--bulan", "3"])
     assert result.exit_code == 2 and "--ekspor" in result.output
     assert book.read_bytes() == before
+
+
+def test_a_later_run_without_the_export_keeps_rek_findings_open(tmp_path: Path) -> None:
+    """Without --ekspor nothing is reconciled, so nothing is taken as fixed: the REK findings
+    written by the last run with the export stay marked and `Belum diperbaiki`; a run with a
+    matching export then lists them as `Selesai`."""
+    import openpyxl
+
+    book = standard_book(months=MARCH).write(tmp_path / "b.xlsx")
+    changed = sakti_csv(tmp_path / "changed.csv", standard_rows(dinamis=(10, 25, 55_000_000)))
+    first = CliRunner().invoke(cli, ["validate", str(book), "--ekspor", str(changed), "--set", f"today={TODAY}"])
+    assert first.exit_code == 1, first.output
+    again = CliRunner().invoke(cli, ["validate", str(book), "--format", "json", "--set", f"today={TODAY}"])
+    payload = json.loads(again.stdout)
+    carried = [f for f in payload["findings"] if f["rule"] == "REK-NILAI"]
+    assert [(f["sheet"], f["cell"]) for f in carried] == [("Maret", "I3")]
+    assert "belum diperiksa ulang" in carried[0]["message"] and "55.000.000" in carried[0]["message"]
+    wb = openpyxl.load_workbook(book)
+    assert wb["Maret"]["I3"].comment is not None and "REK-NILAI" in wb["Maret"]["I3"].comment.text
+    rows = [r for r in wb[spec.SHEET_CATATAN].iter_rows(values_only=True) if "REK-NILAI" in r]
+    assert rows and all("Belum diperbaiki" in r and "Selesai" not in r for r in rows)
+    same = sakti_csv(tmp_path / "same.csv", standard_rows())
+    done = CliRunner().invoke(cli, ["validate", str(book), "--ekspor", str(same), "--format", "json",
+                                    "--set", f"today={TODAY}"])
+    assert [f for f in json.loads(done.stdout)["findings"] if f["rule"].startswith("REK-")] == []
+    wb = openpyxl.load_workbook(book)
+    assert wb["Maret"]["I3"].comment is None
+    rows = [r for r in wb[spec.SHEET_CATATAN].iter_rows(values_only=True) if "REK-NILAI" in r]
+    assert rows and all("Selesai" in r for r in rows)

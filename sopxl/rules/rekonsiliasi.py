@@ -1,7 +1,10 @@
 """Rules of the reconciliation with the SAKTI/OMSPAN export (rules.md, "REK"; SOP steps 2-3).
 
-They run only when an export is given (`sopxl validate --ekspor`, `WorkbookData.ekspor`):
-without one they are silent. The export is set beside the month it reports
+They check only when an export is given (`sopxl validate --ekspor`, `WorkbookData.ekspor`).
+Without one nothing is compared, and nothing is taken as fixed either: the REK findings the
+last run wrote into the workbook (sopxl's state, `temuan`) are given again as they were,
+saying they were not checked this time, so that their marks stay and Catatan Koreksi does
+not list them as `Selesai` until a run with the export says so. The export is set beside the month it reports
 (`sopxl.read.ekspor.reconcile`): a cumulative-only figure is turned into the month's own one
 with the workbook's earlier months, split codes are matched with the workbook's codes.
 
@@ -28,6 +31,25 @@ from sopxl.read.ekspor import FIELD_COLUMNS, FIGURE_FIELDS, Reconciliation, reco
 from sopxl.rules.base import Context, rule
 
 _RECONCILED: weakref.WeakKeyDictionary[Context, Reconciliation | None] = weakref.WeakKeyDictionary()
+
+
+def _carried(ctx: Context) -> Iterator[Finding]:
+    """Without an export: the running REK rule's findings of the last run, still open."""
+    from sopxl.read.state import FINDINGS_KEY, load_state
+
+    for item in load_state(ctx.data).get(FINDINGS_KEY) or []:
+        if not (isinstance(item, list) and len(item) >= 7 and item[5] == ctx.rule_id):
+            continue
+        _, _, sheet, cell, ro, _, message = item[:7]
+        if ctx.data.sheet(str(sheet)) is None:
+            continue
+        yield ctx.finding(
+            str(sheet),
+            str(cell),
+            f"{message} (dari validasi terakhir dengan ekspor SAKTI; belum diperiksa ulang)",
+            ro=None if ro is None else str(ro),
+            suggestion="jalankan sopxl validate … --ekspor BERKAS dengan ekspor terbaru untuk memeriksanya lagi",
+        )
 
 
 def _reconciliation(ctx: Context) -> Reconciliation | None:
@@ -58,6 +80,9 @@ def rek_ro(ctx: Context) -> Iterator[Finding]:
     Perbaikan: Periksa Kode RO yang disebut (salah ketik, RO baru hasil revisi DIPA): perbaiki Referensi
         RO dan lembar bulan, atau lengkapi entri di SAKTI, lalu unduh ulang ekspornya.
     """
+    if ctx.data.ekspor is None:
+        yield from _carried(ctx)
+        return
     rec = _reconciliation(ctx)
     if rec is None:
         return
@@ -97,6 +122,9 @@ def rek_nilai(ctx: Context) -> Iterator[Finding]:
     Perbaikan: Cari mana yang benar (SPJ, SP2D): perbaiki sel buku kerja (atau isi dengan sopxl impor …
         --timpa), atau perbaiki entri di SAKTI lalu unduh ulang ekspornya.
     """
+    if ctx.data.ekspor is None:
+        yield from _carried(ctx)
+        return
     rec = _reconciliation(ctx)
     if rec is None:
         return
