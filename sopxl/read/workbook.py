@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sopxl.core import spec
 from sopxl.core.config import Settings
@@ -36,11 +36,15 @@ from sopxl.ooxml.deflate import ERRORS as DEFLATE_ERRORS
 from sopxl.ooxml.deflate import Inflater
 from sopxl.ooxml.names import sheet_parts
 from sopxl.ooxml.zipio import read_raw
-from sopxl.read.ekspor import Export
 from sopxl.read.safety import read_checked
 
 # The table model and the header finder live in read.tables; they are re-exported here so
 # that `from sopxl.read.workbook import Table, find_table, ...` keeps working.
+if TYPE_CHECKING:
+    from sopxl.read.ekspor import (
+        Export,  # only with --ekspor: not on every validation's import path
+    )
+
 from sopxl.read.tables import (
     CellError,
     Row,
