@@ -40,11 +40,6 @@ from sopxl.read.safety import read_checked
 
 # The table model and the header finder live in read.tables; they are re-exported here so
 # that `from sopxl.read.workbook import Table, find_table, ...` keeps working.
-if TYPE_CHECKING:
-    from sopxl.read.ekspor import (
-        Export,  # only with --ekspor: not on every validation's import path
-    )
-
 from sopxl.read.tables import (
     CellError,
     Row,
@@ -55,6 +50,9 @@ from sopxl.read.tables import (
     kode_of,
     none_for_empty,
 )
+
+if TYPE_CHECKING:
+    from sopxl.read.ekspor import Export
 
 
 @dataclass
