@@ -465,7 +465,7 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> None:
             ("Penyerapan terhadap RPD (P)", nr.penyerapan,
              f"bobot {_pct(s.nka_weight_p)}; min(Σ realisasi / Σ RPD Januari s.d. {until} × 100, 100)"),
             ("Konsistensi Penyerapan terhadap RPD (K) *", nr.konsistensi,
-             f"bobot {_pct(s.nka_weight_k)}; sama dengan K di bawah (sudah diukur terhadap rencana)"),
+             f"bobot {_pct(s.nka_weight_k)}; sama dengan K aspek implementasi PMK 22 (sudah diukur terhadap rencana)"),
             ("Capaian RO terhadap Target Progres (CRO)", nr.capaian_ro,
              f"bobot {_pct(s.nka_weight_cro)}; rata-rata min(Progres Capaian / Target Progres, 1) × 100 "
              f"bulan {until}"),
