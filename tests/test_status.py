@@ -11,7 +11,10 @@ import pytest
 from click.testing import CliRunner
 from wbfactory import standard_book
 
+from sopxl.core import spec
 from sopxl.frontends.cli import cli
+from sopxl.ooxml import WorkbookPackage
+from sopxl.read.state import read_state, write_state
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "contoh-capaian-2026.xlsx"
 
@@ -69,7 +72,9 @@ def test_a_month_missed_after_its_deadline_is_late(tmp_path: Path) -> None:
 
 
 def test_validation_and_reports_from_sopxl_state(tmp_path: Path) -> None:
-    path = standard_book(months=6, year=2026).write(tmp_path / "wb.xlsx")
+    book = standard_book(months=6, year=2026)
+    book_ref = book.month_ref(2, 0, spec.COL_RVRO)
+    path = book.write(tmp_path / "wb.xlsx")
     runner = CliRunner()
     assert runner.invoke(cli, ["validate", str(path), "--set", "today=2026-07-08"]).exit_code == 0
     res = runner.invoke(cli, ["consolidate", str(path), "--periode", "semester1", "--set", "today=2026-07-08"])
@@ -83,6 +88,20 @@ def test_validation_and_reports_from_sopxl_state(tmp_path: Path) -> None:
     assert sem1 == {"periode": "semester1", "ada": True, "usang": False, "dikirim": None}
     step3 = next(k for k in got["kendali"] if k["langkah"] == 3)
     assert step3["tanggal"] == "2026-07-08" and step3["status"]
+
+    # a send recorded by sopxl kirim (a failed one does not count), then a changed month
+    pkg = WorkbookPackage.open(path)
+    state = read_state(pkg)
+    state["kiriman"] = [
+        {"waktu": "2026-07-09T09:00:00", "status": "terkirim", "periode": "semester1"},
+        {"waktu": "2026-07-10T09:00:00", "status": "gagal", "periode": "semester1"},
+    ]
+    write_state(pkg, state)
+    pkg.set_cell_values(spec.MONTHS[1], {book_ref: 7})
+    pkg.save(backup=False)
+    got = _status(path, "--set", "today=2026-07-10")
+    assert got["laporan"][0] == {"periode": "semester1", "ada": True, "usang": True, "dikirim": "2026-07-09T09:00:00"}
+    assert got["laporan"][1] == {"periode": "semester2", "ada": False, "usang": None, "dikirim": None}
 
 
 def test_status_writes_nothing(tmp_path: Path) -> None:
