@@ -120,3 +120,31 @@ def test_status_writes_nothing(tmp_path: Path) -> None:
 def test_help_has_an_example() -> None:
     res = CliRunner().invoke(cli, ["status", "--help"])
     assert res.exit_code == 0 and "Contoh:" in res.output and "sopxl status" in res.output
+
+
+def test_status_button_shows_a_message_and_changes_nothing(tmp_path: Path) -> None:
+    from test_excel_entry import FakeBook
+
+    from sopxl.frontends import excel
+
+    path = tmp_path / "contoh.xlsx"
+    shutil.copy2(SAMPLE, path)
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    book = FakeBook(str(path), ["Petunjuk"])
+    result = excel.status(book)
+    assert result is not None and result.tahun == 2026
+    prompt, _title, _buttons, mode = book.app.alerts[-1]
+    assert "Tenggat berikutnya" in prompt or result.tenggat_berikutnya is None
+    assert "Bulan terisi: Januari" in prompt and mode == "info"
+    assert book.log == []  # nothing written into the open workbook
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_libreoffice_status_macro_shows_the_command_text() -> None:
+    import sys
+
+    from sopxl.frontends.lo_macro import sopxl_lo
+
+    text = sopxl_lo.run_status(str(SAMPLE), [sys.executable, "-c", "from sopxl.frontends.cli import main; main()"])
+    assert "Tenggat berikutnya" in text and "Kendali SOP" in text
+    assert sopxl_lo.status in sopxl_lo.g_exportedScripts

@@ -269,5 +269,39 @@ def workbook_status(
     )
 
 
+def status_message(result: WorkbookStatus) -> str:
+    """A short summary for a message box (the Status button), in Bahasa Indonesia."""
+    names = spec.MONTHS
+    entered = [m.bulan for m in result.bulan if m.terisi]
+    lines = [f"Tahun Anggaran {result.tahun}, per {result.hari_ini.isoformat()}."]
+    lines.append(
+        f"Bulan terisi: {', '.join(names[b - 1] for b in entered)}." if entered else "Belum ada bulan yang terisi."
+    )
+    late = [names[m.bulan - 1] for m in result.bulan if m.terlambat]
+    if late:
+        lines.append(f"Terlambat: {', '.join(late)}.")
+    checked = [m for m in result.bulan if m.validasi is not None]
+    if checked:
+        v = checked[-1].validasi or {}
+        errors = sum(int((m.validasi or {}).get("kesalahan", 0)) for m in checked)
+        warnings = sum(int((m.validasi or {}).get("peringatan", 0)) for m in checked)
+        lines.append(f"Validasi terakhir {str(v.get('tanggal', ''))[:10]}: {errors} kesalahan, "
+                     f"{warnings} peringatan pada lembar bulan.")
+    else:
+        lines.append("Belum pernah divalidasi dengan sopxl.")
+    nxt = result.tenggat_berikutnya
+    if nxt is not None:
+        lines.append(f"Tenggat berikutnya: {names[nxt.bulan - 1]} paling lambat {nxt.tanggal.isoformat()} "
+                     f"({nxt.hari_kerja_tersisa} hari kerja lagi).")
+    labels = {"semester1": "Laporan Semester I", "semester2": "Laporan Semester II", "tahunan": "Laporan Tahunan"}
+    for r in result.laporan:
+        if not r.ada:
+            continue
+        state = {True: "usang, konsolidasi ulang", False: "sesuai data", None: "disusun"}[r.usang]
+        sent = f", dikirim {r.dikirim[:10]}" if r.dikirim else ", belum dikirim"
+        lines.append(f"{labels.get(r.periode, r.periode)}: {state}{sent}.")
+    return "\n".join(lines)
+
+
 __all__ = ["KendaliStep", "MonthStatus", "NextDeadline", "ReportStatus", "WorkbookStatus",
-           "next_deadline", "workbook_status", "working_days_left"]
+           "next_deadline", "status_message", "workbook_status", "working_days_left"]
