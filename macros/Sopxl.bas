@@ -62,10 +62,10 @@ Gagal:
     TampilkanGalat
 End Sub
 
-Public Sub Kirim()
+Public Sub StatusSop()
     If Not SiapJalan() Then Exit Sub
     On Error GoTo Gagal
-    RunPython "import sopxl.excel; sopxl.excel.kirim()"
+    RunPython "import sopxl.excel; sopxl.excel.status()"
     Exit Sub
 Gagal:
     TampilkanGalat

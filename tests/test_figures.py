@@ -179,6 +179,21 @@ def expected_json(path: Path, periode: str) -> dict[str, Any]:
         if cum_rpd:
             devs.append(abs(cum_real - cum_rpd) / cum_rpd * 100)
     k = max(0.0, 100 - sum(devs) / len(devs))
+    # NKA against the plan to date (scores.md, "NKA against the plan to date")
+    total_rpd = ren[ren["m"] <= end][spec.COL_RPD].sum()
+    p_r = 100.0 if total_rpd == 0 else min(total_real / total_rpd * 100, 100)
+    fractions = []
+    for x in ro:
+        p, t = float(x["progres_capaian"]), float(x["target_progres"])
+        fractions.append(1.0 if t == 0 else min(p / t, 1.0))
+    cro_r = sum(fractions) / len(fractions) * 100
+    rpd_ro = [
+        float(ren[(ren["m"] <= end) & (ren["Kode RO"] == x["kode"])][spec.COL_RPD].sum()) for x in ro
+    ]
+    exp_r = sum(rpd * c for rpd, c in zip(rpd_ro, fractions, strict=True))
+    e_r = 0.0 if exp_r == 0 else max(-20.0, min(20.0, (exp_r - total_real) / exp_r * 100))
+    ne_r = 50 + e_r / 20 * 50
+
     return {
         "file": str(path),
         "periode": periode,
@@ -197,6 +212,13 @@ def expected_json(path: Path, periode: str) -> dict[str, Any]:
             "konsistensi": k,
             "capaian_ro": cro_nka,
             "nilai_efisiensi": ne,
+        },
+        "nka_rencana": {
+            "nilai": 0.097 * p_r + 0.182 * k + 0.435 * cro_r + 0.286 * ne_r,
+            "penyerapan": p_r,
+            "konsistensi": k,
+            "capaian_ro": cro_r,
+            "nilai_efisiensi": ne_r,
         },
     }
 

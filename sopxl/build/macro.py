@@ -40,6 +40,7 @@ BUTTONS: tuple[Button, ...] = (
     Button("KonsolidasiSemester2", "Konsolidasi Semester II", "konsolidasi_semester2"),
     Button("KonsolidasiTahunan", "Konsolidasi Tahunan", "konsolidasi_tahunan"),
     Button("Kirim", "Kirim ke Atasan", "kirim"),
+    Button("StatusSop", "Status", "status"),
 )
 BUTTON_SHEETS: tuple[str, ...] = (spec.SHEET_PETUNJUK, spec.SHEET_KENDALI)
 

@@ -67,6 +67,15 @@ class NkaFigures:
     efisiensi: float
     nilai_efisiensi: float
 
+    def to_json_dict(self) -> dict[str, float | int]:
+        return {
+            "nilai": _num(self.nilai),
+            "penyerapan": _num(self.penyerapan),
+            "konsistensi": _num(self.konsistensi),
+            "capaian_ro": _num(self.capaian_ro),
+            "nilai_efisiensi": _num(self.nilai_efisiensi),
+        }
+
 
 @dataclass
 class PeriodFigures:
@@ -82,6 +91,7 @@ class PeriodFigures:
     bulanan: list[MonthFigures]
     ikpa: scores.IkpaPeriod
     nka: NkaFigures
+    nka_rencana: NkaFigures  # against the plan up to bulan_akhir (sopxl's mid-year reading)
     data_hash: str
     part_hashes: dict[str, str] = field(default_factory=dict)
 
@@ -120,13 +130,8 @@ class PeriodFigures:
                 "capaian": _num(self.ikpa.capaian),
                 "bulanan": [{"bulan": m.bulan, "nilai": _num(m.nilai)} for m in self.ikpa.bulanan],
             },
-            "nka": {
-                "nilai": _num(self.nka.nilai),
-                "penyerapan": _num(self.nka.penyerapan),
-                "konsistensi": _num(self.nka.konsistensi),
-                "capaian_ro": _num(self.nka.capaian_ro),
-                "nilai_efisiensi": _num(self.nka.nilai_efisiensi),
-            },
+            "nka": self.nka.to_json_dict(),
+            "nka_rencana": self.nka_rencana.to_json_dict(),
         }
 
     def summary(self) -> dict[str, Any]:
@@ -378,6 +383,27 @@ def compute_figures(data: WorkbookData, periode: str, settings: Settings | None 
         nilai_efisiensi=ne,
     )
 
+    # NKA against the plan up to the period's end: P_r, CRO_r and E_r measure against RPD and
+    # Target Progres Januari..end; K already measures against the plan.
+    rpd_ro = {c: sum(plan_rpd.get((c, m), 0.0) for m in range(1, end + 1)) for c in codes}
+    fractions = {
+        c: scores.plan_fraction(value_at(c, end, spec.COL_PROGRES), target_progres_at(c, end)) for c in codes
+    }
+    p_r = scores.plan_absorption(sum(r.realisasi_anggaran for r in ro_list), sum(rpd_ro.values()))
+    cro_r = 100.0 * sum(fractions.values()) / len(codes) if codes else 0.0
+    e_r, ne_r = scores.plan_efficiency(
+        [(rpd_ro[r.kode], fractions[r.kode], r.realisasi_anggaran) for r in ro_list],
+        settings.nka_efficiency_clamp,
+    )
+    nka_rencana = NkaFigures(
+        nilai=scores.nka(p_r, k, cro_r, ne_r, settings),
+        penyerapan=p_r,
+        konsistensi=k,
+        capaian_ro=cro_r,
+        efisiensi=e_r,
+        nilai_efisiensi=ne_r,
+    )
+
     parts = data_hashes(data, periode)
     return PeriodFigures(
         file=str(data.path),
@@ -392,6 +418,7 @@ def compute_figures(data: WorkbookData, periode: str, settings: Settings | None 
         bulanan=monthly,
         ikpa=ikpa,
         nka=nka,
+        nka_rencana=nka_rencana,
         data_hash=data_hash(data, periode, parts),
         part_hashes=parts,
     )

@@ -7,6 +7,8 @@ from `Settings` (regulations change almost yearly).
   reported (RO part not starting with ``ZZ``), ``0.30 x timeliness + 0.70 x mean(CRO)``.
 - Nilai Kinerja Anggaran, implementation aspect (PMK 22/PMK.02/2021):
   ``0.097 P + 0.182 K + 0.435 CRO + 0.286 NE``.
+- NKA against the plan to date (sopxl's own mid-year reading, not a regulation): the same
+  components and weights with the plan up to the period's end as the yardstick.
 """
 
 from __future__ import annotations
@@ -187,6 +189,42 @@ def nka(p: float, k: float, cro: float, ne: float, settings: Settings | None = N
     return s.nka_weight_p * p + s.nka_weight_k * k + s.nka_weight_cro * cro + s.nka_weight_ne * ne
 
 
+# --- NKA against the plan to date (scores.md, "NKA against the plan to date") ----------------------
+
+
+def plan_absorption(realisasi_total: float, rpd_total: float) -> float:
+    """P_r = min(sum realisasi / sum RPD x 100, 100), both Januari..m; no RPD yet gives 100."""
+    if rpd_total <= 0:
+        return 100.0
+    return max(0.0, min(realisasi_total / rpd_total * 100.0, 100.0))
+
+
+def plan_fraction(pcro: float | None, tpcro: float | None) -> float:
+    """c_i = min(PCRO / TPCRO, 1) at the period's end (0-1); TPCRO 0 or missing gives 1,
+    PCRO missing gives 0."""
+    if pcro is None:
+        return 0.0
+    if not tpcro or tpcro <= 0:
+        return 1.0
+    return max(0.0, min(pcro / tpcro, 1.0))
+
+
+def plan_efficiency(
+    rows: Sequence[tuple[float, float, float]], clamp: float = 20.0
+) -> tuple[float, float]:
+    """(E_r, NE_r) from rows of (RPD Januari..m, c as a fraction, realisasi Januari..m).
+
+    ``E_r = sum(RPD x c - realisasi) / sum(RPD x c) x 100`` clamped to [-clamp, clamp] (0 when
+    nothing was planned and achieved); ``NE_r = 50 + E_r / clamp x 50``.
+    """
+    expected = sum(rpd * c for rpd, c, _ in rows)
+    spent = sum(r for _, _, r in rows)
+    e = (expected - spent) / expected * 100.0 if expected > 0 else 0.0
+    e = max(-clamp, min(clamp, e))
+    ne = 50.0 + (e / clamp) * 50.0 if clamp else 50.0
+    return e, ne
+
+
 __all__ = [
     "IkpaMonth",
     "IkpaPeriod",
@@ -201,6 +239,9 @@ __all__ = [
     "nka",
     "nka_capaian_ro",
     "penyerapan",
+    "plan_absorption",
+    "plan_efficiency",
+    "plan_fraction",
     "round_half_up",
     "timeliness",
 ]

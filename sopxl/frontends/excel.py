@@ -116,6 +116,25 @@ def kirim(book: Any | None = None) -> Any:
     return result
 
 
+def status(book: Any | None = None) -> Any:
+    """The Status button: where the saved workbook stands in the SOP (`sopxl status`), in a
+    message box; nothing is written. Returns the WorkbookStatus (None on a message)."""
+    book = _caller(book)
+    try:
+        path = book_path(book)
+        from sopxl.report.status import status_message, workbook_status
+
+        result = workbook_status(path)
+    except ExcelMessage as exc:
+        _alert(book, exc.message, critical=exc.critical)
+        return None
+    except Exception as exc:
+        _alert(book, _explain(exc), critical=True)
+        return None
+    _alert(book, status_message(result))
+    return result
+
+
 def kirim_message(result: Any) -> str:
     """The message box after Kirim (Bahasa Indonesia)."""
     to = ", ".join([*result.to, *result.cc])
@@ -153,6 +172,7 @@ ENTRY_POINTS: tuple[str, ...] = (
     "konsolidasi_semester2",
     "konsolidasi_tahunan",
     "kirim",
+    "status",
 )
 
 

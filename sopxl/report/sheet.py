@@ -447,11 +447,47 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> None:
          f"−{s.nka_efficiency_clamp:g} s.d. {s.nka_efficiency_clamp:g}"),
         ("Nilai Efisiensi (NE)", fig.nka.nilai_efisiensi,
          f"bobot {_pct(s.nka_weight_ne)}; NE = 50 + (E / {s.nka_efficiency_clamp:g}) × 50"),
-        ("Nilai Kinerja Anggaran (NKA)", fig.nka.nilai,
-         f"{_pct(s.nka_weight_p)} P + {_pct(s.nka_weight_k)} K + {_pct(s.nka_weight_cro)} CRO + "
-         f"{_pct(s.nka_weight_ne)} NE"),
-        ("Kategori NKA", nka_band, _bands_text(s.nka_bands)),
     ]
+    nka_formula = (
+        f"{_pct(s.nka_weight_p)} P + {_pct(s.nka_weight_k)} K + {_pct(s.nka_weight_cro)} CRO + "
+        f"{_pct(s.nka_weight_ne)} NE"
+    )
+    plan_rows: list[tuple[str, Any, str]] = []
+    plan_title = ""
+    if fig.bulan_akhir < 12:
+        # Mid-year the year-based NKA measures half a year against the whole year's pagu and
+        # targets, so its band would mislead: the band goes with the reading against the plan
+        # to date (scores.md, "NKA against the plan to date").
+        until = month_name(fig.bulan_akhir)
+        nr = fig.nka_rencana
+        plan_title = f"Nilai Kinerja Anggaran: perkiraan terhadap rencana s.d. {until} (ukuran sopxl, bukan ketentuan PMK)"
+        plan_rows = [
+            ("Penyerapan terhadap RPD (P)", nr.penyerapan,
+             f"bobot {_pct(s.nka_weight_p)}; min(Σ realisasi / Σ RPD Januari s.d. {until} × 100, 100)"),
+            ("Konsistensi Penyerapan terhadap RPD (K) *", nr.konsistensi,
+             f"bobot {_pct(s.nka_weight_k)}; sama dengan K aspek implementasi PMK 22 (sudah diukur terhadap rencana)"),
+            ("Capaian RO terhadap Target Progres (CRO)", nr.capaian_ro,
+             f"bobot {_pct(s.nka_weight_cro)}; rata-rata min(Progres Capaian / Target Progres, 1) × 100 "
+             f"bulan {until}"),
+            ("Efisiensi (E)", nr.efisiensi,
+             f"Σ(RPD × c − realisasi) / Σ(RPD × c) × 100 s.d. {until}, c = min(Progres / Target Progres, 1); "
+             f"dibatasi −{s.nka_efficiency_clamp:g} s.d. {s.nka_efficiency_clamp:g}"),
+            ("Nilai Efisiensi (NE)", nr.nilai_efisiensi,
+             f"bobot {_pct(s.nka_weight_ne)}; NE = 50 + (E / {s.nka_efficiency_clamp:g}) × 50"),
+            ("NKA terhadap rencana", nr.nilai, nka_formula),
+            (f"Kategori (perkiraan terhadap rencana s.d. {until})", scores.band(nr.nilai, s.nka_bands),
+             _bands_text(s.nka_bands)),
+        ]
+        nka_rows += [
+            ("Nilai Kinerja Anggaran (NKA) terhadap pagu dan target setahun", fig.nka.nilai,
+             f"{nka_formula}; mengukur capaian s.d. {until} terhadap pagu dan target volume setahun "
+             "penuh, sehingga wajar rendah di tengah tahun; kategori hanya untuk akhir tahun"),
+        ]
+    else:
+        nka_rows += [
+            ("Nilai Kinerja Anggaran (NKA)", fig.nka.nilai, nka_formula),
+            ("Kategori NKA", nka_band, _bands_text(s.nka_bands)),
+        ]
     ikpa_heights = _score_heights(ikpa_rows)
     pages.keep(r, section_h + sum(ikpa_heights))
     text_row(r, "C. NILAI KINERJA", F["section"], 11, bold=True)
@@ -463,6 +499,12 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> None:
     footnote_heights = [
         row_height(wrapped_lines(note, col_points(1, LAST_COL), TEXT_PT), TEXT_PT) for note in NKA_FOOTNOTES
     ]
+    if plan_rows:
+        plan_heights = _score_heights(plan_rows)
+        pages.keep(r, sum(plan_heights))
+        r = _score_block(ws, F, pages, r, plan_title, plan_rows, plan_heights)
+        gap(r)
+        r += 1
     pages.keep(r, sum(nka_heights) + sum(footnote_heights))
     r = _score_block(ws, F, pages, r, NKA_REGULATION, nka_rows, nka_heights)
     for note, height in zip(NKA_FOOTNOTES, footnote_heights, strict=True):

@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("sopxl.frontends.cli.validate_cmd", "validate"),
     "impor": ("sopxl.frontends.cli.impor_cmd", "impor"),
     "consolidate": ("sopxl.frontends.cli.consolidate_cmd", "consolidate"),
+    "status": ("sopxl.frontends.cli.status_cmd", "status"),
     "kirim": ("sopxl.frontends.cli.kirim_cmd", "kirim"),
     "arsip": ("sopxl.frontends.cli.arsip_cmd", "arsip"),
     "rekap": ("sopxl.frontends.cli.rekap_cmd", "rekap"),

@@ -94,6 +94,7 @@ def consolidate(
 
 def render(result: ConsolidationResult) -> str:
     """The terminal summary of a consolidation (Bahasa Indonesia)."""
+    from sopxl.calc.figures import NkaFigures
     from sopxl.calc.scores import band, round_half_up
     from sopxl.core import spec
     from sopxl.core.parse import format_number
@@ -120,11 +121,32 @@ def render(result: ConsolidationResult) -> str:
         "",
         f"IKPA Capaian Output: {format_number(r2(fig.ikpa.nilai))} ({band(fig.ikpa.nilai, s.ikpa_bands)}); "
         f"ketepatan waktu {format_number(r2(fig.ikpa.tepat_waktu))}, capaian RO {format_number(r2(fig.ikpa.capaian))}",
-        f"Nilai Kinerja Anggaran (PMK 22/PMK.02/2021): {format_number(r2(fig.nka.nilai))} "
-        f"({band(fig.nka.nilai, s.nka_bands)}); P {format_number(r2(fig.nka.penyerapan))}, "
-        f"K {format_number(r2(fig.nka.konsistensi))}, CRO {format_number(r2(fig.nka.capaian_ro))}, "
-        f"NE {format_number(r2(fig.nka.nilai_efisiensi))}",
     ]
+
+    def components(n: NkaFigures) -> str:
+        return (
+            f"P {format_number(r2(n.penyerapan))}, K {format_number(r2(n.konsistensi))}, "
+            f"CRO {format_number(r2(n.capaian_ro))}, NE {format_number(r2(n.nilai_efisiensi))}"
+        )
+
+    until = spec.MONTHS[fig.bulan_akhir - 1] if 1 <= fig.bulan_akhir <= 12 else ""
+    if fig.bulan_akhir < 12:
+        # Mid-year the bands belong to the plan-based reading; the year-based NKA is shown
+        # for what it is, without a band (scores.md, "NKA against the plan to date").
+        lines += [
+            f"Nilai Kinerja Anggaran, perkiraan terhadap rencana s.d. {until}: "
+            f"{format_number(r2(fig.nka_rencana.nilai))} ({band(fig.nka_rencana.nilai, s.nka_bands)}); "
+            f"{components(fig.nka_rencana)}",
+            f"Nilai Kinerja Anggaran (PMK 22/PMK.02/2021) terhadap pagu dan target setahun: "
+            f"{format_number(r2(fig.nka.nilai))}; {components(fig.nka)}",
+        ]
+    else:
+        lines += [
+            f"Nilai Kinerja Anggaran (PMK 22/PMK.02/2021): {format_number(r2(fig.nka.nilai))} "
+            f"({band(fig.nka.nilai, s.nka_bands)}); {components(fig.nka)}",
+            f"Nilai Kinerja Anggaran terhadap rencana s.d. {until}: "
+            f"{format_number(r2(fig.nka_rencana.nilai))}; {components(fig.nka_rencana)}",
+        ]
     if result.open_errors:
         lines.append(
             f"PERHATIAN: disusun dengan --paksa; data bulanan masih memiliki {result.open_errors} kesalahan."

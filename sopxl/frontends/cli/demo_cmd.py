@@ -81,7 +81,9 @@ def demo(outdir: str, months: int) -> None:
     figures = consolidation.to_json_dict()
     click.echo(f"  Laporan Semester I (lembar di {clean}): {laporan}")
     click.echo(f"    IKPA Capaian Output {figures['ikpa_capaian_output']['nilai']:.2f}, "
-               f"Nilai Kinerja Anggaran {figures['nka']['nilai']:.2f}")
+               f"Nilai Kinerja Anggaran {figures['nka']['nilai']:.2f} (terhadap pagu dan target setahun), "
+               f"{figures['nka_rencana']['nilai']:.2f} (perkiraan terhadap rencana s.d. "
+               f"{_month(figures['bulan_akhir'])})")
     pdf_path = laporan.with_suffix(".pdf")
     if pdf and pdf_path.exists():
         click.echo(f"    PDF: {pdf_path}")

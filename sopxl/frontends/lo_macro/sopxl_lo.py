@@ -20,7 +20,9 @@
 # writes in the default mail program, or reports the send.
 #
 # Install: `sopxl lo-install` (copies this file to <profile>/user/Scripts/python/).
-# Run: Tools > Macros > Run Macro... > My Macros > sopxl_lo > validasi (or kirim).
+# The Status macro shows `sopxl status <saved file>`: where the workbook stands in the SOP.
+#
+# Run: Tools > Macros > Run Macro... > My Macros > sopxl_lo > validasi (or kirim, status).
 # Keep this file standard-library only (plus uno), Python 3.8+.
 
 from __future__ import annotations
@@ -467,4 +469,46 @@ def kirim(*_args: Any) -> None:
     _message(doc, kirim_summary(result), error=result.get("status") in ("ditolak", "gagal"))
 
 
-g_exportedScripts = (validasi, kirim)
+# --- Status (where the workbook stands in the SOP) -------------------------------------------
+
+def run_status(path: str, command: list[str] | None = None, timeout: int = 120) -> str:
+    """`sopxl status path` -> its text (months, next deadline, reports, Kendali SOP)."""
+    argv = command or find_sopxl()
+    if not argv:
+        raise MacroMessage(INSTALL_HINT)
+    try:
+        proc = subprocess.run([*list(argv), "status", path],
+                              capture_output=True, text=True, encoding="utf-8", timeout=timeout,
+                              stdin=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise MacroMessage(INSTALL_HINT) from None
+    except subprocess.TimeoutExpired:
+        raise MacroMessage(f"sopxl tidak selesai dalam {timeout} detik.") from None
+    if proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip()[:600]
+        raise MacroMessage("sopxl tidak dapat membaca buku kerja ini:\n\n" + detail)
+    return proc.stdout.strip()
+
+
+def status(*_args: Any) -> None:
+    """Tools > Macros > Run: where the SAVED workbook stands in the SOP; nothing is written."""
+    context = globals().get("XSCRIPTCONTEXT")
+    doc = context.getDocument() if context is not None else None
+    if doc is None or not hasattr(doc, "getSheets"):
+        _message(doc, NO_DOCUMENT.replace("sopxl_lo > validasi", "sopxl_lo > status"), error=True)
+        return
+    if not doc.hasLocation():
+        _message(doc, "Buku kerja ini belum pernah disimpan. Simpan dulu (File > Simpan Sebagai), "
+                      "lalu jalankan status lagi.", error=True)
+        return
+    try:
+        text = run_status(uno.fileUrlToSystemPath(doc.getURL()))
+    except MacroMessage as exc:
+        _message(doc, str(exc), error=True)
+        return
+    if doc.isModified():
+        text = "Perubahan yang belum disimpan tidak ikut dihitung.\n\n" + text
+    _message(doc, text)
+
+
+g_exportedScripts = (validasi, kirim, status)
