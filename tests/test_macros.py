@@ -208,3 +208,11 @@ def test_libreoffice_sees_the_vba_modules(xlsm: Path, soffice: str, tmp_path: Pa
     for b in BUTTONS:
         assert re.search(rf"Sub {b.macro}\(\)", project["Sopxl"])
     assert "Function RunPython" in project["xlwings"]
+
+
+def test_every_vba_procedure_name_is_unique() -> None:
+    """Two Subs of one name stop Excel's VBA with "Ambiguous name detected" before any button
+    runs, and nothing here compiles VBA: the source is checked by name."""
+    source = (Path(__file__).resolve().parents[1] / "macros" / "Sopxl.bas").read_text(encoding="ascii")
+    names = re.findall(r"^\s*(?:Public\s+|Private\s+)?(?:Sub|Function)\s+(\w+)\s*\(", source, re.M | re.I)
+    assert names and len(names) == len(set(map(str.lower, names))), sorted(n for n in names if names.count(n) > 1)
