@@ -82,6 +82,15 @@ def format_option(*extra: str, help: str = "Bentuk keluaran di terminal.") -> Ca
     )
 
 
+def periode_option(help: str, *, required: bool = False, default: str | None = None) -> Callable[[F], F]:
+    """`--periode semester1|semester2|tahunan` (the periods of sopxl.core.spec.PERIODS)."""
+    from sopxl.core.spec import PERIODS
+
+    # no `default=None`: click 8.3 takes an explicit None as a default that satisfies `required`
+    extra: dict[str, Any] = {} if default is None else {"default": default, "show_default": True}
+    return click.option("--periode", type=click.Choice(list(PERIODS)), required=required, help=help, **extra)
+
+
 def settings_options(func: F) -> F:
     """`--set key=value` (repeatable) and `--config FILE` for commands that use Settings."""
     func = click.option(

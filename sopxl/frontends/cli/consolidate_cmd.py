@@ -9,6 +9,7 @@ import click
 from sopxl.frontends.cli.common import (
     collect_overrides,
     format_option,
+    periode_option,
     settings_options,
     user_errors,
 )
@@ -19,12 +20,7 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=str))
-@click.option(
-    "--periode",
-    type=click.Choice(["semester1", "semester2", "tahunan"]),
-    required=True,
-    help="Periode laporan: semester1 (Jan-Jun), semester2 (Jul-Des) atau tahunan (Jan-Des).",
-)
+@periode_option("Periode laporan: semester1 (Jan-Jun), semester2 (Jul-Des) atau tahunan (Jan-Des).", required=True)
 @click.option("--no-write", is_flag=True, help="Hanya hitung dan tampilkan; jangan tulis lembar laporan ke buku kerja.")
 @format_option()
 @click.option(

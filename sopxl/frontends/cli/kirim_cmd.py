@@ -9,6 +9,7 @@ import click
 from sopxl.frontends.cli.common import (
     collect_overrides,
     format_option,
+    periode_option,
     settings_options,
     user_errors,
 )
@@ -19,11 +20,7 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=str))
-@click.option(
-    "--periode",
-    type=click.Choice(["semester1", "semester2", "tahunan"]),
-    help="Kirim laporan periode ini (lembar laporan dan PDF-nya); tanpa ini: capaian s.d. bulan pelaporan.",
-)
+@periode_option("Kirim laporan periode ini (lembar laporan dan PDF-nya); tanpa ini: capaian s.d. bulan pelaporan.")
 @click.option("--ke", "to", multiple=True, metavar="ALAMAT",
               help="Penerima (boleh berulang); tanpa ini: Email Penerima Laporan di lembar Identitas.")
 @click.option("--cc", "cc", multiple=True, metavar="ALAMAT", help="Tembusan (boleh berulang).")

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sopxl.frontends.cli.common import collect_overrides, settings_options, user_errors
+from sopxl.frontends.cli.common import (
+    collect_overrides,
+    periode_option,
+    settings_options,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from sopxl.recap import RekapResult
@@ -22,13 +27,7 @@ if TYPE_CHECKING:
     required=True,
     help="Buku kerja rekap yang ditulis (.xlsx, dibuat baru).",
 )
-@click.option(
-    "--periode",
-    type=click.Choice(["semester1", "semester2", "tahunan"]),
-    default="tahunan",
-    show_default=True,
-    help="Periode angka laporan, s.d. bulan pelaporan tiap buku kerja.",
-)
+@periode_option("Periode angka laporan, s.d. bulan pelaporan tiap buku kerja.", default="tahunan")
 @click.option(
     "--daftar",
     type=click.Path(dir_okay=False, path_type=str),
