@@ -27,7 +27,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sopxl.core import calendar, spec
 from sopxl.core.config import Settings
@@ -59,20 +59,15 @@ class ExcelMessage(Exception):
 def validasi(book: Any | None = None) -> ValidationResult | None:
     """The Validasi button: check the saved workbook, mark the open one."""
     book = _caller(book)
-    try:
-        path = book_path(book)
+
+    def work(path: Path) -> tuple[ValidationResult, str, bool]:
         from sopxl.rules.validate import validate_path
 
         result, _data, settings = validate_path(path)
         apply_result(book, result, settings)
-    except ExcelMessage as exc:
-        _alert(book, exc.message, critical=exc.critical)
-        return None
-    except Exception as exc:  # SopxlError and friends: a sentence, not a traceback
-        _alert(book, _explain(exc), critical=True)
-        return None
-    _alert(book, summary_message(result), critical=bool(result.errors))
-    return result
+        return result, summary_message(result), bool(result.errors)
+
+    return _button(book, work)
 
 
 def konsolidasi_semester1(book: Any | None = None) -> ValidationResult | None:
@@ -93,8 +88,8 @@ def kirim(book: Any | None = None) -> Any:
     it sends, and the open workbook gets step 6 in `Kendali SOP` and the send in sopxl's state
     (the file on disk is Excel's: the user saves). Returns the KirimResult (None on a message)."""
     book = _caller(book)
-    try:
-        path = book_path(book)
+
+    def work(path: Path) -> tuple[Any, str, bool]:
         from sopxl.send import kirim as run
 
         result = run(path, write_workbook=False)
@@ -106,32 +101,41 @@ def kirim(book: Any | None = None) -> Any:
             update_state(book, lambda state: record_send_state(state, record))
         elif result.status == "draf":
             open_draft(Path(result.eml))
-    except ExcelMessage as exc:
-        _alert(book, exc.message, critical=exc.critical)
-        return None
-    except Exception as exc:
-        _alert(book, _explain(exc), critical=True)
-        return None
-    _alert(book, kirim_message(result), critical=result.status in ("ditolak", "gagal"))
-    return result
+        return result, kirim_message(result), result.status in ("ditolak", "gagal")
+
+    return _button(book, work)
 
 
 def status(book: Any | None = None) -> Any:
     """The Status button: where the saved workbook stands in the SOP (`sopxl status`), in a
     message box; nothing is written. Returns the WorkbookStatus (None on a message)."""
     book = _caller(book)
-    try:
-        path = book_path(book)
+
+    def work(path: Path) -> tuple[Any, str, bool]:
         from sopxl.report.status import status_message, workbook_status
 
         result = workbook_status(path)
+        return result, status_message(result), False
+
+    return _button(book, work)
+
+
+_T = TypeVar("_T")
+
+
+def _button(book: Any, work: Callable[[Path], tuple[_T, str, bool]]) -> _T | None:
+    """Run a button's `work` on the saved file behind `book` and show its (message,
+    critical) in a message box; any refusal or failure becomes a sentence in a message box,
+    never a traceback, and gives None."""
+    try:
+        result, message, critical = work(book_path(book))
     except ExcelMessage as exc:
         _alert(book, exc.message, critical=exc.critical)
         return None
-    except Exception as exc:
+    except Exception as exc:  # SopxlError and friends: a sentence, not a traceback
         _alert(book, _explain(exc), critical=True)
         return None
-    _alert(book, status_message(result))
+    _alert(book, message, critical=critical)
     return result
 
 
@@ -189,8 +193,8 @@ def _konsolidasi(book: Any | None, periode: str) -> ValidationResult | None:
     """
     book = _caller(book)
     report = spec.PERIODS[periode][0]
-    try:
-        path = book_path(book)
+
+    def work(path: Path) -> tuple[ValidationResult, str, bool]:
         import tempfile
 
         from sopxl.report.consolidate import MonthErrors, consolidate_data
@@ -205,28 +209,19 @@ def _konsolidasi(book: Any | None, periode: str) -> ValidationResult | None:
                     data, periode, settings, validation=result, write=False, output=staged
                 )
             except MonthErrors as exc:
-                _alert(
-                    book,
+                return result, (
                     f"{exc.message}\n\nSel yang salah sudah ditandai merah; daftar di sheet "
-                    f"'{spec.SHEET_CATATAN}'. Perbaiki, simpan, lalu klik lagi.",
-                    critical=True,
-                )
-                return result
+                    f"'{spec.SHEET_CATATAN}'. Perbaiki, simpan, lalu klik lagi."
+                ), True
             import_sheet(book, staged, report)
             record_report(book, periode, report, made.figures)
-    except ExcelMessage as exc:
-        _alert(book, exc.message, critical=exc.critical)
-        return None
-    except Exception as exc:
-        _alert(book, _explain(exc), critical=True)
-        return None
-    _alert(
-        book,
-        f"Sheet '{report}' dibuat ({result.errors} kesalahan, {result.warnings} peringatan pada "
-        "validasi). Isi bagian Analisis Capaian, Kendala Umum, Rekomendasi dan tanda tangan, "
-        "lalu simpan buku kerja (Ctrl+S).",
-    )
-    return result
+        return result, (
+            f"Sheet '{report}' dibuat ({result.errors} kesalahan, {result.warnings} peringatan pada "
+            "validasi). Isi bagian Analisis Capaian, Kendala Umum, Rekomendasi dan tanda tangan, "
+            "lalu simpan buku kerja (Ctrl+S)."
+        ), False
+
+    return _button(book, work)
 
 
 def import_sheet(book: Any, source: Path, name: str) -> Any:
