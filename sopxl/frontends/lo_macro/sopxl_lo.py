@@ -101,28 +101,40 @@ def find_sopxl() -> list[str] | None:
     return [found] if found else None
 
 
-def run_sopxl(path: str, command: list[str] | None = None, timeout: int = 300) -> dict[str, Any]:
-    """`sopxl validate --no-write --format tanda path` -> the parsed JSON dict (the result,
-    and under "plan" how to mark it)."""
+def _call_sopxl(args: list[str], command: list[str] | None, timeout: int, ok: tuple[int, ...],
+                cannot: str) -> subprocess.CompletedProcess[str]:
+    """Run `sopxl ARGS`; a missing sopxl, a time-out or an exit code outside `ok` becomes a
+    MacroMessage (`cannot` says what sopxl could not do, with sopxl's own words below it)."""
     argv = command or find_sopxl()
     if not argv:
         raise MacroMessage(INSTALL_HINT)
     try:
-        proc = subprocess.run(
-            [*list(argv), "validate", "--no-write", "--format", "tanda", path],
-            capture_output=True, text=True, encoding="utf-8", timeout=timeout,
-        )
+        proc = subprocess.run([*list(argv), *args], capture_output=True, text=True, encoding="utf-8",
+                              timeout=timeout, stdin=subprocess.DEVNULL)
     except FileNotFoundError:
         raise MacroMessage(INSTALL_HINT) from None
     except subprocess.TimeoutExpired:
         raise MacroMessage(f"sopxl tidak selesai dalam {timeout} detik.") from None
-    if proc.returncode not in (0, 1):
+    if proc.returncode not in ok:
         detail = (proc.stderr or proc.stdout).strip()[:600]
-        raise MacroMessage("sopxl tidak dapat memeriksa buku kerja ini:\n\n" + detail)
+        raise MacroMessage(f"sopxl tidak dapat {cannot} buku kerja ini:\n\n" + detail)
+    return proc
+
+
+def _json_of(text: str, output: str) -> dict[str, Any]:
+    """The JSON object `text` (taken from sopxl's `output`, shown when it does not parse)."""
     try:
-        return json.loads(proc.stdout)
+        found: dict[str, Any] = json.loads(text)
     except ValueError:
-        raise MacroMessage("Keluaran sopxl tidak terbaca:\n\n" + proc.stdout[:600]) from None
+        raise MacroMessage("Keluaran sopxl tidak terbaca:\n\n" + output[:600]) from None
+    return found
+
+
+def run_sopxl(path: str, command: list[str] | None = None, timeout: int = 300) -> dict[str, Any]:
+    """`sopxl validate --no-write --format tanda path` -> the parsed JSON dict (the result,
+    and under "plan" how to mark it)."""
+    proc = _call_sopxl(["validate", "--no-write", "--format", "tanda", path], command, timeout, (0, 1), "memeriksa")
+    return _json_of(proc.stdout, proc.stdout)
 
 
 # --- the document -----------------------------------------------------------------------------
@@ -372,19 +384,27 @@ NO_DOCUMENT = (
 )
 
 
-def validasi(*_args: Any) -> None:
-    """Tools > Macros > Run: validate the open Calc document and mark it."""
+def _calc_document(macro: str) -> Any:
+    """The open Calc document the macro `macro` was run on; None, after saying so in a
+    message box, when it was run from the Start Center or another kind of document."""
     context = globals().get("XSCRIPTCONTEXT")  # provided by LibreOffice's script provider
     doc = context.getDocument() if context is not None else None
-    if doc is None or not hasattr(doc, "getSheets"):
-        # Run from the Start Center or a Writer document: say so instead of doing nothing.
-        frame = None
-        with contextlib.suppress(Exception):
-            if doc is not None:
-                frame = doc.getCurrentController().getFrame()
-            elif context is not None:
-                frame = context.getDesktop().getCurrentFrame()
-        _message(doc, NO_DOCUMENT, error=True, frame=frame)
+    if doc is not None and hasattr(doc, "getSheets"):
+        return doc
+    frame = None
+    with contextlib.suppress(Exception):
+        if doc is not None:
+            frame = doc.getCurrentController().getFrame()
+        elif context is not None:
+            frame = context.getDesktop().getCurrentFrame()
+    _message(doc, NO_DOCUMENT.replace("sopxl_lo > validasi", f"sopxl_lo > {macro}"), error=True, frame=frame)
+    return None
+
+
+def validasi(*_args: Any) -> None:
+    """Tools > Macros > Run: validate the open Calc document and mark it."""
+    doc = _calc_document("validasi")
+    if doc is None:
         return
     try:
         result = validate_document(doc)
@@ -398,24 +418,8 @@ def validasi(*_args: Any) -> None:
 
 def run_kirim(path: str, command: list[str] | None = None, timeout: int = 300) -> dict[str, Any]:
     """`sopxl kirim path --format json` -> its JSON (status terkirim, draf, ditolak or gagal)."""
-    argv = command or find_sopxl()
-    if not argv:
-        raise MacroMessage(INSTALL_HINT)
-    try:
-        proc = subprocess.run([*list(argv), "kirim", path, "--format", "json"],
-                              capture_output=True, text=True, encoding="utf-8", timeout=timeout,
-                              stdin=subprocess.DEVNULL)
-    except FileNotFoundError:
-        raise MacroMessage(INSTALL_HINT) from None
-    except subprocess.TimeoutExpired:
-        raise MacroMessage(f"sopxl tidak selesai dalam {timeout} detik.") from None
-    if proc.returncode not in (0, 1, 3):
-        detail = (proc.stderr or proc.stdout).strip()[:600]
-        raise MacroMessage("sopxl tidak dapat mengirim buku kerja ini:\n\n" + detail)
-    try:
-        return json.loads(proc.stdout.strip().splitlines()[0])
-    except (ValueError, IndexError):
-        raise MacroMessage("Keluaran sopxl tidak terbaca:\n\n" + proc.stdout[:600]) from None
+    proc = _call_sopxl(["kirim", path, "--format", "json"], command, timeout, (0, 1, 3), "mengirim")
+    return _json_of((proc.stdout.strip().splitlines() or [""])[0], proc.stdout)
 
 
 def open_in_mail_program(path: str) -> None:
@@ -456,10 +460,8 @@ def kirim_summary(result: dict[str, Any]) -> str:
 
 def kirim(*_args: Any) -> None:
     """Tools > Macros > Run: send the saved workbook upward, or draft the message."""
-    context = globals().get("XSCRIPTCONTEXT")
-    doc = context.getDocument() if context is not None else None
-    if doc is None or not hasattr(doc, "getSheets"):
-        _message(doc, NO_DOCUMENT.replace("sopxl_lo > validasi", "sopxl_lo > kirim"), error=True)
+    doc = _calc_document("kirim")
+    if doc is None:
         return
     try:
         result = kirim_document(doc)
@@ -473,29 +475,13 @@ def kirim(*_args: Any) -> None:
 
 def run_status(path: str, command: list[str] | None = None, timeout: int = 120) -> str:
     """`sopxl status path` -> its text (months, next deadline, reports, Kendali SOP)."""
-    argv = command or find_sopxl()
-    if not argv:
-        raise MacroMessage(INSTALL_HINT)
-    try:
-        proc = subprocess.run([*list(argv), "status", path],
-                              capture_output=True, text=True, encoding="utf-8", timeout=timeout,
-                              stdin=subprocess.DEVNULL)
-    except FileNotFoundError:
-        raise MacroMessage(INSTALL_HINT) from None
-    except subprocess.TimeoutExpired:
-        raise MacroMessage(f"sopxl tidak selesai dalam {timeout} detik.") from None
-    if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip()[:600]
-        raise MacroMessage("sopxl tidak dapat membaca buku kerja ini:\n\n" + detail)
-    return proc.stdout.strip()
+    return _call_sopxl(["status", path], command, timeout, (0,), "membaca").stdout.strip()
 
 
 def status(*_args: Any) -> None:
     """Tools > Macros > Run: where the SAVED workbook stands in the SOP; nothing is written."""
-    context = globals().get("XSCRIPTCONTEXT")
-    doc = context.getDocument() if context is not None else None
-    if doc is None or not hasattr(doc, "getSheets"):
-        _message(doc, NO_DOCUMENT.replace("sopxl_lo > validasi", "sopxl_lo > status"), error=True)
+    doc = _calc_document("status")
+    if doc is None:
         return
     if not doc.hasLocation():
         _message(doc, "Buku kerja ini belum pernah disimpan. Simpan dulu (File > Simpan Sebagai), "
