@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 from kirim_stand import USER, smtp_server
 from test_excel_entry import open_book
+from uno_driver import driver
 from wbfactory import standard_book
 
 import sopxl.excel
@@ -111,59 +112,21 @@ def test_button_with_errors_says_refused(tmp_path: Path, monkeypatch: pytest.Mon
     assert "ditolak" in prompt and mode == "critical"
 
 
-LO_DRIVER = r'''
-import json, os, subprocess, sys, tempfile, time
-import uno
-from com.sun.star.beans import PropertyValue
-
-args = json.loads(sys.argv[1])
-sys.path.insert(0, args["macro_dir"])
-os.environ["PYTHONPATH"] = args["sopxl_root"]
+LO_DRIVER = driver(r'''
 import sopxl_lo
 
-def prop(n, v):
-    p = PropertyValue(); p.Name = n; p.Value = v; return p
-
-profile = tempfile.mkdtemp(prefix="sopxl-lo-profile-")
-pipe = "sopxlkirim%d" % os.getpid()
-proc = subprocess.Popen([args["soffice"], "-env:UserInstallation=file://" + profile, "--headless",
-                         "--norestore", "--nologo", "--nolockcheck",
-                         "--accept=pipe,name=%s;urp;" % pipe],
-                        env={**os.environ, "HOME": profile},
-                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(args["workbook"]), "_blank", 0,
+                                   (prop("Hidden", True),))
+out = {}
+doc.getSheets().getByName("Identitas").getCellRangeByName("Z1").setString("belum disimpan")
 try:
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-    ctx = None
-    for _ in range(300):
-        try:
-            ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
-            break
-        except Exception:
-            time.sleep(0.1)
-    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(args["workbook"]), "_blank", 0,
-                                       (prop("Hidden", True),))
-    out = {}
-    doc.getSheets().getByName("Identitas").getCellRangeByName("Z1").setString("belum disimpan")
-    try:
-        sopxl_lo.kirim_document(doc, args["command"], open_mail=False)
-    except sopxl_lo.MacroMessage as exc:
-        out["unsaved"] = str(exc)
-    doc.setModified(False)
-    out["result"] = sopxl_lo.kirim_document(doc, args["command"], open_mail=False)
-    doc.close(True)
-    print(json.dumps(out))
-finally:
-    try:
-        desktop.terminate()
-    except Exception:
-        pass
-    try:
-        proc.wait(timeout=30)
-    except Exception:
-        proc.kill()
-'''
+    sopxl_lo.kirim_document(doc, args["command"], open_mail=False)
+except sopxl_lo.MacroMessage as exc:
+    out["unsaved"] = str(exc)
+doc.setModified(False)
+out["result"] = sopxl_lo.kirim_document(doc, args["command"], open_mail=False)
+doc.close(True)
+print(json.dumps(out))''')
 
 
 def test_lo_macro_headless_drafts_the_cli_message(soffice: str, tmp_path: Path) -> None:

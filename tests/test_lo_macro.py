@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from uno_driver import driver
 from wbfactory import standard_book
 
 from sopxl.core import spec
@@ -28,74 +29,35 @@ ROOT = Path(__file__).resolve().parent.parent
 MACRO_DIR = ROOT / "sopxl" / "frontends" / "lo_macro"
 SYSTEM_PYTHON = "/usr/bin/python3"
 
-DRIVER = r'''
-import json, os, subprocess, sys, tempfile, time
-import uno
-from com.sun.star.beans import PropertyValue
-
-args = json.loads(sys.argv[1])
-sys.path.insert(0, args["macro_dir"])
-# the sopxl command the macro runs (directly or inside soffice) uses this tree's engine
-os.environ["PYTHONPATH"] = args["sopxl_root"]
+DRIVER = driver(r'''
 import sopxl_lo
 
-def prop(n, v):
-    p = PropertyValue(); p.Name = n; p.Value = v; return p
-
-profile = args.get("profile") or tempfile.mkdtemp(prefix="sopxl-lo-profile-")
-pipe = "sopxltest%d" % os.getpid()
-proc = subprocess.Popen([args["soffice"], "-env:UserInstallation=file://" + profile, "--headless",
-                         "--norestore", "--nologo", "--nolockcheck",
-                         "--accept=pipe,name=%s;urp;" % pipe],
-                        env={**os.environ, "HOME": profile, "SOPXL_LO_LOG": args["log"]},
-                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-try:
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-    ctx = None
-    for _ in range(300):
-        try:
-            ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
-            break
-        except Exception:
-            time.sleep(0.1)
-    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(args["workbook"]), "_blank", 0,
-                                       (prop("Hidden", True),))
-    out = []
-    for i, edits in enumerate(args["rounds"]):
-        for sheet, cell, value in edits:
-            target_cell = doc.getSheets().getByName(sheet).getCellRangeByName(cell)
-            if isinstance(value, str):
-                target_cell.setString(value)
-            else:
-                target_cell.setValue(float(value))  # a number, or a date as its serial
-        if args.get("installed"):
-            # the macro as installed by `sopxl lo-install`, through LibreOffice's script provider
-            url = "vnd.sun.star.script:sopxl_lo.py$validasi?language=Python&location=user"
-            frame = doc.getCurrentController().getFrame()
-            frame.activate()
-            desktop.setActiveFrame(frame)  # XSCRIPTCONTEXT.getDocument() = current component
-            doc.getScriptProvider().getScript(url).invoke((), (), ())
-            result = None
+doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(args["workbook"]), "_blank", 0,
+                                   (prop("Hidden", True),))
+out = []
+for i, edits in enumerate(args["rounds"]):
+    for sheet, cell, value in edits:
+        target_cell = doc.getSheets().getByName(sheet).getCellRangeByName(cell)
+        if isinstance(value, str):
+            target_cell.setString(value)
         else:
-            result = sopxl_lo.validate_document(doc, args["command"])
-        target = os.path.join(args["outdir"], "round%d.xlsx" % i)
-        doc.storeToURL(uno.systemPathToFileUrl(target),
-                       (prop("FilterName", "Calc MS Excel 2007 XML"), prop("Overwrite", True)))
-        out.append({"result": result, "saved": target, "modified_location": doc.getLocation()})
-    doc.close(True)
-    print(json.dumps(out))
-finally:
-    try:
-        desktop.terminate()
-    except Exception:
-        pass
-    try:
-        proc.wait(timeout=30)
-    except Exception:
-        proc.kill()
-'''
+            target_cell.setValue(float(value))  # a number, or a date as its serial
+    if args.get("installed"):
+        # the macro as installed by `sopxl lo-install`, through LibreOffice's script provider
+        url = "vnd.sun.star.script:sopxl_lo.py$validasi?language=Python&location=user"
+        frame = doc.getCurrentController().getFrame()
+        frame.activate()
+        desktop.setActiveFrame(frame)  # XSCRIPTCONTEXT.getDocument() = current component
+        doc.getScriptProvider().getScript(url).invoke((), (), ())
+        result = None
+    else:
+        result = sopxl_lo.validate_document(doc, args["command"])
+    target = os.path.join(args["outdir"], "round%d.xlsx" % i)
+    doc.storeToURL(uno.systemPathToFileUrl(target),
+                   (prop("FilterName", "Calc MS Excel 2007 XML"), prop("Overwrite", True)))
+    out.append({"result": result, "saved": target, "modified_location": doc.getLocation()})
+doc.close(True)
+print(json.dumps(out))''')
 
 
 def _system_uno() -> None:

@@ -12,46 +12,15 @@ from typing import Any
 
 import pytest
 from test_lo_macro import MACRO_DIR, SYSTEM_PYTHON, _system_uno
+from uno_driver import driver
 
-DRIVER = r'''
-import json, os, subprocess, sys, time
-import uno
-
-args = json.loads(sys.argv[1])
-profile = args["profile"]
-pipe = "sopxlnodoc%d" % os.getpid()
-proc = subprocess.Popen([args["soffice"], "-env:UserInstallation=file://" + profile, "--headless",
-                         "--norestore", "--nologo", "--nolockcheck",
-                         "--accept=pipe,name=%s;urp;" % pipe],
-                        env={**os.environ, "HOME": profile, "SOPXL_LO_LOG": args["log"]},
-                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+DRIVER = driver(r'''
 url = "vnd.sun.star.script:sopxl_lo.py$validasi?language=Python&location=user"
-try:
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-    ctx = None
-    for _ in range(300):
-        try:
-            ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
-            break
-        except Exception:
-            time.sleep(0.1)
-    smgr = ctx.ServiceManager
-    desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-    # no document at all: the user's macro library, as from the Start Center
-    factory = smgr.createInstanceWithContext("com.sun.star.script.provider.MasterScriptProviderFactory", ctx)
-    factory.createScriptProvider("").getScript(url).invoke((), (), ())
-    print(json.dumps({"ok": True}))
-finally:
-    try:
-        desktop.terminate()
-    except Exception:
-        pass
-    try:
-        proc.wait(timeout=30)
-    except Exception:
-        proc.kill()
-'''
+smgr = ctx.ServiceManager
+# no document at all: the user's macro library, as from the Start Center
+factory = smgr.createInstanceWithContext("com.sun.star.script.provider.MasterScriptProviderFactory", ctx)
+factory.createScriptProvider("").getScript(url).invoke((), (), ())
+print(json.dumps({"ok": True}))''')
 
 
 def _macro_module() -> Any:
