@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from uno_driver import driver
 
 import sopxl.frontends.excel
 from sopxl.build import vba
@@ -157,38 +158,12 @@ def test_no_interpreter_row_when_unknown() -> None:
     assert all(k not in ("Interpreter_Win", "Interpreter_Mac") for k, _ in conf_rows())
 
 
-LIST_BASIC = r'''
-import json, os, subprocess, sys, tempfile, time
-import uno
-from com.sun.star.beans import PropertyValue
-path, soffice = sys.argv[1], sys.argv[2]
-profile = tempfile.mkdtemp()
-pipe = "sopxlvba%d" % os.getpid()
-proc = subprocess.Popen([soffice, "-env:UserInstallation=file://" + profile, "--headless", "--norestore",
-                         "--nologo", "--accept=pipe,name=%s;urp;" % pipe], env={**os.environ, "HOME": profile},
-                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-try:
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-    for _ in range(300):
-        try:
-            ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe); break
-        except Exception:
-            time.sleep(0.1)
-    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-    p = PropertyValue(); p.Name = "Hidden"; p.Value = True
-    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, (p,))
-    libs = doc.BasicLibraries
-    out = {n: {m: libs.getByName(n).getByName(m) for m in libs.getByName(n).ElementNames} for n in libs.ElementNames}
-    doc.close(True)
-    print(json.dumps(out))
-finally:
-    try:
-        desktop.terminate()
-    except Exception:
-        pass
-    proc.wait(timeout=30)
-'''
+LIST_BASIC = driver(r'''
+doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(args["workbook"]), "_blank", 0, (prop("Hidden", True),))
+libs = doc.BasicLibraries
+out = {n: {m: libs.getByName(n).getByName(m) for m in libs.getByName(n).ElementNames} for n in libs.ElementNames}
+doc.close(True)
+print(json.dumps(out))''')
 
 
 @pytest.mark.libreoffice
@@ -199,7 +174,8 @@ def test_libreoffice_sees_the_vba_modules(xlsm: Path, soffice: str, tmp_path: Pa
     script.write_text(LIST_BASIC, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     proc = subprocess.run(
-        [SYSTEM_PYTHON, str(script), str(xlsm), soffice], capture_output=True, text=True, timeout=180, env=env
+        [SYSTEM_PYTHON, str(script), json.dumps({"workbook": str(xlsm), "soffice": soffice})],
+        capture_output=True, text=True, timeout=180, env=env,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     libs = json.loads(proc.stdout.strip().splitlines()[-1])
