@@ -314,15 +314,19 @@ def write_state(pkg: WorkbookPackage, state: Mapping[str, Any]) -> None:
 
 
 def load_state(data: WorkbookData) -> dict[str, Any]:
-    """sopxl's state from the already-read state sheet grid (empty when absent), checked."""
+    """sopxl's state from the already-read state sheet grid (empty when absent), checked.
+    Decoded once per read and shared by every caller (several rules ask): read it, never
+    change it; a writer reads its own with `read_state(pkg)`."""
     return load_state_checked(data)[0]
 
 
 def load_state_checked(data: WorkbookData) -> tuple[dict[str, Any], list[str]]:
     """load_state, with what was damaged and left out (`check_state`)."""
-    actual = data.sheet(spec.SHEET_STATE)
-    grid = data.grids.get(actual) if actual else None
-    return decode_grid_checked(grid) if grid else ({}, [])
+    if data.decoded_state is None:
+        actual = data.sheet(spec.SHEET_STATE)
+        grid = data.grids.get(actual) if actual else None
+        data.decoded_state = decode_grid_checked(grid) if grid else ({}, [])
+    return data.decoded_state
 
 
 def stored_report(data: WorkbookData, periode: str) -> dict[str, Any] | None:

@@ -80,6 +80,8 @@ class WorkbookData:
     identity: dict[str, IdentityItem] = field(default_factory=dict)
     # a SAKTI/OMSPAN export to reconcile the months with (the REK rules; None: not given)
     ekspor: Export | None = None
+    # sopxl's state decoded from its grid, once per read (sopxl.read.state.load_state_checked)
+    decoded_state: tuple[dict[str, Any], list[str]] | None = field(default=None, repr=False, compare=False)
 
     def sheet(self, name: str) -> str | None:
         """The actual name of a sheet, matched case- and space-insensitively."""
