@@ -527,7 +527,7 @@ def read_workbook(path: Path | str, settings: Settings | None = None) -> Workboo
 
         order = (
             spec.SHEET_IDENTITAS, spec.SHEET_REFERENSI, spec.SHEET_RENCANA, spec.SHEET_PENGATURAN,
-            *spec.MONTHS, *spec.REPORT_SHEETS, spec.SHEET_STATE,
+            *spec.MONTHS, *spec.REPORT_SHEETS, spec.SHEET_KENDALI, spec.SHEET_STATE,
         )  # the order of the loads below
         reader.prefetch(actual for actual in map(data.sheet, order) if actual is not None)
         loaded = load(spec.SHEET_IDENTITAS, keep=True)
@@ -547,6 +547,7 @@ def read_workbook(path: Path | str, settings: Settings | None = None) -> Workboo
             data.months[number] = table(month, spec.COL_KODE_RO, spec.MONTH_COLUMNS, spec.MONTH_OPTIONAL)
         for report in spec.REPORT_SHEETS:
             load(report, keep=True)
+        load(spec.SHEET_KENDALI, keep=True)  # six rows: `sopxl status` reads the SOP's steps
         load(spec.SHEET_STATE, keep=True)
     return data
 

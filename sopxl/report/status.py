@@ -24,7 +24,7 @@ from sopxl.core.config import Settings
 from sopxl.core.parse import as_date
 from sopxl.read.period import budget_year, reported_months, reporting_month
 from sopxl.read.state import FINDINGS_KEY, HISTORY_KEY, REPORTS_KEY, load_state
-from sopxl.read.workbook import WorkbookData, WorkbookReader, read_workbook
+from sopxl.read.workbook import WorkbookData, read_workbook
 
 SENDS_KEY = "kiriman"  # written by sopxl kirim (sopxl.send.kirim.STATE_KEY; send is above this layer)
 
@@ -210,13 +210,12 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _kendali(path: Path, data: WorkbookData, settings: Settings) -> list[KendaliStep]:
-    """The Kendali SOP rows by their headers (Langkah, Tanggal, Status)."""
+def _kendali(data: WorkbookData) -> list[KendaliStep]:
+    """The Kendali SOP rows by their headers (Langkah, Tanggal, Status), from the grid read once."""
     actual = data.sheet(spec.SHEET_KENDALI)
-    if actual is None:
+    grid = data.grids.get(actual) if actual else None
+    if not grid:
         return []
-    with WorkbookReader(path, settings) as reader:
-        grid = reader.grid(actual)
     keys = {spec.norm(k): k for k in ("Langkah", "Tanggal", "Status")}
     header = next(
         (i for i, row in enumerate(grid[: spec.HEADER_SCAN_ROWS])
@@ -265,7 +264,7 @@ def workbook_status(
         bulan=_months(data, state, year, on, settings),
         tenggat_berikutnya=next_deadline(year, on, settings),
         laporan=_reports(data, state),
-        kendali=_kendali(path, data, settings),
+        kendali=_kendali(data),
     )
 
 
