@@ -13,6 +13,7 @@ from typing import Any
 
 from sopxl.calc.figures import RoFigures
 from sopxl.core import spec
+from sopxl.read.tables import is_blank
 
 SIGNOFF_FIELDS: tuple[str, ...] = ("Nama", "NIP", "Tanggal")
 
@@ -59,9 +60,6 @@ def is_ro_header(row: list[Any]) -> bool:
     return spec.norm("Kode RO") in keys and spec.norm("Capaian (%)") in keys
 
 
-def blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
 
 def totals_of(ros: list[RoFigures]) -> dict[str, float]:
     """The totals row's figures by RoFigures attribute (averages for percents, sums for money)."""
@@ -103,11 +101,11 @@ def narrative_value(grid: list[list[Any]], at: tuple[int, int]) -> tuple[Any, tu
     r, c = at
     row = grid[r] if r < len(grid) else []
     for j in range(c + 1, len(row)):
-        if not blank(row[j]):
+        if not is_blank(row[j]):
             return row[j], (r, j)
     below = _cell(grid, r + 1, c)
     labels = {spec.norm(x) for x in (*spec.REPORT_NARRATIVES, *spec.REPORT_SIGNOFFS)}
-    if not blank(below) and not (isinstance(below, str) and spec.norm(below) in labels):
+    if not is_blank(below) and not (isinstance(below, str) and spec.norm(below) in labels):
         return below, (r + 1, c)
     return None, (r, c + 1)
 
@@ -129,7 +127,7 @@ def signoff_values(grid: list[list[Any]], at: tuple[int, int]) -> dict[str, tupl
         where = (r + k, c + 1)
         for j in range(c + 1, min(c + 4, len(grid[r + k]))):
             cand = grid[r + k][j]
-            if not blank(cand):
+            if not is_blank(cand):
                 if isinstance(cand, str) and spec.norm(cand).rstrip(":") in wanted:
                     break  # the next block's sub-label
                 value, where = cand, (r + k, j)
@@ -148,12 +146,12 @@ def read_people_cells(grid: list[list[Any]] | None) -> tuple[dict[str, Any], dic
         at = find_label(grid, label)
         if at is not None:
             value, _ = narrative_value(grid, at)
-            if not blank(value):
+            if not is_blank(value):
                 narratives[label] = value
     for label in spec.REPORT_SIGNOFFS:
         at = find_label(grid, label)
         if at is not None:
-            kept = {name: v for name, (v, _) in signoff_values(grid, at).items() if not blank(v)}
+            kept = {name: v for name, (v, _) in signoff_values(grid, at).items() if not is_blank(v)}
             if kept:
                 signoffs[label] = kept
     return narratives, signoffs

@@ -38,11 +38,11 @@ from sopxl.calc.report_layout import (
     RO_NUMBER_FIELDS,
     SIGNOFF_FIELDS,
     TOTAL_LABEL,
-    blank,
     totals_of,
 )
 from sopxl.core import spec
 from sopxl.core.config import Settings
+from sopxl.read.tables import is_blank
 
 MAX_CHART_ROS = 100  # a bar per RO stops being readable (and cheap to render) beyond this
 
@@ -602,7 +602,7 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> None:
         for k, name in enumerate(SIGNOFF_FIELDS, start=1):
             ws.write_string(r + k, label_col, name, F["sublabel"])
             typed = kept.get(name)
-            if blank(typed) and label in prefill:
+            if is_blank(typed) and label in prefill:
                 pre = prefill[label][0 if name == "Nama" else 1] if name != "Tanggal" else ""
                 typed = pre or None
             _write_merged_value(ws, r + k, v0, v1, typed, F["fill"], F["fill_date"])

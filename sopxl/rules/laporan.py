@@ -35,6 +35,7 @@ from sopxl.calc.scores import round_half_up
 from sopxl.core import spec
 from sopxl.core.findings import Finding
 from sopxl.core.parse import as_number, format_number
+from sopxl.read.tables import is_blank
 from sopxl.rules.base import Context, rule
 
 _FIGURES: weakref.WeakKeyDictionary[Context, dict[str, PeriodFigures]] = weakref.WeakKeyDictionary()
@@ -76,9 +77,6 @@ def missing_sources(ctx: Context, periode: str) -> list[str]:
 def _ref(r0: int, c0: int) -> str:
     return spec.cell_ref(r0 + 1, c0 + 1)
 
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _same(found: float, expected: float, money: bool) -> bool:
@@ -155,7 +153,7 @@ def lap_angka(ctx: Context) -> Iterator[Finding]:
                     yield from _compare(ctx, sheet, grid, r, cols.get(attr), value, attr in MONEY_FIELDS,
                                         f"{label_of[attr]} baris {TOTAL_LABEL}", None)
                 break
-            if _blank(kode_cell):
+            if is_blank(kode_cell):
                 break
             kode = str(kode_cell).strip()
             ro = expected.get(kode)
@@ -270,7 +268,7 @@ def lap_narasi(ctx: Context) -> Iterator[Finding]:
                 )
                 continue
             value, cell = narrative_value(grid, at)
-            if _blank(value):
+            if is_blank(value):
                 yield ctx.finding(
                     sheet, _ref(*cell),
                     f"{label} pada {sheet} belum diisi.",
@@ -302,7 +300,7 @@ def lap_pengesahan(ctx: Context) -> Iterator[Finding]:
                 )
                 continue
             found = signoff_values(grid, at)
-            missing = [name for name in SIGNOFF_FIELDS if _blank(found.get(name, (None, None))[0])]
+            missing = [name for name in SIGNOFF_FIELDS if is_blank(found.get(name, (None, None))[0])]
             if not missing:
                 continue
             first = found.get(missing[0])

@@ -61,8 +61,6 @@ def fill(values: list[Any], default: Any) -> list[Any]:
     return [default if v is None else v for v in values]
 
 
-def blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def code_key(text: str) -> str:

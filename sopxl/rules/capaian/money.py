@@ -10,8 +10,9 @@ from operator import gt, mul, sub
 from sopxl.core import spec
 from sopxl.core.findings import Finding
 from sopxl.core.parse import format_number, format_percent, format_rupiah
+from sopxl.read.tables import is_blank
 from sopxl.rules.base import Context
-from sopxl.rules.capaian.facts import above, blank, cap_rule, facts
+from sopxl.rules.capaian.facts import above, cap_rule, facts
 
 
 @cap_rule("CAP-PAGU", "error", "Realisasi Anggaran kumulatif melebihi Pagu")
@@ -77,7 +78,7 @@ def cap_deviasi_rpd(ctx: Context) -> Iterator[Finding]:
                 if not above(spent, 0.0):
                     continue
                 shown = "padahal RPD bulan ini 0"
-            if notes is not None and not blank(notes[i]):
+            if notes is not None and not is_blank(notes[i]):
                 continue
             yield ctx.finding(
                 md.sheet,

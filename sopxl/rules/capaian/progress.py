@@ -12,13 +12,13 @@ from sopxl.core import spec
 from sopxl.core.findings import Finding
 from sopxl.core.parse import format_number, format_percent, format_rupiah, format_value
 from sopxl.read.formulas import column_formulas, moved
+from sopxl.read.tables import is_blank
 from sopxl.rules.base import Context
 from sopxl.rules.capaian.facts import (
     ALMOST_100,
     TOLERANCE,
     above,
     below,
-    blank,
     cap_rule,
     facts,
     fill,
@@ -268,7 +268,7 @@ def cap_kendala(ctx: Context) -> Iterator[Finding]:
                 target = own_targets[i]
             if target is None or progres >= target or not below(progres, target):
                 continue
-            empty = [c for c, values in texts if blank(values[i])]
+            empty = [c for c, values in texts if is_blank(values[i])]
             if not empty:
                 continue
             which = " dan ".join(empty)
@@ -324,7 +324,7 @@ def cap_progres_anggaran(ctx: Context) -> Iterator[Finding]:
             pagu, limit = pagus[code], limits[code]
             spent = total / pagu * 100
             gap = abs(progres - spent)
-            if not above(gap, limit) or (notes is not None and not blank(notes[i])):
+            if not above(gap, limit) or (notes is not None and not is_blank(notes[i])):
                 continue
             pn = " untuk RO Prioritas Nasional" if code in f.prioritas_nasional else ""
             yield ctx.finding(
@@ -365,7 +365,7 @@ def cap_belanja_tanpa_progres(ctx: Context) -> Iterator[Finding]:
             assert code is not None and total is not None
             if (nums[i] is None and raws[i] is not None) or not above(total, 0.0):
                 continue  # text or an error value: CAP-ANGKA, STR-FORMULA-ERROR
-            if notes is not None and not blank(notes[i]):
+            if notes is not None and not is_blank(notes[i]):
                 continue
             shown = "kosong" if raws[i] is None else "0 %"
             yield ctx.finding(
