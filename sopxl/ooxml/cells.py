@@ -12,7 +12,8 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Callable, Mapping
-from xml.sax.saxutils import escape
+
+from sopxl.ooxml.xmltext import xml_text
 
 CellEdit = Callable[[bytes | None], bytes | None]
 """Receives the whole current `<c>` element (None if the cell is absent), returns the new one
@@ -125,7 +126,7 @@ def value_cell(ref: str, value: object, s: int | None, prefix: bytes = b"") -> b
     if isinstance(value, int | float):
         text = repr(int(value)) if float(value).is_integer() and abs(value) < 2**53 else repr(float(value))
         return b'<%sc r="%s"%s><%sv>%s</%sv></%sc>' % (p, r, sattr, p, text.encode(), p, p)
-    body = escape(clip_text(str(value))).encode("utf-8")
+    body = xml_text(clip_text(str(value))).encode("utf-8")
     return (
         b'<%sc r="%s"%s t="inlineStr"><%sis><%st xml:space="preserve">%s</%st></%sis></%sc>'
         % (p, r, sattr, p, p, body, p, p, p)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -17,6 +16,7 @@ from sopxl.core import spec
 from sopxl.ooxml.cells import clip_text
 from sopxl.ooxml.editor import WorkbookPackage, relative, serialize
 from sopxl.ooxml.names import NS_MAIN, NS_R, SAFE_PARSER
+from sopxl.ooxml.xmltext import xml_text
 
 NOTE_PREFIX = "sopxl:"
 # Notes longer than this are clipped (cells.clip_text): Excel shows a note in a box beside its
@@ -64,13 +64,6 @@ _RICH_HEAD = (
     f'<r>{_RUN_PR.format(b="")}<t xml:space="preserve">'
 )
 _RICH_TAIL = "</t></r></text></comment>"
-
-
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _xml_text(value: str) -> str:
-    return _ILLEGAL.sub("", escape(value))
 
 
 def _idmap_of(data: bytes) -> list[int]:
@@ -194,7 +187,7 @@ class SheetNotes:
             root, author_id, clist = self._prepare(root)
             self._author = (root, author_id, clist)
         body = text[len(NOTE_PREFIX) :]
-        rich = f'<comment ref="{ref}" authorId="{author_id}" shapeId="0"><text>{_RICH_HEAD}{_xml_text(body)}{_RICH_TAIL}'
+        rich = f'<comment ref="{ref}" authorId="{author_id}" shapeId="0"><text>{_RICH_HEAD}{xml_text(body)}{_RICH_TAIL}'
         if root.prefix is None:
             self._pending.append(rich)  # spliced in as text by finish(): no tree per note
         else:

@@ -15,6 +15,7 @@ from typing import Final
 
 from sopxl.core import spec
 from sopxl.ooxml.names import sheet_parts
+from sopxl.ooxml.xmltext import unescape
 
 _F_ELEMENT: Final = re.compile(rb"<f\b([^>]*?)(/>|>(.*?)</f>)", re.DOTALL)
 _SHARED_INDEX: Final = re.compile(rb'\bsi="(\d+)"')
@@ -24,7 +25,6 @@ _SHARED: Final = re.compile(rb'\bt="shared"')
 _REF: Final = re.compile(r"(?<![A-Za-z0-9_.])(\$?)([A-Z]{1,3})(\$?)([0-9]+)(?![0-9(A-Za-z_])")
 _QUOTED_SHEET: Final = re.compile(r"'([A-Za-z_][A-Za-z0-9_.]*)'!")
 _REF_LIKE: Final = re.compile(r"[A-Za-z]{1,3}[0-9]+|[RrCc][0-9]*")
-_XML_ENTITIES: Final = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&"}
 
 
 def column_formulas(path: Path, sheet: str, column: int) -> dict[int, str]:
@@ -61,7 +61,7 @@ def column_formulas(path: Path, sheet: str, column: int) -> dict[int, str]:
                 attrs, body = f.group(1), f.group(3)
                 index = _SHARED_INDEX.search(attrs)
                 if body is not None and body.strip():
-                    text = _unescape(body.decode("utf-8", "replace"))
+                    text = unescape(body.decode("utf-8", "replace"))
                     found[row] = text
                     if index is not None and _SHARED.search(attrs):
                         masters[index.group(1)] = (row, text)
@@ -89,10 +89,6 @@ def moved(formula: str, rows: int) -> str:
             parts[k],
         )
     return "".join(parts)
-
-
-def _unescape(text: str) -> str:
-    return re.sub(r"&(lt|gt|quot|apos|amp);", lambda m: _XML_ENTITIES[m.group(0)], text)
 
 
 __all__ = ["column_formulas", "moved"]

@@ -37,15 +37,12 @@ from lxml import etree
 
 from sopxl.core import spec
 from sopxl.ooxml.names import NS_MAIN, SAFE_PARSER
+from sopxl.ooxml.xmltext import escape
 
 if TYPE_CHECKING:
     from sopxl.ooxml.editor import WorkbookPackage
     from sopxl.read.workbook import WorkbookData
 
-
-def escape(text: str) -> str:
-    """XML-escape text (xml.sax.saxutils would import urllib: 15 ms on every run)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 VERSION = 1
 CHUNK = 30_000  # characters per cell (Excel's limit is 32,767)

@@ -35,6 +35,7 @@ from sopxl.core.gcpause import paused_gc
 from sopxl.ooxml.deflate import ERRORS as DEFLATE_ERRORS
 from sopxl.ooxml.deflate import Inflater
 from sopxl.ooxml.names import sheet_parts
+from sopxl.ooxml.xmltext import unescape
 from sopxl.ooxml.zipio import read_raw
 from sopxl.read.safety import read_checked
 
@@ -379,15 +380,11 @@ def _error_values(data: bytes) -> tuple[dict[tuple[int, int], str], list[tuple[i
             if ref is not None and close >= 0:
                 val = _CELL_VALUE.search(data, end, close)
                 code = val.group(1).decode("utf-8", "replace").strip() if val else "#VALUE!"
-                found[spec.parse_ref(ref.group(1).decode())] = _unescape(code) or "#VALUE!"
+                found[spec.parse_ref(ref.group(1).decode())] = unescape(code) or "#VALUE!"
                 if val is not None and val.group(1) not in CALAMINE_ERRORS:
                     refused.append(val.span(1))
         pos = data.find(b't="e"', end)
     return found, refused
-
-
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
 
 
 def _replace_spans(data: bytes, spans: list[tuple[int, int]], by: bytes) -> bytes:

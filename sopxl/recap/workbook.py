@@ -9,7 +9,6 @@ import re
 import zipfile
 from pathlib import Path
 from typing import Any, BinaryIO
-from xml.sax.saxutils import escape
 
 from sopxl.calc.scores import band
 from sopxl.core import spec
@@ -17,6 +16,7 @@ from sopxl.core.config import Settings
 from sopxl.core.errors import InvalidInput
 from sopxl.ooxml.atomic import atomic_write, check_writable
 from sopxl.ooxml.cells import clip_text
+from sopxl.ooxml.xmltext import xml_text
 from sopxl.recap.rekap import (
     ADA_KESALAHAN,
     BELUM_MENGIRIM,
@@ -283,7 +283,7 @@ def _with_rows(xml: bytes, rows: list[list[Any]]) -> bytes:
             if value is None:
                 continue
             if isinstance(value, str):
-                cells.append(text[c] % (r, escape(clip_text(value))))
+                cells.append(text[c] % (r, xml_text(clip_text(value))))
             else:
                 v = float(value)
                 cells.append(number[c] % (r, repr(int(v)) if v.is_integer() and abs(v) < 2**53 else repr(v)))

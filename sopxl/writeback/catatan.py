@@ -15,11 +15,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape
 
 from sopxl.core import spec
 from sopxl.core.findings import SEVERITY_LABEL, Finding
 from sopxl.ooxml import cells
+from sopxl.ooxml.xmltext import xml_attr, xml_text
 from sopxl.writeback.look import (
     CATATAN_HEADER,
     DONE_FILL,
@@ -482,13 +482,8 @@ def fill_rows(pkg: WorkbookPackage, rows: list[CatatanRow]) -> None:
 
 
 def _xml_text(value: str) -> bytes:
-    return _ILLEGAL.sub("", escape(value)).encode("utf-8")
+    return xml_text(value).encode("utf-8")
 
 
 def _xml_attr(value: str) -> bytes:
-    """A value for a double-quoted XML attribute (quoteattr may pick single quotes instead)."""
-    text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    return _ILLEGAL.sub("", text.replace("\n", "&#10;").replace("\t", "&#9;")).encode("utf-8")
-
-
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+    return xml_attr(value).encode("utf-8")
