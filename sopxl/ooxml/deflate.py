@@ -44,7 +44,17 @@ def inflate(raw: bytes) -> bytes:
     return bytes(_inflater.decompress(raw, -15))
 
 
+# Level for a big part: every marked month sheet is one, and compressing them is most of a
+# save. ISA-L's level 2 takes a sixth of zlib level 3's time for about 8 % more bytes on sheet
+# XML (benchmarks/README.md); without isal, zlib's level 3.
+BIG_LEVEL = 3
+
+
 def deflate(data: bytes, level: int = 6) -> bytes:
-    """A raw DEFLATE stream of `data` (zlib: sopxl's written parts are compressed as Excel's)."""
-    comp = zlib.compressobj(level, zlib.DEFLATED, -15)
-    return comp.compress(data) + comp.flush()
+    """A raw DEFLATE stream of `data`: zlib at `level` (as Excel compresses), except BIG_LEVEL
+    and below, which ISA-L does where it is installed."""
+    if level <= BIG_LEVEL and _fast is not None:
+        comp = _fast.compressobj(min(level, 2), _fast.DEFLATED, -15)
+    else:
+        comp = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return bytes(comp.compress(data)) + bytes(comp.flush())

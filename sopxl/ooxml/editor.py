@@ -20,6 +20,7 @@ from sopxl.core import spec
 from sopxl.core.errors import SopxlError, UnreadableWorkbook
 from sopxl.ooxml import cells
 from sopxl.ooxml.atomic import FileStamp, atomic_write, check_writable, real_file
+from sopxl.ooxml.deflate import BIG_LEVEL
 from sopxl.ooxml.names import (
     NS_CT,
     NS_MAIN,
@@ -42,9 +43,6 @@ _CT = f"{{{NS_CT}}}"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 STATES = ("visible", "hidden", "veryHidden")
 BIG_PART = 1 << 20  # new parts above this size are held compressed until saved
-# zlib level for big parts: compressing them is most of the time of a save, and level 3 takes
-# a fraction of level 6's time for a slightly larger file (figures: benchmarks/README.md).
-BIG_LEVEL = 3
 
 
 @contextmanager
