@@ -8,7 +8,6 @@ command line. Keys are the field names below; severities use `severity.RULE-ID`.
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -200,6 +199,8 @@ def load_settings_file(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InvalidInput(f"Berkas pengaturan '{path}' tidak dapat dibaca: {exc.strerror}.") from None
+    import tomllib  # only for a settings file: 8 ms of every run otherwise
+
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:

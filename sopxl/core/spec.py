@@ -183,15 +183,27 @@ def cell_ref(row: int, col: int) -> str:
     return f"{col_letter(col)}{row}"
 
 
+_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+_PARSED: dict[str, tuple[int, int]] = {}
+
+
 def parse_ref(ref: str) -> tuple[int, int]:
     """An A1 reference to 1-based (row, col)."""
-    m = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d+)", ref)
+    # A marked workbook's references are parsed four times each (sorting the findings,
+    # marking, Catatan Koreksi, its links): remembered, as few distinct ones recur.
+    at = _PARSED.get(ref)
+    if at is not None:
+        return at
+    m = _REF.fullmatch(ref)
     if not m:
         raise ValueError(f"bukan referensi sel: {ref!r}")
     col = 0
     for ch in m.group(1).upper():
         col = col * 26 + (ord(ch) - 64)
-    return int(m.group(2)), col
+    at = int(m.group(2)), col
+    if len(_PARSED) < 200_000:
+        _PARSED[ref] = at
+    return at
 
 
 # --- Kendali SOP: the SOP's six steps (domain.md) -------------------------------------------

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -102,6 +101,8 @@ class Profile:
 
 def load_profile(path: Path | str | None = None) -> Profile:
     """The built-in profile, with the keys of the TOML file at `path` written over it."""
+    import tomllib  # only with an export: `validate` imports this module on every run
+
     base = tomllib.loads(resources.files("sopxl.data").joinpath(DEFAULT_PROFILE).read_text("utf-8"))
     if path is not None:
         path = Path(path)
