@@ -13,6 +13,7 @@ import itertools
 import re
 from collections.abc import Callable, Mapping
 
+from sopxl.core.spec import col_letter
 from sopxl.ooxml.xmltext import xml_text
 
 CellEdit = Callable[[bytes | None], bytes | None]
@@ -287,6 +288,16 @@ _CELL_LEAD_CACHE: dict[bytes, re.Pattern[bytes]] = {}
 _COLS: dict[bytes, int] = {}  # column letters -> number (up to 3 letters, i.e. Excel's columns)
 
 
+_LETTER_CACHE: dict[int, bytes] = {}
+
+
+def _letters(col: int) -> bytes:
+    letters = _LETTER_CACHE.get(col)
+    if letters is None:
+        letters = _LETTER_CACHE[col] = col_letter(col).encode()
+    return letters
+
+
 def _col(letters: bytes) -> int:
     n = _COLS.get(letters)
     if n is None:
@@ -297,7 +308,7 @@ def _col(letters: bytes) -> int:
 
 
 def _edit_row_existing(
-    content: bytes, cells: dict[int, CellEdit], p: bytes, cell_re: re.Pattern[bytes], close: bytes
+    content: bytes, row: int, cells: dict[int, CellEdit], p: bytes, cell_re: re.Pattern[bytes], close: bytes
 ) -> bytes | None:
     """_edit_row when every cell edited exists and the row is the usual one (each `<c>` starts
     with its `r`, columns strictly increasing): each edited element is replaced in place,
@@ -307,6 +318,16 @@ def _edit_row_existing(
     count = content.count(b"<%sc" % p)
     if count != content.count(lead):
         return None
+    if len(cells) == 1:
+        # The usual edit (one flagged cell in its row): when every cell names itself, the
+        # element whose r is this cell's reference is the cell; no need to index the row.
+        (c, fn), = cells.items()
+        start = content.find(b"%s%s%d\"" % (lead, _letters(c), row))
+        m = cell_re.match(content, start) if start >= 0 else None
+        if m is not None:
+            end = m.end() if m.group(2) else content.index(close, m.end()) + len(close)
+            new = fn(content[start:end])
+            return content[:start] + (new or b"") + content[end:]
     lead_re = _CELL_LEAD_CACHE.get(p)
     if lead_re is None:
         lead_re = _CELL_LEAD_CACHE[p] = re.compile(rb'<%sc r="([A-Z]+)\d+"' % p)
@@ -349,7 +370,7 @@ def _edit_row(content: bytes, row: int, cells: dict[int, CellEdit], p: bytes) ->
         cell_re = _CELL_RE_CACHE[p] = re.compile(rb"<%sc\b([^>]*?)(/?)>" % p)
     close = b"</%sc>" % p
     if content:
-        done = _edit_row_existing(content, cells, p, cell_re, close)
+        done = _edit_row_existing(content, row, cells, p, cell_re, close)
         if done is not None:
             return done
     pending = sorted(cells)
