@@ -298,8 +298,6 @@ _KIND: dict[str, str] = {
     "Saran Perbaikan": "wrap",
     "Status": "look",
 }
-# Columns with few distinct values: each value is escaped once.
-_FEW = frozenset({"Tingkat", "Lembar", "Aturan", "Saran Perbaikan", "Status"})
 _LOOKS = ("error", "warning", "done")
 
 
@@ -422,41 +420,49 @@ def fill_rows(pkg: WorkbookPackage, rows: list[CatatanRow]) -> None:
         for i, name in enumerate(_LOOKS)
     }
     plain = styles["error"][next(j for j, c in enumerate(CATATAN_HEADER) if _KIND[c] == "cell")]
-    kinds = [_KIND[c] for c in CATATAN_HEADER]
-    few = [c in _FEW for c in CATATAN_HEADER]
     i_sel = CATATAN_HEADER.index("Sel")
     i_pesan, i_saran = CATATAN_HEADER.index("Pesan"), CATATAN_HEADER.index("Saran Perbaikan")
     width_pesan, width_saran = WIDTHS["Pesan"], WIDTHS["Saran Perbaikan"]
-    escaped: dict[str, bytes] = {}
+    # Each cell is written as constant pieces around its row number and value, made once per
+    # row style and column: tens of thousands of rows cost one list extend per cell.
+    heads = [b'<c r="' + letter for letter in letters]
+    link_cols = [_KIND[c] == "link" for c in CATATAN_HEADER]
 
-    def text(ref: bytes, s: bytes, value: str, once: bool) -> bytes:
-        if not value:
-            return b'<c r="%s" s="%s"/>' % (ref, s)
-        if once:
-            body = escaped.get(value)
-            if body is None:
-                body = escaped[value] = _xml_text(value)
-        else:
-            body = _xml_text(value)
-        return b'<c r="%s" s="%s" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>' % (ref, s, body)
+    def pieces(s: bytes) -> tuple[bytes, bytes, bytes]:
+        """(before a number, before a text, an empty cell) after `<c r="A12`, in style s."""
+        return (
+            b'" s="%s"><v>' % s,
+            b'" s="%s" t="inlineStr"><is><t xml:space="preserve">' % s,
+            b'" s="%s"/>' % s,
+        )
+
+    made = {name: [pieces(s) for s in look] for name, look in styles.items()}
+    unlinked = pieces(plain)
+    escaped: dict[str, bytes] = {}
+    text_end, number_end = b"</t></is></c>", b"</v></c>"
 
     out: list[bytes] = []
+    add = out.extend
     links: list[bytes] = []
     for i, row in enumerate(rows):
-        rb = str(first + i).encode()
-        look = styles[row.look]
+        rb = b"%d" % (first + i)
+        look = made[row.look]
+        values = row.values
         # Wrapped message and suggestion: a row tall enough for them (no client auto-fits a
         # row height written in the file).
-        lines = max(1, -(-len(row.values[i_pesan]) // width_pesan), -(-len(row.values[i_saran]) // width_saran))
+        lines = max(1, -(-len(values[i_pesan]) // width_pesan), -(-len(values[i_saran]) // width_saran))
         out.append(b'<row r="%s" ht="%d" customHeight="1">' % (rb, 15 * min(lines, 12)) if lines > 1 else b'<row r="%s">' % rb)
-        for j, value in enumerate(row.values):
-            ref = letters[j] + rb
+        for j, value in enumerate(values):
+            number, text, empty = unlinked if link_cols[j] and row.link is None else look[j]
             if isinstance(value, int):
-                out.append(b'<c r="%s" s="%s"><v>%d</v></c>' % (ref, look[j], value))
-            elif kinds[j] == "link" and row.link is None:
-                out.append(text(ref, plain, value, few[j]))
+                add((heads[j], rb, number, b"%d" % value, number_end))
+            elif not value:
+                add((heads[j], rb, empty))
             else:
-                out.append(text(ref, look[j], value, few[j]))
+                body = escaped.get(value)
+                if body is None:
+                    body = escaped[value] = _xml_text(value)
+                add((heads[j], rb, text, body, text_end))
         out.append(b"</row>")
         if row.link is not None:
             location = f"{quote_sheet(row.sheet)}!{row.link}"
