@@ -315,12 +315,9 @@ def _edit_row_existing(
     found with bytes.find. None when the row is not like that (the caller does the full walk,
     which gives the same result on such a row)."""
     lead = b'<%sc r="' % p
-    count = content.count(b"<%sc" % p)
-    if count != content.count(lead):
-        return None
     if len(cells) == 1:
-        # The usual edit (one flagged cell in its row): when every cell names itself, the
-        # element whose r is this cell's reference is the cell; no need to index the row.
+        # The usual edit (one flagged cell in its row): the element whose r is this cell's
+        # reference is the cell (text cannot hold "<c", it is escaped); no index of the row.
         (c, fn), = cells.items()
         start = content.find(b"%s%s%d\"" % (lead, _letters(c), row))
         m = cell_re.match(content, start) if start >= 0 else None
@@ -328,6 +325,9 @@ def _edit_row_existing(
             end = m.end() if m.group(2) else content.index(close, m.end()) + len(close)
             new = fn(content[start:end])
             return content[:start] + (new or b"") + content[end:]
+    count = content.count(b"<%sc" % p)
+    if count != content.count(lead):
+        return None
     lead_re = _CELL_LEAD_CACHE.get(p)
     if lead_re is None:
         lead_re = _CELL_LEAD_CACHE[p] = re.compile(rb'<%sc r="([A-Z]+)\d+"' % p)
