@@ -23,7 +23,7 @@ from sopxl.core.config import Settings
 from sopxl.core.findings import json_safe
 from sopxl.core.parse import as_date, as_number
 from sopxl.read.period import budget_year, reporting_month
-from sopxl.read.workbook import CellError, Row, Table, WorkbookData, first_rows_by_code
+from sopxl.read.workbook import CellError, Table, WorkbookData, first_rows_by_code
 
 
 @dataclass
@@ -214,8 +214,13 @@ def _unique_latest_first(items: list[tuple[int, str]]) -> list[str]:
     return result
 
 
-def compute_figures(data: WorkbookData, periode: str, settings: Settings | None = None) -> PeriodFigures:
-    """All figures of `periode` ('semester1', 'semester2', 'tahunan')."""
+def compute_figures(
+    data: WorkbookData, periode: str, settings: Settings | None = None, *, hashes: bool = True
+) -> PeriodFigures:
+    """All figures of `periode` ('semester1', 'semester2', 'tahunan'). Without `hashes`,
+    `data_hash` and `part_hashes` stay empty: they tell whether a written report is stale,
+    which a reader of the figures alone (the recap) does not ask, and they cost a JSON dump of
+    every table."""
     from sopxl.core.calendar import deadline_for
 
     settings = settings or Settings()
@@ -225,18 +230,19 @@ def compute_figures(data: WorkbookData, periode: str, settings: Settings | None 
 
     ref_rows = first_rows_by_code(data.referensi)
     codes = list(ref_rows)
-    month_rows: dict[int, dict[str, Row]] = {
-        m: first_rows_by_code(data.months.get(m)) for m in range(1, max(end, 0) + 1)
-    }
-
     # Rencana: target progres and RPD by (code, month).
     plan_target: dict[tuple[str, int], float] = {}
     plan_rpd: dict[tuple[str, int], float] = {}
     months_of: dict[Any, int | None] = {}
     if data.rencana is not None:
-        for row in data.rencana.rows:
-            code = row.kode
-            bulan = row.get(spec.COL_BULAN)
+        plan = data.rencana
+        for code, bulan, target, rpd_value in zip(
+            plan.codes,
+            plan.column(spec.COL_BULAN),
+            plan.column(spec.COL_TARGET_PROGRES),
+            plan.column(spec.COL_RPD),
+            strict=True,
+        ):
             try:
                 month = months_of[bulan]
             except KeyError:
@@ -245,16 +251,34 @@ def compute_figures(data: WorkbookData, periode: str, settings: Settings | None 
                 month = spec.month_number(bulan)
             if code is None or month is None:
                 continue
-            tp = as_number(row.get(spec.COL_TARGET_PROGRES))
+            tp = as_number(target)
             if tp is not None:
                 plan_target.setdefault((code, month), tp)
-            rpd = as_number(row.get(spec.COL_RPD))
+            rpd = as_number(rpd_value)
             if rpd is not None:
                 plan_rpd[(code, month)] = plan_rpd.get((code, month), 0.0) + rpd
 
+    # A month's column as numbers by Kode RO (first row of each code), made once per column:
+    # the figures ask for the same few columns of every RO many times.
+    by_code: dict[tuple[int, str, bool], dict[str, Any]] = {}
+
+    def month_column(month: int, column: str, number: bool = True) -> dict[str, Any]:
+        """Kode RO -> the value (as_number of it with `number`) of its first row in `month`,
+        for the months up to `end`."""
+        found = by_code.get((month, column, number))
+        if found is None:
+            found = by_code[(month, column, number)] = {}
+            table = data.months.get(month) if 1 <= month <= end else None
+            if table is not None:
+                values = table.column(column)
+                for code, value in zip(table.codes, map(as_number, values) if number else values, strict=True):
+                    if code is not None and code not in found:
+                        found[code] = value
+        return found
+
     def value_at(code: str, month: int, column: str) -> float | None:
-        row = month_rows.get(month, {}).get(code)
-        return None if row is None else as_number(row.get(column))
+        v: float | None = month_column(month, column).get(code)
+        return v
 
     def latest(code: str, column: str, upto: int) -> float | None:
         for m in range(upto, 0, -1):
@@ -287,12 +311,12 @@ def compute_figures(data: WorkbookData, periode: str, settings: Settings | None 
         kendala: list[tuple[int, str]] = []
         tindak: list[tuple[int, str]] = []
         for m in range(start, end + 1):
-            mrow = month_rows.get(m, {}).get(code)
-            if mrow is None:
+            ken = month_column(m, spec.COL_KENDALA, False)
+            if code not in ken:
                 continue
-            kendala.append((m, _text(mrow.get(spec.COL_KENDALA))))
-            tindak.append((m, _text(mrow.get(spec.COL_TINDAK_LANJUT))))
-        last_row = month_rows.get(end, {}).get(code)
+            kendala.append((m, _text(ken[code])))
+            tindak.append((m, _text(month_column(m, spec.COL_TINDAK_LANJUT, False)[code])))
+        last = month_column(end, spec.COL_KENDALA, False)
         progres_end = value_at(code, end, spec.COL_PROGRES)
         target_end = target_progres_at(code, end)
         behind = (
@@ -316,7 +340,7 @@ def compute_figures(data: WorkbookData, periode: str, settings: Settings | None 
                 penyerapan_persen=real / pagu * 100.0 if pagu > 0 else 0.0,
                 kendala=_unique_latest_first(kendala),
                 tindak_lanjut=_unique_latest_first(tindak),
-                kendala_akhir=_text(last_row.get(spec.COL_KENDALA)) if behind and last_row is not None else "",
+                kendala_akhir=_text(last[code]) if behind and code in last else "",
             )
         )
 
@@ -351,8 +375,7 @@ def compute_figures(data: WorkbookData, periode: str, settings: Settings | None 
         tw: list[float] = []
         cro: list[float] = []
         for c in ikpa_codes:
-            crow = month_rows.get(m, {}).get(c)
-            entered = as_date(crow.get(spec.COL_TANGGAL)) if crow is not None else None
+            entered = as_date(month_column(m, spec.COL_TANGGAL, False).get(c))
             tw.append(scores.timeliness(entered, deadline) if deadline is not None else 0.0)
             cro.append(
                 scores.ikpa_ro_achievement(
@@ -404,7 +427,7 @@ def compute_figures(data: WorkbookData, periode: str, settings: Settings | None 
         nilai_efisiensi=ne_r,
     )
 
-    parts = data_hashes(data, periode)
+    parts = data_hashes(data, periode) if hashes else {}
     return PeriodFigures(
         file=str(data.path),
         periode=periode,
@@ -419,6 +442,6 @@ def compute_figures(data: WorkbookData, periode: str, settings: Settings | None 
         ikpa=ikpa,
         nka=nka,
         nka_rencana=nka_rencana,
-        data_hash=data_hash(data, periode, parts),
+        data_hash=data_hash(data, periode, parts) if hashes else "",
         part_hashes=parts,
     )

@@ -84,13 +84,20 @@ class WorkbookData:
     # sopxl's state decoded from its grid, once per read (sopxl.read.state.load_state_checked)
     decoded_state: tuple[dict[str, Any], list[str]] | None = field(default=None, repr=False, compare=False)
 
+    # (the sheet_names list, its length, norm(name) -> first actual name): rules and figures
+    # look sheets up hundreds of times per workbook
+    _sheet_keys: tuple[list[str], int, dict[str, str]] | None = field(default=None, repr=False, compare=False)
+
     def sheet(self, name: str) -> str | None:
         """The actual name of a sheet, matched case- and space-insensitively."""
-        key = spec.norm(name)
-        for actual in self.sheet_names:
-            if spec.norm(actual) == key:
-                return actual
-        return None
+        keys = self._sheet_keys
+        names = self.sheet_names
+        if keys is None or keys[0] is not names or keys[1] != len(names):
+            index: dict[str, str] = {}
+            for actual in names:
+                index.setdefault(spec.norm(actual), actual)
+            keys = self._sheet_keys = (names, len(names), index)
+        return keys[2].get(spec.norm(name))
 
     def identity_value(self, item: str) -> Any:
         found = self.identity.get(item)
@@ -486,8 +493,9 @@ def _too_many_rows(sheet: str, rows: int, settings: Settings) -> str:
     )
 
 
-def read_workbook(path: Path | str, settings: Settings | None = None) -> WorkbookData:
-    """Read everything validation and consolidation need from a workbook."""
+def read_workbook(path: Path | str, settings: Settings | None = None, *, threads: bool = True) -> WorkbookData:
+    """Read everything validation and consolidation need from a workbook. Without `threads`,
+    no worker thread reads ahead (for callers that run one reader per core already)."""
     path = Path(path)
     with paused_gc(), WorkbookReader(path, settings) as reader:
         data = WorkbookData(
@@ -526,7 +534,8 @@ def read_workbook(path: Path | str, settings: Settings | None = None) -> Workboo
             spec.SHEET_IDENTITAS, spec.SHEET_REFERENSI, spec.SHEET_RENCANA, spec.SHEET_PENGATURAN,
             *spec.MONTHS, *spec.REPORT_SHEETS, spec.SHEET_KENDALI, spec.SHEET_STATE,
         )  # the order of the loads below
-        reader.prefetch(actual for actual in map(data.sheet, order) if actual is not None)
+        if threads:
+            reader.prefetch(actual for actual in map(data.sheet, order) if actual is not None)
         loaded = load(spec.SHEET_IDENTITAS, keep=True)
         if loaded:
             actual, grid, errs = loaded

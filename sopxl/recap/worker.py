@@ -63,7 +63,8 @@ def _examine(
     from sopxl.read.workbook import read_workbook
     from sopxl.rules.validate import check, reading_settings, resolve_settings
 
-    data = read_workbook(path, reading_settings(file_overrides, run_overrides))
+    # one thread: the pool already keeps every core busy with a workbook of its own
+    data = read_workbook(path, reading_settings(file_overrides, run_overrides), threads=False)
     settings = resolve_settings(data, file_overrides, run_overrides)
     result = check(data, settings)
     late_months = sorted(
@@ -88,7 +89,7 @@ def _examine(
     _, start, _end = spec.PERIODS[periode]
     if effective_end(data, periode) < start or data.referensi is None or not data.referensi.rows:
         return out
-    fig = compute_figures(data, periode, settings)
+    fig = compute_figures(data, periode, settings, hashes=False)
     payload = fig.to_json_dict()  # the figures exactly as `consolidate --format json` gives them
     ros = payload["ro"]
     out["ikpa"] = float(payload["ikpa_capaian_output"]["nilai"])
