@@ -74,7 +74,10 @@ def test_json_contract_and_no_write_leaves_file_untouched(tmp_path: Path) -> Non
     res = run_cli(str(path), "--periode", "tahunan", "--no-write", "--format", "json")
     assert res.exit_code == 0, res.output
     got = json.loads(res.stdout)
-    assert set(got) == {"file", "periode", "bulan_awal", "bulan_akhir", "ro", "ikpa_capaian_output", "nka", "nka_rencana"}
+    assert set(got) == {
+        "file", "periode", "bulan_awal", "bulan_akhir", "ro", "ikpa_capaian_output", "nka", "nka_rencana", "regulasi",
+    }
+    assert set(got["regulasi"]) == {"tahun_tabel", "ikpa", "nka", "catatan"}
     assert set(got["ro"][0]) == {
         "kode", "target_volume", "realisasi_volume_kumulatif", "progres_capaian", "target_progres",
         "capaian_persen", "pagu", "realisasi_anggaran", "penyerapan_persen",

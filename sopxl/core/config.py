@@ -1,8 +1,10 @@
 """All thresholds, switches and weights in one place, with the defaults of the specs.
 
-Precedence (lowest first): defaults -> the workbook's optional `Pengaturan` sheet
-(`Kunci | Nilai`) -> a settings file given with `--config` -> `--set key=value` on the
-command line. Keys are the field names below; severities use `severity.RULE-ID`.
+Precedence (lowest first): defaults -> the regulation parameters of the workbook's budget year
+(`sopxl/core/regulasi.py`) -> the workbook's optional `Pengaturan` sheet (`Kunci | Nilai`) -> a
+settings file given with `--config` -> `--set key=value` on the command line (all resolved in one
+place, `sopxl.rules.validate.resolve_settings`). Keys are the field names below; severities use
+`severity.RULE-ID`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from sopxl.core import regulasi
 from sopxl.core.errors import InvalidInput
 
 Severity = Literal["error", "warning"]
@@ -47,7 +50,9 @@ class Settings(BaseModel):
     # "Today" for date rules (future dates); None = the real date. Tests and replays set it.
     today: str | None = None
 
-    # IKPA Capaian Output (scores.md 1).
+    # IKPA Capaian Output (scores.md 1). The defaults are the spec's, which are the newest row of
+    # sopxl/data/regulasi.toml; a workbook gets the row of its budget year (with the deadline
+    # rule and the thresholds above), tests/test_regulasi.py keeps the two equal.
     ikpa_weight_timeliness: float = 0.30
     ikpa_weight_achievement: float = 0.70
     ikpa_bands: list[tuple[float, str]] = Field(
@@ -68,6 +73,17 @@ class Settings(BaseModel):
             (0.0, "Sangat Kurang"),
         ]
     )
+
+    # The regulations the scores follow (sopxl/data/regulasi.toml): the table row used (its
+    # first Tahun Anggaran) and the two regulations' short names. resolve_settings fills them from
+    # the workbook's year; a user may set `regulasi_tahun` to take another year's row, or the
+    # names when following a regulation sopxl's table does not hold yet.
+    regulasi_tahun: int = Field(default_factory=lambda: regulasi.newest().dari, ge=2000, le=2100)
+    regulasi_ikpa: str = Field(default_factory=lambda: regulasi.newest().ikpa, min_length=1)
+    regulasi_nka: str = Field(default_factory=lambda: regulasi.newest().nka, min_length=1)
+    # What the report says about that choice (a year outside the table, parameters changed by
+    # the user); written by resolve_settings only, never a user's key (DERIVED_KEYS).
+    regulasi_catatan: str | None = None
 
     # `sopxl rekap`: the budget year every workbook must have (None: the most common year).
     tahun: int | None = Field(default=None, ge=2000, le=2100)
@@ -110,13 +126,15 @@ class Settings(BaseModel):
                     "atau berkas pengaturan (tidak dipakai dan tidak disimpan). Berikan lewat variabel "
                     "lingkungan SOPXL_SMTP_PASSWORD, keyring sistem, atau ketik saat diminta."
                 )
+            if key in DERIVED_KEYS:
+                raise InvalidInput(f"Pengaturan '{key}' diisi sopxl sendiri dan tidak dapat diubah.")
             value = _coerce(raw_value)
             if key.startswith("severity."):
                 data["severity"] = {**data["severity"], key.split(".", 1)[1].strip(): value}
             elif key not in Settings.model_fields:
                 raise InvalidInput(
                     f"Pengaturan '{key}' tidak dikenal. Pengaturan yang ada: "
-                    + ", ".join(sorted(Settings.model_fields))
+                    + ", ".join(sorted(set(Settings.model_fields) - DERIVED_KEYS))
                 )
             else:
                 if key in _TEXT_LISTS and isinstance(value, str):
@@ -137,6 +155,9 @@ class Settings(BaseModel):
 PASSWORD_KEYS = frozenset(
     {"smtp_password", "smtp_pass", "password", "passwd", "email_password", "kata_sandi", "sandi", "smtp_sandi"}
 )
+
+# Settings sopxl computes itself (resolve_settings): refused as a user's key.
+DERIVED_KEYS = frozenset({"regulasi_catatan"})
 
 # Settings holding a list of texts, written as one text or comma separated.
 _TEXT_LISTS = frozenset({"disabled_rules", "satuan_bulat"})

@@ -60,7 +60,18 @@ class ConsolidationResult:
     settings: Settings = field(default_factory=lambda: Settings())
 
     def to_json_dict(self) -> dict[str, Any]:
-        return self.figures.to_json_dict()
+        return {**self.figures.to_json_dict(), "regulasi": regulation_json(self.settings)}
+
+
+def regulation_json(settings: Settings) -> dict[str, Any]:
+    """The `regulasi` key of `consolidate --format json`: the table row the scores follow
+    (its first Tahun Anggaran), the two regulations and the note on the choice (or null)."""
+    return {
+        "tahun_tabel": settings.regulasi_tahun,
+        "ikpa": settings.regulasi_ikpa,
+        "nka": settings.regulasi_nka,
+        "catatan": settings.regulasi_catatan,
+    }
 
 
 def blocking_rules() -> list[str]:

@@ -40,7 +40,7 @@ from sopxl.calc.report_layout import (
     TOTAL_LABEL,
     totals_of,
 )
-from sopxl.core import spec
+from sopxl.core import regulasi, spec
 from sopxl.core.config import Settings
 from sopxl.read.tables import is_blank
 
@@ -62,16 +62,33 @@ TABLE_PT = 8  # the tables' text: the smallest on the page
 TEXT_PT = 9  # notes, scores, footnotes
 MAX_ROW = 220.0  # a row never taller than this (always fits a page with the table header)
 
-IKPA_REGULATION = "IKPA Capaian Output (Peraturan Dirjen Perbendaharaan PER-5/PB/2024, praktik penilaian)"
 NKA_REGULATION = "Nilai Kinerja Anggaran, aspek implementasi (PMK 22/PMK.02/2021)"
-NKA_FOOTNOTES: tuple[str, ...] = (
+K_FOOTNOTE = (
     "* Rumus Konsistensi (K) yang tepat dalam PMK 22/PMK.02/2021 belum dapat dipastikan; di sini "
-    "K = 100 − rata-rata deviasi kumulatif realisasi terhadap RPD tiap bulan periode (tidak kurang dari 0).",
-    "Mulai TA 2024 berlaku PMK 62 Tahun 2023: nilai kinerja anggaran ≈ 50% aspek perencanaan + 50% "
-    "aspek pelaksanaan (IKPA). Buku kerja tidak memuat data aspek perencanaan, sehingga yang "
-    "ditampilkan adalah nilai aspek implementasi menurut PMK 22/PMK.02/2021 dan indikator IKPA "
-    "Capaian Output.",
+    "K = 100 − rata-rata deviasi kumulatif realisasi terhadap RPD tiap bulan periode (tidak kurang dari 0)."
 )
+
+
+def ikpa_title(s: Settings) -> str:
+    """The IKPA block's title, naming the regulation of the settings' table row."""
+    return f"IKPA Capaian Output (Peraturan Dirjen Perbendaharaan {s.regulasi_ikpa}, praktik penilaian)"
+
+
+def nka_footnotes(s: Settings) -> tuple[str, ...]:
+    """The footnotes under the scores: the K formula, the regulations the figures follow (the
+    table row `resolve_settings` chose), and what it noted about that choice."""
+    row = regulasi.row_for(s.regulasi_tahun)
+    basis = (
+        f"Dasar perhitungan: regulasi yang berlaku mulai Tahun Anggaran {row.dari} — IKPA Capaian "
+        f"Output menurut {s.regulasi_ikpa}, Nilai Kinerja Anggaran menurut {s.regulasi_nka}."
+    )
+    if (s.regulasi_ikpa, s.regulasi_nka) == (row.ikpa, row.nka):
+        # the row's explanation names its regulations: only when the user did not rename them
+        basis += " " + row.keterangan
+    notes = [K_FOOTNOTE, basis]
+    if s.regulasi_catatan:
+        notes.append(f"Catatan regulasi: {s.regulasi_catatan}")
+    return tuple(notes)
 
 
 @dataclass
@@ -492,12 +509,13 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> None:
     pages.keep(r, section_h + sum(ikpa_heights))
     text_row(r, "C. NILAI KINERJA", F["section"], 11, bold=True)
     r += 1
-    r = _score_block(ws, F, pages, r, IKPA_REGULATION, ikpa_rows, ikpa_heights)
+    r = _score_block(ws, F, pages, r, ikpa_title(s), ikpa_rows, ikpa_heights)
     gap(r)
     r += 1
     nka_heights = _score_heights(nka_rows)
+    footnotes = nka_footnotes(s)
     footnote_heights = [
-        row_height(wrapped_lines(note, col_points(1, LAST_COL), TEXT_PT), TEXT_PT) for note in NKA_FOOTNOTES
+        row_height(wrapped_lines(note, col_points(1, LAST_COL), TEXT_PT), TEXT_PT) for note in footnotes
     ]
     if plan_rows:
         plan_heights = _score_heights(plan_rows)
@@ -507,7 +525,7 @@ def write_report_sheet(workbook: Any, inputs: ReportInputs) -> None:
         r += 1
     pages.keep(r, sum(nka_heights) + sum(footnote_heights))
     r = _score_block(ws, F, pages, r, NKA_REGULATION, nka_rows, nka_heights)
-    for note, height in zip(NKA_FOOTNOTES, footnote_heights, strict=True):
+    for note, height in zip(footnotes, footnote_heights, strict=True):
         ws.merge_range(r, 1, r, LAST_COL, note, F["footnote"])
         pages.set(r, height)
         r += 1

@@ -143,6 +143,12 @@ def render(result: ConsolidationResult) -> str:
             f"Nilai Kinerja Anggaran terhadap rencana s.d. {until}: "
             f"{format_number(r2(fig.nka_rencana.nilai))}; {components(fig.nka_rencana)}",
         ]
+    lines.append(
+        f"Dasar perhitungan: IKPA {s.regulasi_ikpa}, Nilai Kinerja Anggaran {s.regulasi_nka} "
+        f"(parameter regulasi yang berlaku mulai Tahun Anggaran {s.regulasi_tahun})"
+    )
+    if s.regulasi_catatan:
+        lines.append(f"Catatan regulasi: {s.regulasi_catatan}")
     if result.open_errors:
         lines.append(
             f"PERHATIAN: disusun dengan --paksa; data bulanan masih memiliki {result.open_errors} kesalahan."
