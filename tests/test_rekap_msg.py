@@ -40,7 +40,7 @@ def _tampered_hash(raw: bytes) -> bytes:
 
 def _without_attachment(raw: bytes) -> bytes:
     msg = email.message_from_bytes(raw, policy=email.policy.default)
-    parts = [p for p in msg.get_payload() if not p.is_attachment()]  # type: ignore[union-attr]
+    parts = [p for p in msg.get_payload() if not p.is_attachment()]
     msg.set_payload(parts)
     return msg.as_bytes(policy=email.policy.SMTP)
 
@@ -100,14 +100,14 @@ def test_generated_msg_is_read_by_extract_msg_and_olefile(mail: dict[str, Any]) 
     message holds."""
     raw = mail["raw"]["431001"]
     sent = email.message_from_bytes(raw, policy=email.policy.default)
-    attachment = next(sent.iter_attachments())  # type: ignore[attr-defined]
+    attachment = next(sent.iter_attachments())
     data = attachment.get_payload(decode=True)
     path = mail["msg"] / "431001.msg"
 
     msg = extract_msg.openMsg(str(path))
     try:
         assert msg.subject == sent["Subject"]
-        assert msg.body.strip() == sent.get_body(("plain",)).get_content().strip()  # type: ignore[union-attr]
+        assert msg.body.strip() == sent.get_body(("plain",)).get_content().strip()
         assert msg.header["X-Sopxl-Satker"] == "431001"
         assert msg.header["X-Sopxl-Sha256"] == hashlib.sha256(data).hexdigest() == sent["X-Sopxl-Sha256"]
         assert msg.header["Message-ID"] == sent["Message-ID"]
@@ -230,7 +230,8 @@ def test_broken_msg_listed_run_goes_on(mail: dict[str, Any], tmp_path: Path) -> 
     (broken / "kosong.msg").write_bytes(b"")
     (broken / "bukan-pesan.msg").write_bytes(msgfile.compound_file(msgfile.Storage({"Isi": b"bukan pesan"})))
     before = snapshot(tmp_path) | snapshot(mail["root"])
-    code, out, err = run_rekap(str(mail["msg"]), str(broken), "--output", str(tmp_path / "keluar.xlsx"))
+    (tmp_path / "keluar").mkdir()  # snapshot() leaves out a folder of this name: the recap and its cache
+    code, out, err = run_rekap(str(mail["msg"]), str(broken), "--output", str(tmp_path / "keluar" / "rekap.xlsx"))
     assert code == 1, err
     status = {s["kode"]: s["status"] for s in out["satker"]}
     assert status["431001"] == "sesuai" and status["431002"] == "ada-kesalahan"
@@ -238,8 +239,7 @@ def test_broken_msg_listed_run_goes_on(mail: dict[str, Any], tmp_path: Path) -> 
     assert set(reasons) == {"acak.msg", "terpotong.msg", "kosong.msg", "bukan-pesan.msg"}
     for name, reason in reasons.items():
         assert reason == f"Pesan Outlook '{name}' rusak atau tidak dapat dibaca.", reason
-    after = {k: v for k, v in (snapshot(tmp_path) | snapshot(mail["root"])).items() if "keluar" not in k}
-    assert after == {k: v for k, v in before.items() if "keluar" not in k}
+    assert snapshot(tmp_path) | snapshot(mail["root"]) == before
 
 
 def test_without_extract_msg_reason_in_indonesian(
