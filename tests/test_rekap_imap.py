@@ -1,6 +1,7 @@
-"""`sopxl rekap --imap` against a real IMAP server: Dovecot on 127.0.0.1 with a test user, a
-test CA (trustme) and a Maildir of messages as `sopxl kirim` drafts them. The recap equals the
-one of the same messages as files, and no message's flags change.
+"""`sopxl rekap --imap` against a real IMAP server: Dovecot on 127.0.0.1 with a test user and
+a test CA (trustme), holding the drafts the real `sopxl kirim` wrote (APPENDed over IMAP, with
+flags). The recap equals the one of the same messages as .eml files, and no message's flags
+change.
 
 Skipped where Dovecot is not installed, unless SOPXL_REQUIRE_DOVECOT=1 (CI), where its absence
 is a failure.
@@ -8,12 +9,10 @@ is a failure.
 
 from __future__ import annotations
 
-import datetime as dt
-import email.policy
 import imaplib
 import json
-import mailbox
 import os
+import re
 import shutil
 import socket
 import ssl
@@ -26,7 +25,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from test_rekap import message, satker_book
+from test_rekap import kirim_draft, satker_book, without_files
 
 from sopxl.core import spec
 from sopxl.frontends.cli import cli
@@ -93,19 +92,34 @@ service imap-login {{
 """
 
 
-def messages() -> list[bytes]:
-    when = dt.datetime(2026, 7, 3, 9, 0, tzinfo=dt.UTC)
+# the flags each draft is APPENDed with: a draft as a mail program saves it, one flagged, one
+# without any; none is \\Seen, so a recap that marked a message read would show
+FLAGS = ("(\\Draft)", "(\\Flagged \\Draft)", "()")
+
+
+def drafts(folder: Path) -> list[bytes]:
+    """What `sopxl kirim` drafts for three satker: a clean workbook, one with an error (sent
+    with --paksa), and one whose X-Sopxl-Sha256 no longer matches (damaged on the way)."""
     out = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for i, kode in enumerate(("421001", "421002", "421003")):
-            book = satker_book(kode, f"Balai Imap {i}")
-            if kode == "421002":
-                book.months[2][0][spec.COL_RVRO] = "sepuluh"
-            data = book.write(Path(tmp) / f"{kode}.xlsx").read_bytes()
-            sha = "f" * 64 if kode == "421003" else None
-            msg = message(kode, data, f"capaian-{kode}.xlsx", when=when + dt.timedelta(minutes=i), sha=sha)
-            out.append(msg.as_bytes(policy=email.policy.SMTP))
+    for i, kode in enumerate(("421001", "421002", "421003")):
+        book = satker_book(kode, f"Balai Imap {i}")
+        if kode == "421002":
+            book.months[2][0][spec.COL_RVRO] = "sepuluh"
+        (folder / kode).mkdir()
+        raw = kirim_draft(book.write(folder / kode / f"capaian-{kode}.xlsx"))
+        if kode == "421003":
+            head, sep, rest = raw.partition(b"\r\nX-Sopxl-Sha256: ")
+            assert sep
+            raw = head + sep + b"f" * 64 + rest[64:]
+        out.append(raw)
     return out
+
+
+def connect(server: dict[str, Any]) -> imaplib.IMAP4_SSL:
+    ctx = ssl.create_default_context(cafile=str(server["ca"]))
+    conn = imaplib.IMAP4_SSL("127.0.0.1", server["port"], ssl_context=ctx)
+    conn.login(USER, PASSWORD)
+    return conn
 
 
 @pytest.fixture(scope="module")
@@ -120,13 +134,9 @@ def server() -> Iterator[dict[str, Any]]:
     cert.cert_chain_pems[0].write_to_path(str(root / "cert.pem"))
     ca.cert_pem.write_to_path(str(root / "ca.pem"))
     (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
-    for sub in ("run", "state", "home", "mail"):
+    for sub in ("run", "state", "home", "mail", "satker"):
         (root / sub).mkdir()
-    box = mailbox.Maildir(root / "mail" / USER, create=True)
-    raw = messages()
-    for data in raw:
-        box.add(data)
-    box.close()
+    raw = drafts(root / "satker")
     for sub in ("home", "mail"):
         for path in [root / sub, *(root / sub).rglob("*")]:
             os.chown(path, MAIL_UID, MAIL_UID)
@@ -146,7 +156,12 @@ def server() -> Iterator[dict[str, Any]]:
                     out = proc.stdout.read().decode() if proc.stdout and proc.poll() is not None else ""
                     pytest.fail(f"Dovecot did not start:\n{out}\n{log}")
                 time.sleep(0.1)
-        yield {"port": port, "root": root, "ca": root / "ca.pem", "raw": raw}
+        found = {"port": port, "root": root, "ca": root / "ca.pem", "raw": raw}
+        with connect(found) as conn:
+            for data, flags in zip(raw, FLAGS, strict=True):
+                status, _ = conn.append("INBOX", flags, None, data)
+                assert status == "OK"
+        yield found
     finally:
         proc.terminate()
         try:
@@ -156,14 +171,19 @@ def server() -> Iterator[dict[str, Any]]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def flags(server: dict[str, Any]) -> list[bytes]:
-    ctx = ssl.create_default_context(cafile=str(server["ca"]))
-    with imaplib.IMAP4_SSL("127.0.0.1", server["port"], ssl_context=ctx) as conn:
-        conn.login(USER, PASSWORD)
+def flags(server: dict[str, Any]) -> dict[int, set[str]]:
+    """Every message's flags by UID (read through EXAMINE, which changes none)."""
+    with connect(server) as conn:
         conn.select("INBOX", readonly=True)
         status, data = conn.uid("FETCH", "1:*", "(FLAGS)")
         assert status == "OK"
-        return sorted(bytes(d) for d in data if isinstance(d, bytes))
+        out = {}
+        for line in data:
+            assert isinstance(line, bytes)
+            uid, names = re.search(rb"UID (\d+)", line), re.search(rb"FLAGS \(([^)]*)\)", line)
+            assert uid and names, line
+            out[int(uid[1])] = set(names[1].decode().split())
+        return out
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -173,19 +193,11 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def strip_files(payload: dict[str, Any]) -> dict[str, Any]:
-    """The recap without the places the files came from (a path or an IMAP address)."""
-    out = json.loads(json.dumps(payload))
-    for s in out["satker"]:
-        s["file"] = s["file"] is not None
-    for m in out["masalah"]:
-        m["file"] = None
-    return out
-
-
 def test_imap_recap_equals_files_and_changes_no_flag(server: dict[str, Any], tmp_path: Path) -> None:
     before = flags(server)
-    assert before and all(b"\\Seen" not in line for line in before)
+    assert [before[uid] - {"\\Recent"} for uid in sorted(before)] == [
+        set(f.strip("()").split()) for f in FLAGS
+    ]
     url = f"imaps://{USER}@127.0.0.1:{server['port']}/INBOX"
     env = {"SOPXL_IMAP_PASSWORD": PASSWORD}
     code, stdout, stderr = run(
@@ -204,7 +216,9 @@ def test_imap_recap_equals_files_and_changes_no_flag(server: dict[str, Any], tmp
         (folder / f"{i}.eml").write_bytes(data)
     code, stdout, _ = run(str(folder), "--output", str(tmp_path / "files.xlsx"), "--format", "json")
     assert code == 1
-    assert strip_files(json.loads(stdout)) == strip_files(from_imap)
+    from_files = json.loads(stdout)
+    assert without_files(from_files) == without_files(from_imap)
+    assert from_imap["satker"] and all(s["file"].startswith(url.replace("imaps", "imap")) for s in from_imap["satker"])
 
     assert flags(server) == before  # not even \\Seen
 

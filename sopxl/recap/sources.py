@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import email.parser
 import email.policy
 import email.utils
 import hashlib
@@ -24,6 +25,7 @@ from pathlib import Path
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb")
 MESSAGE_SUFFIXES = (".eml",)
 MBOX_SUFFIXES = (".mbox", ".mbx")
+EXCHANGE_HEADER_PREFIX = "Microsoft Mail Internet Headers Version 2.0"
 
 
 @dataclass
@@ -187,6 +189,9 @@ def _from_maildir(path: Path, out: Collected) -> None:
 
 
 def _from_outlook_msg(path: Path, out: Collected) -> None:
+    """An Outlook message counts as the same message saved as .eml would: its Internet
+    headers (PR_TRANSPORT_MESSAGE_HEADERS, parsed like an .eml's, so RFC 2047 words are
+    decoded) and its attachments by value go through the same rules as from_message."""
     try:
         import extract_msg  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
@@ -204,20 +209,28 @@ def _from_outlook_msg(path: Path, out: Collected) -> None:
         out.problems.append(Problem(str(path), f"Pesan Outlook '{path.name}' rusak atau tidak dapat dibaca."))
         return
     try:
-        headers = msg.header
-        when = _header_date(headers.get("Date")) if headers is not None else None
-        found = False
+        # only messages (MessageBase) have headers; other items (a contact, a task) do not
+        text = getattr(msg, "headerText", None)
+        if text and text.startswith(EXCHANGE_HEADER_PREFIX):
+            text = text[len(EXCHANGE_HEADER_PREFIX):].lstrip()  # as Exchange stores them
+        # without transport headers (a message composed, never received) extract-msg builds
+        # Date, From and To from the message's properties
+        headers: Message = (
+            email.parser.HeaderParser(policy=email.policy.default).parsestr(text) if text
+            else getattr(msg, "header", None) or Message()
+        )
+        parts: list[tuple[str, bytes]] = []
         for att in msg.attachments:
             name = str(getattr(att, "longFilename", None) or getattr(att, "shortFilename", "") or "")
             data = getattr(att, "data", None)
-            if not name.lower().endswith(WORKBOOK_SUFFIXES) or not isinstance(data, bytes):
-                continue
-            found = True
-            out.add_attachment(_attachment(f"{path}: {name}", name, data, headers, when or _mtime(path)))
-        if not found:
-            out.problems.append(Problem(str(path), f"Pesan '{path.name}' tidak berisi lampiran buku kerja."))
+            if name.lower().endswith(WORKBOOK_SUFFIXES) and isinstance(data, bytes):
+                parts.append((Path(name).name, data))
+    except Exception:  # the same: a part of the file that cannot be decoded
+        out.problems.append(Problem(str(path), f"Pesan Outlook '{path.name}' rusak atau tidak dapat dibaca."))
+        return
     finally:
         msg.close()
+    _add_parts(parts, headers, str(path), out, fallback_when=_mtime(path))
 
 
 def _header_date(value: object) -> dt.datetime | None:
@@ -265,8 +278,15 @@ def _workbook_parts(msg: Message) -> Iterator[tuple[str, bytes]]:
 
 
 def from_message(msg: Message, label: str, out: Collected, *, fallback_when: dt.datetime | None) -> None:
+    _add_parts(list(_workbook_parts(msg)), msg, label, out, fallback_when=fallback_when)
+
+
+def _add_parts(
+    parts: list[tuple[str, bytes]], msg: Message, label: str, out: Collected, *, fallback_when: dt.datetime | None
+) -> None:
+    """A message's workbook attachments (`parts`, with `msg` its headers), whatever the
+    message's format; a message without one is skipped, unless sopxl sent it."""
     when = _header_date(msg.get("Date")) or fallback_when
-    parts = list(_workbook_parts(msg))
     if not parts:
         satker = _clean(msg.get("X-Sopxl-Satker"))
         if satker is not None:
