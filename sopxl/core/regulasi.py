@@ -10,7 +10,6 @@ year and says, in Indonesian, when the year is outside the table; `resolve_setti
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -63,6 +62,8 @@ class BrokenTable(RuntimeError):
 @lru_cache(maxsize=1)
 def table() -> tuple[Regulasi, ...]:
     """The rows, ascending by `dari` (read and checked once)."""
+    import tomllib  # here, not at import: every command imports this module, few read TOML
+
     text = resources.files("sopxl.data").joinpath(DATA_FILE).read_text("utf-8")
     return parse_table(tomllib.loads(text))
 
