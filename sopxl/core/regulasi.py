@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -64,7 +64,9 @@ def table() -> tuple[Regulasi, ...]:
     """The rows, ascending by `dari` (read and checked once)."""
     import tomllib  # here, not at import: every command imports this module, few read TOML
 
-    text = resources.files("sopxl.data").joinpath(DATA_FILE).read_text("utf-8")
+    # beside the package's modules (importlib.resources would import tempfile and shutil on
+    # every run for one file a wheel always unpacks)
+    text = (Path(__file__).resolve().parent.parent / "data" / DATA_FILE).read_text("utf-8")
     return parse_table(tomllib.loads(text))
 
 

@@ -45,6 +45,12 @@ STATES = ("visible", "hidden", "veryHidden")
 BIG_PART = 1 << 20  # new parts above this size are held compressed until saved
 
 
+def _level(data: bytes) -> int:
+    """Compression level of a written part: the fast one beyond a few pages of XML (the notes
+    and drawings of a marked month are a few hundred KB each), zlib's default below."""
+    return BIG_LEVEL if len(data) > 1 << 16 else 6
+
+
 @contextmanager
 def structure_errors(what: str) -> Iterator[None]:
     """Refuse, in one Indonesian sentence without library internals, a package whose
@@ -621,12 +627,13 @@ class WorkbookPackage:
             original = self._members.get(name)
             stamp = original.date_time if original else (1980, 1, 1, 0, 0, 0)
             if name in self._dirty:
-                out.append(RawMember.from_data(name, serialize(self._trees[name]), stamp))
+                data = serialize(self._trees[name])
+                out.append(RawMember.from_data(name, data, stamp, _level(data)))
             elif name in self._new:
                 new = self._new[name]
                 if isinstance(new, Future):
                     new = new.result()
-                out.append(new if isinstance(new, RawMember) else RawMember.from_data(name, new, stamp))
+                out.append(new if isinstance(new, RawMember) else RawMember.from_data(name, new, stamp, _level(new)))
             elif original is not None:
                 out.append(original)
         return out
