@@ -65,6 +65,19 @@ class SatkerRow:
     bulan_terlambat: list[int] = field(default_factory=list)
     alasan: str | None = None  # why tidak-terbaca / tahun-berbeda
     ro: list[dict[str, Any]] = field(default_factory=list)
+    # the Rekap RO rows of `ro` as made by the worker (sopxl.recap.rows); None: made on demand
+    ro_xml: str | None = None
+
+    def ro_template(self) -> str:
+        """This satker's Rekap RO rows as a template (sopxl.recap.rows.ro_rows_template)."""
+        if self.ro_xml is None:
+            from sopxl.recap.rows import ro_rows_template
+
+            self.ro_xml = ro_rows_template(self.kode, self.ro)
+        return self.ro_xml
+
+    def ro_count(self) -> int:
+        return len(self.ro)
 
     def to_json_dict(self) -> dict[str, Any]:
         return {key: getattr(self, key) for key in SATKER_KEYS}
@@ -365,6 +378,7 @@ def _decide(
             bulan_terlambat=list(res.get("bulan_terlambat") or []),
             alasan=alasan,
             ro=list(res.get("ro") or []),
+            ro_xml=res.get("ro_xml"),
         )
 
     names = dict(expected)

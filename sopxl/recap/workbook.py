@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import math
 import re
-import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -15,8 +15,8 @@ from sopxl.core import spec
 from sopxl.core.config import Settings
 from sopxl.core.errors import InvalidInput
 from sopxl.ooxml.atomic import atomic_write, check_writable
-from sopxl.ooxml.cells import clip_text
-from sopxl.ooxml.xmltext import xml_text
+from sopxl.ooxml.deflate import BIG_LEVEL
+from sopxl.ooxml.zipio import RawMember, members_of, write_members
 from sopxl.recap.rekap import (
     ADA_KESALAHAN,
     BELUM_MENGIRIM,
@@ -25,6 +25,7 @@ from sopxl.recap.rekap import (
     TIDAK_TERBACA,
     RekapResult,
 )
+from sopxl.recap.rows import fill_ro_rows, fill_styles, number_text, text_cell
 
 SHEET_SATKER = "Rekap Satker"
 SHEET_RO = "Rekap RO"
@@ -110,54 +111,33 @@ def _build(result: RekapResult, target: BinaryIO, settings: Settings) -> None:
     band_text = {k: wb.add_format({"bg_color": v}) for k, v in BAND_FILL.items()}
     periode_name = spec.PERIODS[result.periode][0]
 
-    # --- Rekap Satker -------------------------------------------------------------------------
+    # --- Rekap Satker ------------------------------------------------------------------------
+    # XlsxWriter writes each sheet's frame (header, widths, panes, filter, print setup) and
+    # the styles; the rows of the two big sheets are XML made here and put into its package
+    # (XlsxWriter's per-cell cost would dominate a recap of thousands of satker).
     ws = wb.add_worksheet(SHEET_SATKER)
     ws.write_row(0, 0, SATKER_HEADERS, head)
     ws.set_row(0, 30)
-    for r, s in enumerate(result.satker, start=1):
-        ws.write_string(r, 0, s.kode)
-        ws.write_string(r, 1, s.nama or "")
-        ws.write_string(r, 2, s.file or "")
-        _write_opt(ws, r, 3, s.tahun)
-        ws.write_string(r, 4, STATUS_LABEL.get(s.status, s.status), status_fmt.get(s.status))
-        ws.write_number(r, 5, s.errors)
-        ws.write_number(r, 6, s.warnings)
-        ws.write_string(r, 7, spec.MONTHS[s.bulan_pelaporan - 1] if s.bulan_pelaporan else "")
-        ws.write_string(r, 8, _months(s.bulan_terlambat))
-        for col, value, bands in ((9, s.ikpa, settings.ikpa_bands), (11, s.nka, settings.nka_bands)):
-            if value is None:
-                continue
-            label = band(value, bands)
-            ws.write_number(r, col, value, band_fmt.get(label, num2))
-            ws.write_string(r, col + 1, label, band_text.get(label))
-        _write_opt(ws, r, 13, s.penyerapan_persen, num2)
-        _write_opt(ws, r, 14, s.capaian_persen, num2)
-        ws.write_string(r, 15, s.alasan or "")
-        ws.write_string(r, 16, s.sha256 or "")
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, max(len(result.satker), 1), len(SATKER_HEADERS) - 1)
     for col, width in enumerate((12, 36, 40, 9, 15, 10, 10, 12, 22, 11, 12, 9, 13, 12, 12, 40, 20)):
         ws.set_column(col, col, width)
+    xf = _XfIndex()
+    satker_rows = _satker_rows(
+        result, settings, xf(num2), {k: xf(f) for k, f in status_fmt.items()},
+        {k: xf(f) for k, f in band_fmt.items()}, {k: xf(f) for k, f in band_text.items()},
+    )
 
     # --- Rekap RO ----------------------------------------------------------------------------
     wr = wb.add_worksheet(SHEET_RO)
     wr.write_row(0, 0, RO_HEADERS, head)
     wr.set_row(0, 30)
-    ro_rows = [_ro_values(s.kode, s.nama, ro) for s in result.satker for ro in s.ro]
-    if ro_rows:
-        # XlsxWriter writes the first row, with its formats; the others are appended to the
-        # sheet's XML in the same styles by _append_rows (XlsxWriter's per-cell cost would
-        # dominate a recap of thousands of satker)
-        for col, value in enumerate(ro_rows[0]):
-            if isinstance(value, str):
-                wr.write_string(1, col, value)
-            else:
-                fmt = num2 if col in (7, 8, 9, 12) else rupiah if col in (10, 11) else None
-                _write_opt(wr, 1, col, value, fmt)
+    ro_count = sum(s.ro_count() for s in result.satker)
     wr.freeze_panes(1, 3)
-    wr.autofilter(0, 0, max(len(ro_rows), 1), len(RO_HEADERS) - 1)
+    wr.autofilter(0, 0, max(ro_count, 1), len(RO_HEADERS) - 1)
     for col, width in enumerate((12, 30, 26, 40, 10, 10, 12, 11, 11, 11, 16, 16, 11)):
         wr.set_column(col, col, width)
+    ro_rows = _ro_sheet_rows(result, xf(num2), xf(rupiah))
 
     # --- Belum Mengirim ----------------------------------------------------------------------
     wbm = wb.add_worksheet(SHEET_BELUM)
@@ -225,79 +205,101 @@ def _build(result: RekapResult, target: BinaryIO, settings: Settings) -> None:
     wg.set_landscape()
     wg.fit_to_pages(1, 0)
     wb.close()
-    target.write(_append_rows(buffer.getvalue(), SHEETS.index(SHEET_RO) + 1, ro_rows[1:]))
+    rows_of = {SHEETS.index(SHEET_SATKER) + 1: satker_rows, SHEETS.index(SHEET_RO) + 1: ro_rows}
+    write_members(target, _with_rows(members_of(buffer.getvalue()), rows_of))
 
 
-RO_NUMBERS = (
-    "target_volume", "realisasi_volume_kumulatif", "progres_capaian", "target_progres",
-    "capaian_persen", "pagu", "realisasi_anggaran", "penyerapan_persen",
-)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+class _XfIndex:
+    """The cell style index XlsxWriter gives a format (given on first use, as when a cell is
+    written with it, so the format is in the workbook's styles)."""
+
+    def __call__(self, fmt: Any) -> int:
+        return int(fmt._get_xf_index())
 
 
-def _ro_values(kode: str, nama: str | None, ro: dict[str, Any]) -> list[Any]:
-    texts = [kode, nama or "", str(ro.get("kode") or ""), str(ro.get("uraian") or ""), str(ro.get("satuan") or "")]
-    numbers = [ro.get(key) for key in RO_NUMBERS]
-    return [_CONTROL.sub("", t) for t in texts] + [
-        float(v) if isinstance(v, int | float) and math.isfinite(v) else None for v in numbers
-    ]
-
-
-def _append_rows(package: bytes, sheet_index: int, rows: list[list[Any]]) -> bytes:
-    """`package` with `rows` appended from row 3 on to worksheet `sheet_index` (1-based),
-    each cell in the style of its column in row 2 (written by XlsxWriter)."""
-    part = f"xl/worksheets/sheet{sheet_index}.xml"
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename == part and rows:
-                data = _with_rows(data, rows)
-            zout.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
-    return out.getvalue()
-
-
-def _with_rows(xml: bytes, rows: list[list[Any]]) -> bytes:
-    probe = re.search(rb'<row r="2"[ >].*?</row>', xml, re.S)
-    styles: dict[int, int] = {}
-    if probe is not None:
-        for ref, style in re.findall(rb'<c r="([A-Z]+)2" s="(\d+)"', probe.group(0)):
-            styles[spec.parse_ref(ref.decode() + "1")[1]] = int(style)
-    width = len(rows[0])
-    letters = [spec.col_letter(c) for c in range(1, width + 1)]
-    # The cells of value_cell, formatted a row at a time: the bulk of a national recap
-    # (hundreds of thousands of cells) in a fraction of the per-cell cost.
-    number = [
-        f'<c r="{letters[c]}%d"' + (f' s="{styles[c + 1]}"' if c + 1 in styles else "") + "><v>%s</v></c>"
-        for c in range(width)
-    ]
-    text = [
-        f'<c r="{letters[c]}%d"' + (f' s="{styles[c + 1]}"' if c + 1 in styles else "")
-        + ' t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>'
-        for c in range(width)
-    ]
+def _ro_sheet_rows(result: RekapResult, num2: int, rupiah: int) -> str:
+    """Rekap RO from row 2 on: each satker's template with its tokens filled in."""
     parts: list[str] = []
-    for r, row in enumerate(rows, start=3):
-        cells: list[str] = [f'<row r="{r}">']
-        for c, value in enumerate(row):
-            if value is None:
-                continue
+    r = 2
+    for s in result.satker:
+        template = s.ro_template()
+        if template:
+            rows, r = fill_ro_rows(template, r, s.nama)
+            parts.extend(rows)
+    return fill_styles("".join(parts), num2, rupiah)
+
+
+def _satker_rows(
+    result: RekapResult,
+    settings: Settings,
+    num2: int,
+    status_xf: Mapping[str, int],
+    band_xf: Mapping[str, int],
+    band_text_xf: Mapping[str, int],
+) -> str:
+    """Rekap Satker from row 2 on, a row per satker (status and score bands in colour)."""
+    parts: list[str] = []
+    for r, s in enumerate(result.satker, start=2):
+        # (column, value, style index): text is written as text, numbers as numbers
+        cells: list[tuple[str, str | float | None, int | None]] = [
+            ("A", s.kode, None),
+            ("B", s.nama, None),
+            ("C", s.file, None),
+            ("D", s.tahun, None),
+            ("E", STATUS_LABEL.get(s.status, s.status), status_xf.get(s.status)),
+            ("F", s.errors, None),
+            ("G", s.warnings, None),
+            ("H", spec.MONTHS[s.bulan_pelaporan - 1] if s.bulan_pelaporan else None, None),
+            ("I", _months(s.bulan_terlambat), None),
+        ]
+        for letter, label_letter, score, bands in (
+            ("J", "K", s.ikpa, settings.ikpa_bands), ("L", "M", s.nka, settings.nka_bands)
+        ):
+            if score is not None:
+                label = band(score, bands)
+                cells += [(letter, score, band_xf.get(label, num2)), (label_letter, label, band_text_xf.get(label))]
+        cells += [
+            ("N", s.penyerapan_persen, num2),
+            ("O", s.capaian_persen, num2),
+            ("P", s.alasan, None),
+            ("Q", s.sha256, None),
+        ]
+        out = [f'<row r="{r}">']
+        for letter, value, style in cells:
             if isinstance(value, str):
-                cells.append(text[c] % (r, xml_text(clip_text(value))))
-            else:
-                v = float(value)
-                cells.append(number[c] % (r, repr(int(v)) if v.is_integer() and abs(v) < 2**53 else repr(v)))
-        cells.append("</row>")
-        parts.append("".join(cells))
-    xml = xml.replace(b"</sheetData>", "".join(parts).encode("utf-8") + b"</sheetData>", 1)
-    last = 2 + len(rows)
-    return re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{letters[-1]}{last}"/>'.encode(), xml, count=1)
+                if value:
+                    out.append(text_cell(letter, value, "" if style is None else str(style), row=r))
+            elif value is not None and math.isfinite(value):
+                st = "" if style is None else f' s="{style}"'
+                out.append(f'<c r="{letter}{r}"{st}><v>{number_text(float(value))}</v></c>')
+        out.append("</row>")
+        parts.append("".join(out))
+    return "".join(parts)
 
 
-def _write_opt(ws: Any, r: int, c: int, value: Any, fmt: Any = None) -> None:
-    if value is None:
-        return
-    ws.write_number(r, c, float(value), fmt)
+def _with_rows(members: list[RawMember], rows_of: Mapping[int, str]) -> list[RawMember]:
+    """The package's members with `rows_of[n]` (XML rows) appended to worksheet n's
+    sheetData and its dimension widened to them."""
+    out: list[RawMember] = []
+    for m in members:
+        match = _SHEET_PART.fullmatch(m.name)
+        rows = rows_of.get(int(match.group(1))) if match else None
+        if not rows:
+            out.append(m)
+            continue
+        xml = m.data()
+        body = rows.encode("utf-8")
+        last = re.findall(rb'<row r="(\d+)"', body[-4096:] if len(body) > 4096 else body)
+        xml = xml.replace(b"</sheetData>", body + b"</sheetData>", 1)
+        dim = re.search(rb'<dimension ref="[A-Z]+\d+(?::([A-Z]+)\d+)?"/>', xml)
+        if dim is not None and last:
+            width = dim.group(1) or b"A"
+            xml = xml[: dim.start()] + b'<dimension ref="A1:%s%s"/>' % (width, last[-1]) + xml[dim.end() :]
+        out.append(RawMember.from_data(m.name, xml, m.date_time, BIG_LEVEL))
+    return out
+
+
+_SHEET_PART = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
 
 
 __all__ = ["CHART_IKPA", "CHART_SERAPAN", "SHEETS", "check_output", "write_recap"]

@@ -15,7 +15,7 @@ from sopxl.core import spec
 from sopxl.core.errors import SopxlError
 
 # Bump when the shape or meaning of `examine`'s result changes: old cache rows are then ignored.
-RESULT_VERSION = 1
+RESULT_VERSION = 2
 
 LATE_RULE = "CAP-TERLAMBAT"
 
@@ -109,6 +109,10 @@ def _examine(
         }
         for r in ros
     ]
+    from sopxl.recap.rows import ro_rows_template
+
+    # the Rekap RO rows, made here in the pool rather than in the parent for every satker
+    out["ro_xml"] = ro_rows_template(str(out["kode"] or ""), out["ro"])
     return out
 
 
