@@ -142,8 +142,13 @@ class Cache:
 
     The context holds everything else a result depends on (period, settings, the day: date
     rules compare with today, the result format). A cache that cannot be opened or written
-    is simply not used: the recap is the same, only slower.
+    is simply not used: the recap is the same, only slower. A result's RO figures and Rekap RO
+    rows are kept in columns of their own: a re-run takes the rows as they are and leaves the
+    figures as JSON text until something asks for them (`SatkerRow.ro`), instead of decoding
+    every RO of every satker.
     """
+
+    TABLE = "hasil_v2"
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -152,9 +157,10 @@ class Cache:
             return
         try:
             db = sqlite3.connect(path, timeout=10)
+            db.execute("DROP TABLE IF EXISTS hasil")  # the first layout's rows: never read again
             db.execute(
-                "CREATE TABLE IF NOT EXISTS hasil (sha256 TEXT NOT NULL, konteks TEXT NOT NULL, "
-                "data TEXT NOT NULL, PRIMARY KEY (sha256, konteks))"
+                f"CREATE TABLE IF NOT EXISTS {self.TABLE} (sha256 TEXT NOT NULL, konteks TEXT NOT NULL, "
+                "data TEXT NOT NULL, ro TEXT, ro_xml TEXT, PRIMARY KEY (sha256, konteks))"
             )
             db.commit()
             self._db = db
@@ -162,6 +168,8 @@ class Cache:
             self._db = None
 
     def get_many(self, shas: list[str], context: str) -> dict[str, Result]:
+        """Cached results by SHA-256; a result's RO figures come as JSON text under
+        "ro_json" (not decoded), its rows under "ro_xml"."""
         found: dict[str, Result] = {}
         if self._db is None or not shas:
             return found
@@ -170,11 +178,16 @@ class Cache:
             for i in range(0, len(unique), 500):
                 chunk = unique[i : i + 500]
                 marks = ",".join("?" * len(chunk))
-                for sha, data in self._db.execute(
-                    f"SELECT sha256, data FROM hasil WHERE konteks = ? AND sha256 IN ({marks})",
+                for sha, data, ro, ro_xml in self._db.execute(
+                    f"SELECT sha256, data, ro, ro_xml FROM {self.TABLE} WHERE konteks = ? AND sha256 IN ({marks})",
                     [context, *chunk],
                 ):
-                    found[sha] = json.loads(data)
+                    result = json.loads(data)
+                    if not isinstance(result, dict):
+                        continue
+                    result["ro_json"] = ro
+                    result["ro_xml"] = ro_xml
+                    found[sha] = result
         except (sqlite3.Error, ValueError):
             return {}
         return found
@@ -182,11 +195,20 @@ class Cache:
     def put_many(self, rows: Mapping[str, Result], context: str) -> None:
         if self._db is None or not rows:
             return
+
+        def row(sha: str, result: Result) -> tuple[str, str, str, str | None, str | None]:
+            rest = {k: v for k, v in result.items() if k not in ("ro", "ro_xml")}
+            ro = result.get("ro")
+            return (
+                sha, context, json.dumps(rest, ensure_ascii=False),
+                json.dumps(ro, ensure_ascii=False) if ro is not None else None, result.get("ro_xml"),
+            )
+
         try:
             with self._db:
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO hasil (sha256, konteks, data) VALUES (?, ?, ?)",
-                    [(sha, context, json.dumps(r, ensure_ascii=False)) for sha, r in rows.items()],
+                    f"INSERT OR REPLACE INTO {self.TABLE} (sha256, konteks, data, ro, ro_xml) VALUES (?, ?, ?, ?, ?)",
+                    [row(sha, r) for sha, r in rows.items()],
                 )
         except sqlite3.Error:
             pass

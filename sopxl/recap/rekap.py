@@ -64,9 +64,19 @@ class SatkerRow:
     tahun: int | None = None
     bulan_terlambat: list[int] = field(default_factory=list)
     alasan: str | None = None  # why tidak-terbaca / tahun-berbeda
-    ro: list[dict[str, Any]] = field(default_factory=list)
+    ro_list: list[dict[str, Any]] | None = field(default=None, repr=False)
+    # the RO figures as the cache holds them (JSON text), decoded on first use of `ro`
+    ro_json: str | None = field(default=None, repr=False)
     # the Rekap RO rows of `ro` as made by the worker (sopxl.recap.rows); None: made on demand
-    ro_xml: str | None = None
+    ro_xml: str | None = field(default=None, repr=False)
+
+    @property
+    def ro(self) -> list[dict[str, Any]]:
+        """The satker's ROs with their period figures (`consolidate --format json`'s "ro")."""
+        if self.ro_list is None:
+            decoded = json.loads(self.ro_json) if self.ro_json else []
+            self.ro_list = decoded if isinstance(decoded, list) else []
+        return self.ro_list
 
     def ro_template(self) -> str:
         """This satker's Rekap RO rows as a template (sopxl.recap.rows.ro_rows_template)."""
@@ -77,6 +87,10 @@ class SatkerRow:
         return self.ro_xml
 
     def ro_count(self) -> int:
+        if self.ro_list is None and self.ro_xml is not None:
+            from sopxl.recap.rows import row_count
+
+            return row_count(self.ro_xml)
         return len(self.ro)
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -240,15 +254,14 @@ def rekap(
             received = received.received
         items = [*collected.received, *received]
 
-        # hash everything first: the cache and the transit check both need it
+        # hash everything first: the cache and the transit check both need it (in threads:
+        # hashlib works outside the GIL, and the files are many)
         readable: list[tuple[int, Received, str]] = []
-        for i, item in enumerate(items):
-            try:
-                sha = item.sha256()
-            except OSError as exc:
+        for i, (item, sha) in enumerate(zip(items, _hashes(items), strict=True)):
+            if isinstance(sha, OSError):
                 from sopxl.read.safety import os_reason
 
-                problems.append(Problem(item.label, f"Berkas '{item.name}' tidak dapat dibaca: {os_reason(exc)}.", item.satker))
+                problems.append(Problem(item.label, f"Berkas '{item.name}' tidak dapat dibaca: {os_reason(sha)}.", item.satker))
                 continue
             if item.declared_sha256 is not None and item.declared_sha256 != sha:
                 problems.append(
@@ -301,6 +314,23 @@ def rekap(
         problems,
         from_cache=len(readable) - len(todo),
     )
+
+
+def _hashes(items: Sequence[Received]) -> list[str | OSError]:
+    """Each item's SHA-256, or the error that kept it from being read."""
+
+    def one(item: Received) -> str | OSError:
+        try:
+            return item.sha256()
+        except OSError as exc:
+            return exc
+
+    if len(items) < 64:
+        return [one(item) for item in items]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        return list(pool.map(one, items))
 
 
 def _decide(
@@ -377,7 +407,8 @@ def _decide(
             tahun=year,
             bulan_terlambat=list(res.get("bulan_terlambat") or []),
             alasan=alasan,
-            ro=list(res.get("ro") or []),
+            ro_list=list(res["ro"]) if isinstance(res.get("ro"), list) else None,
+            ro_json=res.get("ro_json"),
             ro_xml=res.get("ro_xml"),
         )
 

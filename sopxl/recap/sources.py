@@ -17,6 +17,7 @@ import email.policy
 import email.utils
 import hashlib
 import mailbox
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from email.message import Message
@@ -128,28 +129,37 @@ def collect(sources: Iterable[Path | str], skip: Iterable[Path] = (), spool: Pat
 
 
 def _from_folder(folder: Path, out: Collected, skipped: set[Path]) -> None:
+    # os.scandir: the kind of each entry comes with the listing, no stat per file (a receiving
+    # office's folder holds thousands of workbooks)
     try:
-        entries = sorted(folder.iterdir())
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
     except OSError as exc:
         out.problems.append(Problem(str(folder), f"Folder '{folder}' tidak dapat dibaca ({exc.strerror})."))
         return
+    skipped_names = {p.name for p in skipped}
     for entry in entries:
-        if entry.resolve() in skipped or entry.name.startswith(("~$", ".~lock")):
+        path = folder / entry.name
+        if entry.name.startswith(("~$", ".~lock")) or (entry.name in skipped_names and path.resolve() in skipped):
             continue
-        if entry.is_symlink():
-            continue  # a link could lead outside the folder or loop; the office's files are real
-        if is_maildir(entry):
-            _from_maildir(entry, out)
-        elif entry.is_dir():
-            _from_folder(entry, out, skipped)
-        elif entry.is_file():
-            _from_file(entry, out, explicit=False)
+        try:
+            if entry.is_symlink():
+                continue  # a link could lead outside the folder or loop; the office's files are real
+            if entry.is_dir():
+                if is_maildir(path):
+                    _from_maildir(path, out)
+                else:
+                    _from_folder(path, out, skipped)
+            elif entry.is_file():
+                _from_file(path, out, explicit=False, when=dt.datetime.fromtimestamp(entry.stat().st_mtime, dt.UTC))
+        except OSError as exc:
+            out.problems.append(Problem(str(path), f"'{path}' tidak dapat dibaca ({exc.strerror})."))
 
 
-def _from_file(path: Path, out: Collected, *, explicit: bool) -> None:
+def _from_file(path: Path, out: Collected, *, explicit: bool, when: dt.datetime | None = None) -> None:
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
-        out.received.append(Received(label=str(path), name=path.name, path=path, when=_mtime(path)))
+        out.received.append(Received(label=str(path), name=path.name, path=path, when=when or _mtime(path)))
     elif suffix in MESSAGE_SUFFIXES:
         try:
             with path.open("rb") as fh:
