@@ -280,9 +280,15 @@ def compute_figures(
         v: float | None = month_column(month, column).get(code)
         return v
 
-    def latest(code: str, column: str, upto: int) -> float | None:
-        for m in range(upto, 0, -1):
-            v = value_at(code, m, column)
+    newest_first: dict[str, list[dict[str, Any]]] = {}
+
+    def latest(code: str, column: str) -> float | None:
+        """The value of the latest month up to `end` that has one."""
+        columns = newest_first.get(column)
+        if columns is None:
+            columns = newest_first[column] = [month_column(m, column) for m in range(end, 0, -1)]
+        for values in columns:
+            v: float | None = values.get(code)
             if v is not None:
                 return v
         return None
@@ -293,21 +299,22 @@ def compute_figures(
 
     ro_list: list[RoFigures] = []
     tvro_of: dict[str, float] = {}
+    spending = [month_column(m, spec.COL_ANGGARAN) for m in range(1, end + 1)]
     for code in codes:
         ref = ref_rows[code]
         tvro = as_number(ref.get(spec.COL_TARGET_VOLUME))
         if tvro is None:
-            tvro = latest(code, spec.COL_TARGET_VOLUME, end) or 0.0
+            tvro = latest(code, spec.COL_TARGET_VOLUME) or 0.0
         tvro_of[code] = tvro
         pagu = as_number(ref.get(spec.COL_PAGU)) or 0.0
-        rv = latest(code, spec.COL_RVRO_KUM, end) or 0.0
-        pcro = latest(code, spec.COL_PROGRES, end) or 0.0
+        rv = latest(code, spec.COL_RVRO_KUM) or 0.0
+        pcro = latest(code, spec.COL_PROGRES) or 0.0
         tp = None
         for m in range(end, 0, -1):
             tp = target_progres_at(code, m)
             if tp is not None:
                 break
-        real = sum(value_at(code, m, spec.COL_ANGGARAN) or 0.0 for m in range(1, end + 1))
+        real = sum(values.get(code) or 0.0 for values in spending)
         kendala: list[tuple[int, str]] = []
         tindak: list[tuple[int, str]] = []
         for m in range(start, end + 1):
@@ -348,11 +355,12 @@ def compute_figures(
     monthly: list[MonthFigures] = []
     cum_real = cum_rpd = 0.0
     for m in range(1, end + 1):
-        real_m = sum(value_at(c, m, spec.COL_ANGGARAN) or 0.0 for c in codes)
+        spent, progres = month_column(m, spec.COL_ANGGARAN), month_column(m, spec.COL_PROGRES)
+        real_m = sum(spent.get(c) or 0.0 for c in codes)
         rpd_m = sum(plan_rpd.get((c, m), 0.0) for c in codes)
         cum_real += real_m
         cum_rpd += rpd_m
-        progs = [value_at(c, m, spec.COL_PROGRES) for c in codes]
+        progs = [progres.get(c) for c in codes]
         known = [p for p in progs if p is not None]
         if m >= start:
             monthly.append(
@@ -374,8 +382,9 @@ def compute_figures(
         deadline = deadline_for(year, m, settings) if year is not None else None
         tw: list[float] = []
         cro: list[float] = []
+        dates = month_column(m, spec.COL_TANGGAL, False)
         for c in ikpa_codes:
-            entered = as_date(month_column(m, spec.COL_TANGGAL, False).get(c))
+            entered = as_date(dates.get(c))
             tw.append(scores.timeliness(entered, deadline) if deadline is not None else 0.0)
             cro.append(
                 scores.ikpa_ro_achievement(

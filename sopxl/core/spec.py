@@ -146,8 +146,19 @@ EXCEL_ERRORS: Final[frozenset[str]] = frozenset(
 )
 
 
+_NORMS: dict[str, str] = {}
+
+
 def norm(text: object) -> str:
     """Matching key: case-insensitive, leading/trailing/repeated white space ignored."""
+    if type(text) is str:
+        # headers, sheet names, month names and remarks recur: each is normalised once
+        key = _NORMS.get(text)
+        if key is None:
+            key = " ".join(text.split()).casefold()
+            if len(_NORMS) < 100_000:
+                _NORMS[text] = key
+        return key
     return " ".join(str(text).split()).casefold()
 
 
