@@ -41,6 +41,14 @@ PERIODS: Final[dict[str, tuple[str, int, int]]] = {
 }
 REPORT_SHEETS: Final[tuple[str, ...]] = tuple(v[0] for v in PERIODS.values())
 
+
+def check_periode(periode: str) -> None:
+    """Refuse a period name that is not one of PERIODS."""
+    if periode not in PERIODS:
+        from sopxl.core.errors import InvalidInput
+
+        raise InvalidInput(f"Periode '{periode}' tidak dikenal. Pilih salah satu: {', '.join(PERIODS)}.")
+
 REQUIRED_SHEETS: Final[tuple[str, ...]] = (SHEET_IDENTITAS, SHEET_REFERENSI, SHEET_RENCANA, *MONTHS)
 
 HEADER_SCAN_ROWS: Final = 20

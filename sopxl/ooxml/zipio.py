@@ -10,14 +10,13 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from sopxl.ooxml.atomic import FileStamp, read_snapshot
-from sopxl.ooxml.deflate import deflate, inflate
+from sopxl.ooxml.deflate import crc32, deflate, inflate
 
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
@@ -54,7 +53,7 @@ class RawMember:
         level: int = 6,
     ) -> RawMember:
         raw = deflate(data, level)
-        return cls(name, zipfile.ZIP_DEFLATED, raw, zlib.crc32(data) & 0xFFFFFFFF, len(data), date_time)
+        return cls(name, zipfile.ZIP_DEFLATED, raw, crc32(data), len(data), date_time)
 
 
 def read_raw(fh: BinaryIO, info: zipfile.ZipInfo) -> bytes:

@@ -233,9 +233,7 @@ def rekap(
     :func:`sopxl.recap.workbook.write_recap`. `progress(total, cached)` may return a callback
     called with the number of files done.
     """
-    from sopxl.report.consolidate import check_periode
-
-    check_periode(periode)
+    spec.check_periode(periode)
     fo = dict(file_overrides or {})
     ro = dict(run_overrides or {})
     from sopxl.core.config import Settings

@@ -289,12 +289,16 @@ def _with_rows(members: list[RawMember], rows_of: Mapping[int, str]) -> list[Raw
             continue
         xml = m.data()
         body = rows.encode("utf-8")
-        last = re.findall(rb'<row r="(\d+)"', body[-4096:] if len(body) > 4096 else body)
-        xml = xml.replace(b"</sheetData>", body + b"</sheetData>", 1)
-        dim = re.search(rb'<dimension ref="[A-Z]+\d+(?::([A-Z]+)\d+)?"/>', xml)
+        at = body.rfind(b'<row r="') + len(b'<row r="')
+        last = body[at : body.index(b'"', at)]  # the number of the last row
+        end = xml.index(b"</sheetData>")
+        head, tail = xml[:end], xml[end:]
+        dim = re.search(rb'<dimension ref="[A-Z]+\d+(?::([A-Z]+)\d+)?"/>', head)
         if dim is not None and last:
             width = dim.group(1) or b"A"
-            xml = xml[: dim.start()] + b'<dimension ref="A1:%s%s"/>' % (width, last[-1]) + xml[dim.end() :]
+            head = head[: dim.start()] + b'<dimension ref="A1:%s%s"/>' % (width, last) + head[dim.end() :]
+        xml = b"".join((head, body, tail))
+        del body
         out.append(RawMember.from_data(m.name, xml, m.date_time, BIG_LEVEL))
     return out
 

@@ -103,14 +103,6 @@ def blocking_findings(result: ValidationResult, periode: str) -> list[Finding]:
     return out
 
 
-def check_periode(periode: str) -> None:
-    """Refuse a period name that is not one of spec.PERIODS."""
-    if periode not in spec.PERIODS:
-        raise InvalidInput(
-            f"Periode '{periode}' tidak dikenal. Pilih salah satu: {', '.join(spec.PERIODS)}."
-        )
-
-
 def _refusal_message(path: Path, periode: str, found: list[Finding]) -> str:
     sheets: dict[str, int] = {}
     for f in found:
@@ -154,7 +146,7 @@ def consolidate(
     from sopxl.read.workbook import read_workbook
     from sopxl.rules.validate import reading_settings, resolve_settings
 
-    check_periode(periode)
+    spec.check_periode(periode)
     reading = reading_settings(file_overrides, run_overrides)
     # Writing into the workbook: hold sopxl's writer lock from the read to the save, so that
     # another sopxl writing it (a validation's marks) waits instead of being erased.
@@ -185,7 +177,7 @@ def consolidate_data(
     from sopxl.calc.report_layout import read_people_cells
     from sopxl.report.sheet import ReportInputs, build_report_workbook
 
-    check_periode(periode)
+    spec.check_periode(periode)
     path = data.path
     sheet, start, end = spec.PERIODS[periode]
 

@@ -115,11 +115,10 @@ def kirim(
     reading_settings(file_overrides, run_overrides)
     if resend:
         return _resend(path, file_overrides, run_overrides, password_prompt, write_workbook)
-    from sopxl.report.consolidate import check_periode
     from sopxl.rules.validate import validate_path
 
     if periode is not None:
-        check_periode(periode)
+        spec.check_periode(periode)
     given_to = check_addresses(list(to), "--ke")
     given_cc = check_addresses(list(cc), "--cc")
     draft_path = Path(draft) if draft is not None else None
