@@ -106,14 +106,31 @@ def read_checked(path: Path, settings: Settings | None = None) -> tuple[bytes, F
     stamp = FileStamp.of(data, opened)
     note_read(path, stamp)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-            names = {info.filename for info in infos}
+        # one archive object for the listing and the prologs below (its directory is parsed once)
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+        names = {info.filename for info in infos}
     except (zipfile.BadZipFile, OSError, ValueError):
         raise UnreadableWorkbook(
             f"Berkas '{name}' rusak atau terpotong (arsip zip tidak utuh). Ambil salinan yang "
             "utuh atau simpan ulang dari Excel."
         ) from None
+    suffix = path.suffix.lower()
+    with zf:
+        _check_parts(zf, infos, names, name, settings)
+    if suffix in MISREAD_SUFFIXES:
+        # Sound inside, but readers that go by the name would take it for another format.
+        right = ".xlsm" if "xl/vbaProject.bin" in names else ".xlsx"
+        raise UnreadableWorkbook(
+            f"Berkas '{name}' sebenarnya buku kerja Excel 2007 atau yang lebih baru ({right}), "
+            f"tetapi namanya berakhiran {path.suffix}. Ganti nama berkasnya menjadi "
+            f"'{path.stem}{right}', lalu jalankan lagi."
+        )
+    return data, stamp
+
+
+def _check_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], names: set[str], name: str, settings: Settings) -> None:
+    """The package-level refusals: another format in a zip, a zip bomb, an XML entity bomb."""
     if "mimetype" in names and "content.xml" in names:
         raise UnreadableWorkbook(
             f"Berkas '{name}' berformat OpenDocument (.ods), bukan .xlsx. Di LibreOffice pilih "
@@ -128,7 +145,6 @@ def read_checked(path: Path, settings: Settings | None = None) -> tuple[bytes, F
         raise UnreadableWorkbook(
             f"Berkas '{name}' adalah arsip zip, tetapi bukan buku kerja Excel (.xlsx/.xlsm)."
         )
-    suffix = path.suffix.lower()
     total = 0
     limit = settings.max_uncompressed_mb * 1024 * 1024
     for info in infos:
@@ -139,31 +155,21 @@ def read_checked(path: Path, settings: Settings | None = None) -> tuple[bytes, F
                 f"Berkas '{name}' mencurigakan: isinya mengembang menjadi sangat besar saat dibuka "
                 "(zip bomb). Berkas tidak diproses."
             )
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        for info in infos:
-            if info.filename.endswith((".xml", ".rels", ".vml")):
-                try:
-                    with zf.open(info) as part:
-                        bad = _prolog_declares_entities(part)
-                except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
-                    raise UnreadableWorkbook(
-                        f"Berkas '{name}' rusak atau terpotong: bagian '{info.filename}' tidak "
-                        "dapat dibaca."
-                    ) from None
-                if bad:
-                    raise UnreadableWorkbook(
-                        f"Berkas '{name}' mengandung deklarasi entitas XML pada bagian "
-                        f"'{info.filename}' (pola serangan 'XML bomb'). Berkas tidak diproses."
-                    )
-    if suffix in MISREAD_SUFFIXES:
-        # Sound inside, but readers that go by the name would take it for another format.
-        right = ".xlsm" if "xl/vbaProject.bin" in names else ".xlsx"
-        raise UnreadableWorkbook(
-            f"Berkas '{name}' sebenarnya buku kerja Excel 2007 atau yang lebih baru ({right}), "
-            f"tetapi namanya berakhiran {path.suffix}. Ganti nama berkasnya menjadi "
-            f"'{path.stem}{right}', lalu jalankan lagi."
-        )
-    return data, stamp
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels", ".vml")):
+            try:
+                with zf.open(info) as part:
+                    bad = _prolog_declares_entities(part)
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+                raise UnreadableWorkbook(
+                    f"Berkas '{name}' rusak atau terpotong: bagian '{info.filename}' tidak "
+                    "dapat dibaca."
+                ) from None
+            if bad:
+                raise UnreadableWorkbook(
+                    f"Berkas '{name}' mengandung deklarasi entitas XML pada bagian "
+                    f"'{info.filename}' (pola serangan 'XML bomb'). Berkas tidak diproses."
+                )
 
 
 PROLOG_LIMIT = 64 * 1024  # a real part's prolog (declaration, comments) is a few hundred bytes
