@@ -69,20 +69,27 @@ def run_pool(
     progress: Callable[[int], None] | None = None,
     func: Callable[..., Result] = examine,
     timeout: float | None = None,
+    started: ProcessPoolExecutor | None = None,
 ) -> dict[str, Result]:
     """`func` (`examine`) on each task's file in a pool of `jobs` processes; results by task key.
 
     `timeout`: when no file finishes for that many seconds, a worker hangs; the workers are
     ended and the unfinished files run again one at a time, each given `timeout` seconds.
+    `started`: a pool from `start_pool`, whose workers are already importing (it is shut
+    down here, as a pool made here is).
     """
     results: dict[str, Result] = {}
     if not tasks:
+        if started is not None:
+            discard_pool(started)
         return results
-    _preload()
     fo = dict(file_overrides or {})
     ro = dict(run_overrides or {})
-    workers = max(1, min(jobs, len(tasks)))
-    pool = ProcessPoolExecutor(max_workers=workers)
+    if started is None:
+        _preload()
+        pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))))
+    else:
+        pool = started
     try:
         futures: dict[Future[Result], Task] = {
             pool.submit(func, path, periode, fo, ro): (key, path) for key, path in tasks
@@ -126,6 +133,22 @@ def run_pool(
         if progress is not None:
             progress(1)
     return results
+
+
+def start_pool(jobs: int) -> ProcessPoolExecutor:
+    """A pool whose `jobs` workers start importing the reader and the rule catalogue now, while
+    the caller lists, hashes and looks up the files (a re-run that finds only a few changed
+    files then waits for none of those imports). Forked before the caller starts threads."""
+    pool = ProcessPoolExecutor(max_workers=max(1, jobs))
+    for _ in range(max(1, jobs)):
+        pool.submit(_preload)
+    return pool
+
+
+def discard_pool(pool: ProcessPoolExecutor) -> None:
+    """End a pool from `start_pool` that got no work (its workers may still be importing)."""
+    _kill(pool)
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _preload() -> None:
@@ -219,4 +242,4 @@ class Cache:
             self._db = None
 
 
-__all__ = ["Cache", "run_pool"]
+__all__ = ["Cache", "discard_pool", "run_pool", "start_pool"]

@@ -27,12 +27,16 @@ from typing import TYPE_CHECKING, Any
 from sopxl import __version__
 from sopxl.core import spec
 from sopxl.core.errors import InvalidInput
-from sopxl.recap.pool import Cache, run_pool
+from sopxl.recap.pool import Cache, discard_pool, run_pool, start_pool
 from sopxl.recap.sources import Collected, Problem, Received, collect
 from sopxl.recap.worker import RESULT_VERSION
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     import pandas as pd
+
+    from sopxl.core.config import Settings
 
 SESUAI = "sesuai"
 ADA_KESALAHAN = "ada-kesalahan"
@@ -241,6 +245,31 @@ def rekap(
     settings = Settings().with_overrides({**fo, **ro})
     expected = read_daftar(daftar) if isinstance(daftar, str | Path) else list(daftar or [])
     out_path = Path(output) if output is not None else None
+    workers = jobs or os.cpu_count() or 1
+    # the workers import while the files are listed, hashed and looked up in the cache
+    started = start_pool(workers)
+    try:
+        return _rekap(
+            sources, periode, expected, out_path, workers, fo, ro, settings, cache, received, progress, started
+        )
+    finally:
+        discard_pool(started)  # a no-op once run_pool has shut it down
+
+
+def _rekap(
+    sources: Iterable[Path | str],
+    periode: str,
+    expected: list[tuple[str, str]],
+    out_path: Path | None,
+    workers: int,
+    fo: dict[str, Any],
+    ro: dict[str, Any],
+    settings: Settings,
+    cache: bool,
+    received: Collected | Iterable[Received],
+    progress: Callable[[int, int], Callable[[int], None] | None] | None,
+    started: ProcessPoolExecutor,
+) -> RekapResult:
     with tempfile.TemporaryDirectory(prefix="sopxl-rekap-") as tmpname:
         tmp = Path(tmpname)
         collected = collect(
@@ -296,9 +325,7 @@ def rekap(
                     copy = folder / (Path(item.name).name or "lampiran.xlsx")
                     copy.write_bytes(item.content())
                     tasks.append((sha, str(copy)))
-            fresh = run_pool(
-                tasks, periode, fo, ro, jobs or os.cpu_count() or 1, tick, timeout=settings.rekap_timeout_s
-            )
+            fresh = run_pool(tasks, periode, fo, ro, workers, tick, timeout=settings.rekap_timeout_s, started=started)
             store.put_many({k: v for k, v in fresh.items() if not v.get("transient")}, context)
         finally:
             store.close()
