@@ -14,11 +14,14 @@ import stat
 import zipfile
 import zlib
 from pathlib import Path
-from typing import IO
+from typing import Protocol
 
 from sopxl.core.config import Settings
 from sopxl.core.errors import OS_REASONS, UnreadableWorkbook, os_reason
 from sopxl.ooxml.atomic import FileStamp, note_read
+from sopxl.ooxml.deflate import ERRORS as DEFLATE_ERRORS
+from sopxl.ooxml.deflate import Inflater
+from sopxl.ooxml.zipio import read_raw
 
 __all__ = ["OS_REASONS", "check_readable", "os_reason", "read_checked"]
 
@@ -117,7 +120,7 @@ def read_checked(path: Path, settings: Settings | None = None) -> tuple[bytes, F
         ) from None
     suffix = path.suffix.lower()
     with zf:
-        _check_parts(zf, infos, names, name, settings)
+        _check_parts(zf, data, infos, names, name, settings)
     if suffix in MISREAD_SUFFIXES:
         # Sound inside, but readers that go by the name would take it for another format.
         right = ".xlsm" if "xl/vbaProject.bin" in names else ".xlsx"
@@ -129,7 +132,9 @@ def read_checked(path: Path, settings: Settings | None = None) -> tuple[bytes, F
     return data, stamp
 
 
-def _check_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], names: set[str], name: str, settings: Settings) -> None:
+def _check_parts(
+    zf: zipfile.ZipFile, data: bytes, infos: list[zipfile.ZipInfo], names: set[str], name: str, settings: Settings
+) -> None:
     """The package-level refusals: another format in a zip, a zip bomb, an XML entity bomb."""
     if "mimetype" in names and "content.xml" in names:
         raise UnreadableWorkbook(
@@ -155,12 +160,17 @@ def _check_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], names: set[s
                 f"Berkas '{name}' mencurigakan: isinya mengembang menjadi sangat besar saat dibuka "
                 "(zip bomb). Berkas tidak diproses."
             )
+    source = io.BytesIO(data)
     for info in infos:
         if info.filename.endswith((".xml", ".rels", ".vml")):
             try:
-                with zf.open(info) as part:
-                    bad = _prolog_declares_entities(part)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+                if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1:
+                    # the usual part: its first kilobytes inflated straight from the bytes read
+                    bad = _prolog_declares_entities(Inflater(read_raw(source, info)))
+                else:
+                    with zf.open(info) as part:
+                        bad = _prolog_declares_entities(part)
+            except _PART_ERRORS:
                 raise UnreadableWorkbook(
                     f"Berkas '{name}' rusak atau terpotong: bagian '{info.filename}' tidak "
                     "dapat dibaca."
@@ -172,10 +182,19 @@ def _check_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], names: set[s
                 )
 
 
+# What reading a damaged part raises (the zip module's errors, zlib's, ISA-L's).
+_PART_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, *DEFLATE_ERRORS
+)
+
 PROLOG_LIMIT = 64 * 1024  # a real part's prolog (declaration, comments) is a few hundred bytes
 
 
-def _prolog_declares_entities(stream: IO[bytes]) -> bool:
+class _Readable(Protocol):
+    def read(self, n: int, /) -> bytes: ...
+
+
+def _prolog_declares_entities(stream: _Readable) -> bool:
     """True when an XML part has a DOCTYPE/ENTITY before its root element (or an absurd prolog).
 
     A DOCTYPE may only appear in the prolog, so reading up to the first element start is
