@@ -465,3 +465,49 @@ def test_library_received_bytes(inbox: Path, tmp_path: Path) -> None:
     assert rows["411001"].status == "sesuai" and rows["411001"].file == "api#1: a.xlsx"
     assert rows["411777"].status == "tidak-terbaca"
     assert "rusak dalam pengiriman" in (rows["411777"].alasan or "")
+
+
+def test_changed_file_is_hashed_again_even_with_its_old_time(inbox: Path, tmp_path: Path) -> None:
+    """A re-run trusts a file's earlier hash only while its stat signature is unchanged; a
+    file rewritten and given back its modification time still changes its change time."""
+    import os
+
+    from sopxl.recap.pool import Cache
+    from sopxl.recap.rekap import cache_path
+
+    folder = tmp_path / "masuk"
+    folder.mkdir()
+    target = folder / "bersih.xlsx"
+    satker_book("411001", "Balai Bersih", months=3).write(target)
+    out = tmp_path / "rekap.xlsx"
+    first = rekap([folder], output=out, jobs=1)
+    assert {s.kode: s.bulan_pelaporan for s in first.satker}["411001"] == 3
+    known = Cache(cache_path(out)).known_hashes()
+    assert str(target) in known  # the signature and hash were remembered
+    again = rekap([folder], output=out, jobs=1)
+    assert again.from_cache == 1
+
+    st = target.stat()
+    satker_book("411001", "Balai Bersih", months=5).write(target)
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))  # the old modification time back
+    third = rekap([folder], output=out, jobs=1)
+    assert third.from_cache == 0
+    assert {s.kode: s.bulan_pelaporan for s in third.satker}["411001"] == 5
+
+
+def test_file_signature_changes_on_a_same_size_rewrite_with_the_old_time(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from sopxl.recap.rekap import file_signature
+
+    f = tmp_path / "a.xlsx"
+    f.write_bytes(b"A" * 100)
+    st = f.stat()
+    before = file_signature(f)
+    time.sleep(0.01)
+    f.write_bytes(b"B" * 100)  # same size
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))  # same modification time
+    assert f.stat().st_size == st.st_size and f.stat().st_mtime_ns == st.st_mtime_ns
+    assert file_signature(f) != before  # the change time gives the rewrite away
+    assert file_signature(tmp_path / "gone.xlsx") == ""

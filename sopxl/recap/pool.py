@@ -185,10 +185,34 @@ class Cache:
                 f"CREATE TABLE IF NOT EXISTS {self.TABLE} (sha256 TEXT NOT NULL, konteks TEXT NOT NULL, "
                 "data TEXT NOT NULL, ro TEXT, ro_xml TEXT, PRIMARY KEY (sha256, konteks))"
             )
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS berkas (path TEXT PRIMARY KEY, tanda TEXT NOT NULL, sha256 TEXT NOT NULL)"
+            )
             db.commit()
             self._db = db
         except sqlite3.Error:
             self._db = None
+
+    def known_hashes(self) -> dict[str, tuple[str, str]]:
+        """path -> (stat signature, SHA-256) of the files hashed before (see `file_signature`)."""
+        if self._db is None:
+            return {}
+        try:
+            return {path: (tanda, sha) for path, tanda, sha in self._db.execute("SELECT path, tanda, sha256 FROM berkas")}
+        except sqlite3.Error:
+            return {}
+
+    def put_hashes(self, rows: Mapping[str, tuple[str, str]]) -> None:
+        if self._db is None or not rows:
+            return
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO berkas (path, tanda, sha256) VALUES (?, ?, ?)",
+                    [(path, tanda, sha) for path, (tanda, sha) in rows.items()],
+                )
+        except sqlite3.Error:
+            pass
 
     def get_many(self, shas: list[str], context: str) -> dict[str, Result]:
         """Cached results by SHA-256; a result's RO figures come as JSON text under

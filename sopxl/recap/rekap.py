@@ -281,10 +281,10 @@ def _rekap(
             received = received.received
         items = [*collected.received, *received]
 
-        # hash everything first: the cache and the transit check both need it (in threads:
-        # hashlib works outside the GIL, and the files are many)
+        store = Cache(cache_path(out_path) if cache and out_path is not None else None)
+        # hash everything first: the cache and the transit check both need it
         readable: list[tuple[int, Received, str]] = []
-        for i, (item, sha) in enumerate(zip(items, _hashes(items), strict=True)):
+        for i, (item, sha) in enumerate(zip(items, _hashes(items, store), strict=True)):
             if isinstance(sha, OSError):
                 from sopxl.read.safety import os_reason
 
@@ -303,7 +303,6 @@ def _rekap(
             readable.append((i, item, sha))
 
         context = _context(periode, fo, ro)
-        store = Cache(cache_path(out_path) if cache and out_path is not None else None)
         try:
             known = store.get_many([sha for _, _, sha in readable], context)
             todo = [(i, item, sha) for i, item, sha in readable if sha not in known]
@@ -341,8 +340,27 @@ def _rekap(
     )
 
 
-def _hashes(items: Sequence[Received]) -> list[str | OSError]:
-    """Each item's SHA-256, or the error that kept it from being read."""
+def _hashes(items: Sequence[Received], store: Cache) -> list[str | OSError]:
+    """Each item's SHA-256, or the error that kept it from being read.
+
+    A file whose stat signature (size, modification and change times, inode) is the one it had
+    when it was hashed before keeps that hash: any write to a file changes its change time,
+    which no program can set back, so only files written since are read again. The rest are
+    hashed in threads (hashlib works outside the GIL).
+    """
+    known = store.known_hashes()
+    result: list[str | OSError | None] = []
+    signatures: dict[int, str] = {}
+    for i, item in enumerate(items):
+        sha: str | OSError | None = None
+        if item.path is not None and item.data is None:
+            # taken before the file is read: a file written while it is hashed gets another
+            # signature next time, so its hash is not trusted then
+            signatures[i] = file_signature(item.path)
+            seen = known.get(str(item.path))
+            if seen is not None and seen[0] == signatures[i]:
+                sha = seen[1]
+        result.append(sha)
 
     def one(item: Received) -> str | OSError:
         try:
@@ -350,12 +368,30 @@ def _hashes(items: Sequence[Received]) -> list[str | OSError]:
         except OSError as exc:
             return exc
 
-    if len(items) < 64:
-        return [one(item) for item in items]
-    from concurrent.futures import ThreadPoolExecutor
+    missing = [i for i, sha in enumerate(result) if sha is None]
+    if len(missing) < 64:
+        fresh = [one(items[i]) for i in missing]
+    else:
+        from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        return list(pool.map(one, items))
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            fresh = list(pool.map(one, (items[i] for i in missing)))
+    learned: dict[str, tuple[str, str]] = {}
+    for i, got in zip(missing, fresh, strict=True):
+        result[i] = got
+        if isinstance(got, str) and signatures.get(i):
+            learned[str(items[i].path)] = (signatures[i], got)
+    store.put_hashes(learned)
+    return [sha if sha is not None else OSError("tidak terbaca") for sha in result]
+
+
+def file_signature(path: Path) -> str:
+    """What changes whenever a file is written: size, modification and change time, inode."""
+    try:
+        st = path.stat()
+    except OSError:
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
 def _decide(
