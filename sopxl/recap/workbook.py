@@ -24,6 +24,7 @@ from sopxl.recap.rekap import (
     TAHUN_BERBEDA,
     TIDAK_TERBACA,
     RekapResult,
+    SatkerRow,
 )
 from sopxl.recap.rows import fill_ro_rows, fill_styles, number_text, text_cell
 
@@ -166,11 +167,7 @@ def _build(result: RekapResult, target: BinaryIO, settings: Settings) -> None:
     scored = [s for s in result.satker if s.ikpa is not None]
     # the charts read a small table of their own on this sheet (label, IKPA, serapan, capaian)
     wg.write_row(2, 0, ("Satker", "IKPA", "Penyerapan (%)", "Capaian Output (%)"), head)
-    for i, s in enumerate(scored, start=3):
-        wg.write_string(i, 0, f"{s.kode} {s.nama or ''}".strip())
-        wg.write_number(i, 1, s.ikpa or 0.0, num2)
-        wg.write_number(i, 2, s.penyerapan_persen or 0.0, num2)
-        wg.write_number(i, 3, s.capaian_persen or 0.0, num2)
+    chart_rows = _chart_rows(scored, xf(num2))
     first, last = 3, 3 + max(len(scored), 1) - 1
     wg.set_column(0, 0, 40)
     wg.set_column(1, 3, 14)
@@ -205,7 +202,11 @@ def _build(result: RekapResult, target: BinaryIO, settings: Settings) -> None:
     wg.set_landscape()
     wg.fit_to_pages(1, 0)
     wb.close()
-    rows_of = {SHEETS.index(SHEET_SATKER) + 1: satker_rows, SHEETS.index(SHEET_RO) + 1: ro_rows}
+    rows_of = {
+        SHEETS.index(SHEET_SATKER) + 1: satker_rows,
+        SHEETS.index(SHEET_RO) + 1: ro_rows,
+        SHEETS.index(SHEET_GRAFIK) + 1: chart_rows,
+    }
     write_members(target, _with_rows(members_of(buffer.getvalue()), rows_of))
 
 
@@ -274,6 +275,19 @@ def _satker_rows(
                 out.append(f'<c r="{letter}{r}"{st}><v>{number_text(float(value))}</v></c>')
         out.append("</row>")
         parts.append("".join(out))
+    return "".join(parts)
+
+
+def _chart_rows(scored: list[SatkerRow], num2: int) -> str:
+    """The charts' table on Grafik from row 4 on: satker, IKPA, penyerapan, capaian."""
+    parts: list[str] = []
+    for r, s in enumerate(scored, start=4):
+        numbers = "".join(
+            f'<c r="{letter}{r}" s="{num2}"><v>{number_text(float(value or 0.0))}</v></c>'
+            for letter, value in (("B", s.ikpa), ("C", s.penyerapan_persen), ("D", s.capaian_persen))
+        )
+        label = f"{s.kode} {s.nama or ''}".strip()
+        parts.append(f'<row r="{r}">{text_cell("A", label, row=r) if label else ""}{numbers}</row>')
     return "".join(parts)
 
 
