@@ -60,8 +60,9 @@ def _examine(
     from sopxl.calc.figures import compute_figures, effective_end
     from sopxl.calc.scores import penyerapan
     from sopxl.read.period import budget_year, reporting_month
+    from sopxl.read.settings import reading_settings, resolve_settings
     from sopxl.read.workbook import read_workbook
-    from sopxl.rules.validate import check, reading_settings, resolve_settings
+    from sopxl.rules.validate import check
 
     # one thread: the pool already keeps every core busy with a workbook of its own
     data = read_workbook(path, reading_settings(file_overrides, run_overrides), threads=False)

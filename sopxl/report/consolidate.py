@@ -143,8 +143,8 @@ def consolidate(
 ) -> ConsolidationResult:
     """Consolidate `periode` ('semester1', 'semester2', 'tahunan') of the workbook at `path`:
     read it, then `consolidate_data`."""
+    from sopxl.read.settings import reading_settings, resolve_settings
     from sopxl.read.workbook import read_workbook
-    from sopxl.rules.validate import reading_settings, resolve_settings
 
     spec.check_periode(periode)
     reading = reading_settings(file_overrides, run_overrides)

@@ -248,7 +248,7 @@ def workbook_status(
     run_overrides: Mapping[str, Any] | None = None,
 ) -> WorkbookStatus:
     """The SOP status of the workbook at `path`; reads it, writes nothing."""
-    from sopxl.rules.validate import reading_settings, resolve_settings
+    from sopxl.read.settings import reading_settings, resolve_settings
 
     path = Path(path)
     data = read_workbook(path, reading_settings(file_overrides, run_overrides))

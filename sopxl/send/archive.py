@@ -363,8 +363,8 @@ def history(
     path = Path(path)
     settings = Settings().with_overrides({**(file_overrides or {}), **(run_overrides or {})})
     if path.is_file():
+        from sopxl.read.settings import reading_settings, resolve_settings
         from sopxl.read.workbook import read_workbook
-        from sopxl.rules.validate import reading_settings, resolve_settings
 
         try:
             data = read_workbook(path, reading_settings(file_overrides, run_overrides))

@@ -108,7 +108,7 @@ def kirim(
 
     `write_workbook=False` leaves the file alone after a send (the Excel button: Excel owns
     the open file and writes step 6 into it from `KirimResult.record`)."""
-    from sopxl.rules.validate import reading_settings
+    from sopxl.read.settings import reading_settings
 
     path = Path(path)
     # settings given to the run are checked before the file is touched (a password among them)
@@ -307,8 +307,8 @@ def _resend(
     write_workbook: bool,
 ) -> KirimResult:
     """Send what waits in the outbox for this workbook: the same bytes and Message-ID."""
+    from sopxl.read.settings import reading_settings, resolve_settings
     from sopxl.read.workbook import read_workbook
-    from sopxl.rules.validate import reading_settings, resolve_settings
 
     data = read_workbook(path, reading_settings(file_overrides, run_overrides))
     settings = resolve_settings(data, file_overrides, run_overrides)
