@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import threading
 import zipfile
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -129,11 +130,11 @@ class WorkbookReader:
     guards refuse absurd extents before any grid is allocated, and the same pass finds the
     Excel error values.
 
-    With `prefetch(order)`, sheets are read in pairs: while this thread scans and parses one
-    sheet, one worker thread scans and parses the next with a calamine workbook of its own
-    (python-calamine releases the GIL while it parses, but one workbook object parses one
-    sheet at a time). One worker, not more: each thread's workbook and allocations cost
-    memory, and two grids alive at once is the bound.
+    With `prefetch(order)`, the sheets are shared with one worker thread that scans and
+    parses its share with a calamine workbook of its own (python-calamine releases the GIL
+    while it parses, but one workbook object parses one sheet at a time), balanced by the
+    size of their XML. One worker, not more: each thread's workbook and allocations cost
+    memory, and it holds at most AHEAD grids that this thread has not taken yet.
     """
 
     def __init__(self, path: Path, settings: Settings | None = None) -> None:
@@ -172,29 +173,50 @@ class WorkbookReader:
         self._pool: ThreadPoolExecutor | None = None
         self._worker_book: Any = None
         self._ahead: dict[str, Future[list[list[Any]]]] = {}
+        self._slots = threading.Semaphore(AHEAD)
+        self._closing = False
 
     def prefetch(self, order: Iterable[str]) -> None:
-        """Sheets (actual names) in the order `grid` will be asked for them: every second one
-        is read by a worker thread meanwhile (not on a single-core machine)."""
-        if (os.cpu_count() or 1) >= 2:
-            self._order = list(dict.fromkeys(s for s in order if s in self._parts))
+        """Sheets (actual names) in the order `grid` will be asked for them. On a machine with
+        two cores or more, they are shared between this thread and one worker by the size of
+        their XML, in order (each next sheet goes to whichever has less to parse so far), and
+        the worker starts on its share at once: while this thread parses Rencana, the worker
+        parses the months after it. The worker stays at most AHEAD grids ahead of what this
+        thread has taken, which bounds the memory of the grids waiting."""
+        if (os.cpu_count() or 1) < 2:
+            return
+        self._order = list(dict.fromkeys(s for s in order if s in self._parts))
+        sizes = {name: self._part_size(name) for name in self._order}
+        mine = theirs = 0
+        for sheet in self._order:
+            if mine <= theirs:
+                mine += sizes[sheet]
+                continue
+            theirs += sizes[sheet]
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sopxl-baca")
+            self._ahead[sheet] = self._pool.submit(self._read_ahead, sheet)
 
-    def _read_next_ahead(self, sheet: str) -> None:
-        """Before this thread reads `sheet`, let the worker start on the sheet after it."""
+    def _part_size(self, sheet: str) -> int:
         try:
-            following = self._order[self._order.index(sheet) + 1]
-        except (ValueError, IndexError):
-            return
-        if following in self._ahead:
-            return
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sopxl-baca")
-        self._ahead[following] = self._pool.submit(self._read_grid, following, True)
+            return self._zip.getinfo(self._parts[sheet].part).file_size
+        except KeyError:
+            return 0
+
+    def _read_ahead(self, sheet: str) -> list[list[Any]]:
+        """The worker's read of `sheet`, once fewer than AHEAD of its grids wait to be taken."""
+        self._slots.acquire()
+        if self._closing:
+            return []
+        return self._read_grid(sheet, True)
 
     def close(self) -> None:
         if self._pool is not None:
+            self._closing = True
             for future in self._ahead.values():
                 future.cancel()
+            for _ in range(len(self._ahead) + 1):
+                self._slots.release()  # a worker waiting for a slot sees _closing and stops
             self._pool.shutdown(wait=True)
             self._pool = None
         self._ahead.clear()
@@ -220,9 +242,11 @@ class WorkbookReader:
         columns it reads, which is cheaper than cleaning every cell)."""
         ahead = self._ahead.pop(sheet, None)
         if ahead is not None:
-            raw = ahead.result()  # a refusal found by the worker is raised here, in order
+            try:
+                raw = ahead.result()  # a refusal found by the worker is raised here, in order
+            finally:
+                self._slots.release()  # taken: the worker may read one more ahead
         else:
-            self._read_next_ahead(sheet)
             raw = self._read_grid(sheet, False)
         if len(raw) > self.settings.max_rows_per_sheet:
             raise UnreadableWorkbook(_too_many_rows(sheet, len(raw), self.settings))
@@ -352,6 +376,8 @@ class WorkbookReader:
         return {} if scan is None else scan.errors
 
 
+# Grids the read-ahead worker may hold before this thread takes them (WorkbookReader.prefetch).
+AHEAD = 2
 _ERROR_TYPE = re.compile(rb'\st="e"')
 _CELL_REF = re.compile(rb'\br="([A-Z]+\d+)"')
 _CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
