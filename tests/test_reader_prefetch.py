@@ -1,4 +1,4 @@
-"""The reader's read-ahead (one worker thread parses every second sheet) gives exactly what a
+"""The reader's read-ahead (one worker thread parses its share of the sheets) gives exactly what a
 plain sequential read gives, refusals included."""
 
 from __future__ import annotations
@@ -65,3 +65,31 @@ def test_a_refusal_found_by_either_thread_is_the_one_a_sequential_read_gives(
             read_workbook(SAMPLES[0])
         messages.append(info.value.message)
     assert messages[0] == messages[1] == f"Lembar '{bad}' terlalu besar."
+
+
+def test_the_worker_holds_at_most_ahead_grids_not_yet_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While this thread is slow to take them, the worker stops after AHEAD grids; once they
+    are taken it reads the rest of its share."""
+    import time
+
+    monkeypatch.setattr(reader_module.os, "cpu_count", lambda: 2)
+    done: list[str] = []
+    original = WorkbookReader._read_grid
+
+    def counting(self: WorkbookReader, sheet: str, in_worker: bool) -> list[list[object]]:
+        grid = original(self, sheet, in_worker)
+        if in_worker:
+            done.append(sheet)
+        return grid
+
+    monkeypatch.setattr(WorkbookReader, "_read_grid", counting)
+    with WorkbookReader(SAMPLES[0]) as reader:
+        order = reader.sheet_names
+        reader.prefetch(order)
+        share = list(reader._ahead)
+        assert len(share) > reader_module.AHEAD  # the worker's share is longer than its slots
+        time.sleep(0.5)  # nothing taken meanwhile
+        assert done == share[: reader_module.AHEAD]
+        for sheet in order:
+            reader.grid(sheet)
+        assert done == share  # every sheet of its share, in order, each once
