@@ -388,6 +388,30 @@ def test_hung_worker_takes_only_its_file(inbox: Path) -> None:
             assert res["ok"] is True, res
 
 
+def _unsendable_on_bom(path: str, *args: Any) -> dict[str, Any]:
+    if Path(path).name == "bom.xlsx":
+        return {"ok": True, "hasil": threading_lock()}  # cannot be sent back to the parent
+    return examine(path, *args)
+
+
+def threading_lock() -> Any:
+    import threading
+
+    return threading.Lock()
+
+
+def test_a_result_the_pool_cannot_return_is_listed_in_indonesian(inbox: Path) -> None:
+    files = sorted((inbox / "berkas").rglob("*.xlsx"))
+    tasks = [(str(p), str(p)) for p in files]
+    results = run_pool(tasks, "tahunan", None, None, 2, func=_unsendable_on_bom)
+    bom = next(res for path, res in results.items() if Path(path).name == "bom.xlsx")
+    assert bom["ok"] is False and "gagal diproses oleh pembaca rekap" in bom["alasan"], bom
+    assert "Error" not in bom["alasan"] and "pickle" not in bom["alasan"].lower()
+    assert bom["transient"] is True
+    others = [res for path, res in results.items() if Path(path).parent.name != "rusak" and Path(path).name != "bom.xlsx"]
+    assert others and all(res["ok"] for res in others)
+
+
 def test_exit_codes(inbox: Path, tmp_path: Path) -> None:
     folder = tmp_path / "baik"
     folder.mkdir()

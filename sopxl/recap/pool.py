@@ -45,9 +45,13 @@ def _too_slow(name: str, timeout: float) -> Result:
 
 
 def _failed(path: str, exc: Exception) -> Result:
+    """A task the pool itself could not carry out (its result could not be sent back, say):
+    the reason a Kasi reads names no Python exception, only what to do."""
     return {
         "ok": False,
-        "alasan": f"Berkas '{Path(path).name}' gagal diproses ({type(exc).__name__}).",
+        "alasan": f"Berkas '{Path(path).name}' gagal diproses oleh pembaca rekap; berkas lain tetap "
+        "direkap. Jalankan rekap sekali lagi; bila tetap gagal, periksa berkas itu dengan "
+        "`sopxl validate`.",
         "transient": True,
     }
 
