@@ -154,3 +154,73 @@ def test_lo_macro_headless_drafts_the_cli_message(soffice: str, tmp_path: Path) 
     res = CliRunner().invoke(cli, ["kirim", str(path), "--draf", str(cli_draft), "--format", "json"])
     assert res.exit_code == 0, res.output
     _same_message(parse(Path(result["eml"]).read_bytes()), parse(cli_draft.read_bytes()))
+
+
+def test_cli_tanda_format_sends_without_writing_and_plans_step_6(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`kirim --format tanda` (the LibreOffice macro's call): the file stays as it is and the
+    JSON carries SOP step 6 for the open document; a draft carries no plan."""
+    monkeypatch.delenv("SOPXL_SMTP_PASSWORD", raising=False)
+    with smtp_server(tmp_path) as stand:
+        path = _book(tmp_path, {"smtp_host": "127.0.0.1", "smtp_port": str(stand.port), "smtp_security": "none",
+                                "email_from": USER})
+        original = path.read_bytes()
+        res = CliRunner().invoke(cli, ["kirim", str(path), "--format", "tanda"])
+        assert res.exit_code == 0, res.output
+        assert len(stand.received) == 1
+    assert path.read_bytes() == original
+    out = json.loads(res.stdout.splitlines()[0])
+    assert out["status"] == "terkirim"
+    cells = {c["cell"]: c for c in out["plan"]["kendali"]["cells"]}
+    assert out["plan"]["kendali"]["sheet"] == spec.SHEET_KENDALI
+    assert cells["G9"]["value"] == "Dikirim ke kepala.badiklat@example.go.id"
+    assert "date" in cells["F9"] and out["message_id"] in cells["H9"]["value"]
+    draft = CliRunner().invoke(cli, ["kirim", str(path), "--draf", str(tmp_path / "d.eml"), "--format", "tanda"])
+    assert draft.exit_code == 0, draft.output
+    assert json.loads(draft.stdout.splitlines()[0])["plan"] is None
+
+
+LO_SEND_DRIVER = driver(r'''
+import sopxl_lo
+
+doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(args["workbook"]), "_blank", 0,
+                                   (prop("Hidden", True),))
+out = {"result": sopxl_lo.kirim_document(doc, args["command"], open_mail=False)}
+kendali = doc.getSheets().getByName("Kendali SOP")
+out["status"] = kendali.getCellRangeByName("G9").getString()
+out["tanggal"] = kendali.getCellRangeByName("F9").getValue()
+out["modified"] = doc.isModified()
+out["summary"] = sopxl_lo.kirim_summary(out["result"])
+doc.close(True)
+print(json.dumps(out))''')
+
+
+def test_lo_macro_headless_sends_and_writes_step_6_into_the_open_document(
+    soffice: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import subprocess
+
+    from test_lo_macro import MACRO_DIR, ROOT, SYSTEM_PYTHON, _sopxl_command, _system_uno
+
+    _system_uno()
+    monkeypatch.delenv("SOPXL_SMTP_PASSWORD", raising=False)
+    with smtp_server(tmp_path) as stand:
+        path = _book(tmp_path, {"smtp_host": "127.0.0.1", "smtp_port": str(stand.port), "smtp_security": "none",
+                                "email_from": USER})
+        original = path.read_bytes()
+        script = tmp_path / "driver.py"
+        script.write_text(LO_SEND_DRIVER, encoding="utf-8")
+        args = {"soffice": soffice, "workbook": str(path), "macro_dir": str(MACRO_DIR), "sopxl_root": str(ROOT),
+                "command": _sopxl_command()}
+        proc = subprocess.run(
+            [SYSTEM_PYTHON, str(script), json.dumps(args)], capture_output=True, text=True, timeout=240,
+            env={k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")},
+        )
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert len(stand.received) == 1
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["result"]["status"] == "terkirim", out
+    assert out["status"] == "Dikirim ke kepala.badiklat@example.go.id"
+    assert out["tanggal"] > 40000  # a date serial
+    assert out["modified"] is True and "simpan (Ctrl+S)" in out["summary"]
+    assert path.read_bytes() == original  # LibreOffice's file: the user saves it

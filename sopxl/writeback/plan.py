@@ -127,15 +127,25 @@ def _clear_list(listed: Sequence[Listed], known: KnownMarks | None, actual: dict
     return clear
 
 
-def plan_json(plan: MarkPlan, kendali: tuple[str, dict[str, Any]] | None) -> dict[str, Any]:
-    """The plan as JSON for the LibreOffice macro. `kendali`: the Kendali SOP sheet's name and
-    the cells of its step-3 row with their values (kendali_updates), None without that sheet."""
+def kendali_json(sheet: str, updates: dict[str, Any]) -> dict[str, Any]:
+    """Values for a row of Kendali SOP as the LibreOffice macro writes them (`update_kendali`):
+    the sheet, the date format, and each cell with its value (a date also as its serial)."""
 
     def json_value(value: Any) -> dict[str, Any]:
         if isinstance(value, dt.date):
             return {"value": excel_serial(value), "date": value.isoformat()}
         return {"value": value}
 
+    return {
+        "sheet": sheet,
+        "date_format": DATE_FORMAT,
+        "cells": [{"cell": ref, **json_value(value)} for ref, value in updates.items()],
+    }
+
+
+def plan_json(plan: MarkPlan, kendali: tuple[str, dict[str, Any]] | None) -> dict[str, Any]:
+    """The plan as JSON for the LibreOffice macro. `kendali`: the Kendali SOP sheet's name and
+    the cells of its step-3 row with their values (kendali_updates), None without that sheet."""
     return {
         "fills": {severity: hex_color(argb) for severity, argb in FILLS.items()},
         "note_prefix": NOTE_PREFIX,
@@ -157,14 +167,8 @@ def plan_json(plan: MarkPlan, kendali: tuple[str, dict[str, Any]] | None) -> dic
                 for row, mark in zip(plan.rows, plan.row_marks, strict=True)
             ],
         },
-        "kendali": None
-        if kendali is None
-        else {
-            "sheet": kendali[0],
-            "date_format": DATE_FORMAT,
-            "cells": [{"cell": ref, **json_value(value)} for ref, value in kendali[1].items()],
-        },
+        "kendali": None if kendali is None else kendali_json(*kendali),
     }
 
 
-__all__ = ["CellMark", "MarkPlan", "plan_json", "plan_marks"]
+__all__ = ["CellMark", "MarkPlan", "kendali_json", "plan_json", "plan_marks"]

@@ -29,7 +29,11 @@ if TYPE_CHECKING:
 @click.option("--paksa", is_flag=True,
               help="Tetap kirim walau masih ada kesalahan (isi pesan menyebutkannya).")
 @click.option("--ulang", is_flag=True, help="Kirim ulang pesan yang menunggu di kotak keluar (byte dan Message-ID sama).")
-@format_option()
+@format_option(
+    "tanda",
+    help="Bentuk keluaran di terminal. `tanda`: JSON ditambah rencana langkah 6 Kendali SOP untuk "
+    "buku kerja yang sedang terbuka (dipakai makro LibreOffice; berkasnya tidak ditulisi).",
+)
 @settings_options
 def kirim(
     path: str,
@@ -79,12 +83,21 @@ def kirim(
             file_overrides=file_overrides,
             run_overrides=run_overrides,
             password_prompt=lambda text: str(click.prompt(text, hide_input=True, err=True)),
+            # the open document is LibreOffice's: it gets step 6 from the plan printed below
+            write_workbook=fmt != "tanda",
         )
-    if fmt == "json":
+        plan = None
+        if fmt == "tanda" and result.status == "terkirim" and result.record is not None:
+            from sopxl.send.kirim import step6_plan
+
+            plan = step6_plan(path, result.record)
+    if fmt == "tanda":
+        click.echo(json.dumps({**result.to_json_dict(), "plan": plan}, ensure_ascii=False))
+    elif fmt == "json":
         click.echo(json.dumps(result.to_json_dict(), ensure_ascii=False))
     else:
         click.echo(render(result))
-    if result.reason and fmt == "json":
+    if result.reason and fmt != "table":
         click.echo(result.reason, err=True)
     raise SystemExit(result.exit_code)
 

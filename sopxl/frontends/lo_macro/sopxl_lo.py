@@ -15,9 +15,10 @@
 # next to this file (its "argv": the command as a list, written by `sopxl lo-install`),
 # then "sopxl" on PATH.
 #
-# The Kirim macro runs `sopxl kirim <saved file> --format json` on the SAVED file (what is
+# The Kirim macro runs `sopxl kirim <saved file> --format tanda` on the SAVED file (what is
 # sent is the file on disk, so unsaved edits are refused first) and opens the draft it
-# writes in the default mail program, or reports the send.
+# writes in the default mail program, or reports the send and writes SOP step 6 from the
+# plan it prints into "Kendali SOP" of the open document (the user saves).
 #
 # Install: `sopxl lo-install` (copies this file to <profile>/user/Scripts/python/).
 # The Status macro shows `sopxl status <saved file>`: where the workbook stands in the SOP.
@@ -298,7 +299,8 @@ def _date_format(doc: Any, code: str) -> int:
 
 
 def update_kendali(doc: Any, plan: dict[str, Any]) -> bool:
-    """Write the plan's SOP step-3 values into Kendali SOP (dates keep a date format)."""
+    """Write the plan's Kendali SOP values (step 3 of a check, step 6 of a send) into the
+    open document (dates keep a date format)."""
     kendali = plan.get("kendali")
     if not kendali:
         return False
@@ -417,8 +419,10 @@ def validasi(*_args: Any) -> None:
 # --- Kirim (SOP step 6) ---------------------------------------------------------------------
 
 def run_kirim(path: str, command: list[str] | None = None, timeout: int = 300) -> dict[str, Any]:
-    """`sopxl kirim path --format json` -> its JSON (status terkirim, draf, ditolak or gagal)."""
-    proc = _call_sopxl(["kirim", path, "--format", "json"], command, timeout, (0, 1, 3), "mengirim")
+    """`sopxl kirim path --format tanda` -> its JSON (status terkirim, draf, ditolak or gagal),
+    with "plan": SOP step 6 for the open document after a send (sopxl leaves the file alone:
+    LibreOffice holds it)."""
+    proc = _call_sopxl(["kirim", path, "--format", "tanda"], command, timeout, (0, 1, 3), "mengirim")
     return _json_of((proc.stdout.strip().splitlines() or [""])[0], proc.stdout)
 
 
@@ -443,6 +447,8 @@ def kirim_document(doc: Any, command: list[str] | None = None, open_mail: bool =
     result = run_kirim(uno.fileUrlToSystemPath(doc.getURL()), command)
     if result.get("status") == "draf" and open_mail and result.get("eml"):
         open_in_mail_program(result["eml"])
+    if result.get("status") == "terkirim" and result.get("plan"):
+        result["langkah6"] = update_kendali(doc, result["plan"])
     return result
 
 
@@ -452,7 +458,9 @@ def kirim_summary(result: dict[str, Any]) -> str:
     if status == "draf":
         return f"Draf e-mail untuk {to} dibuka di program e-mail Anda (berkas {result.get('eml')}). Periksa, lalu klik Kirim."
     if status == "terkirim":
-        return f"Terkirim ke {to}: {result.get('subject')}."
+        saved = ("\n\nLangkah 6 Kendali SOP sudah diisi di buku kerja ini: simpan (Ctrl+S)."
+                 if result.get("langkah6") else "")
+        return f"Terkirim ke {to}: {result.get('subject')}.{saved}"
     if status == "gagal":
         return f"Pengiriman gagal: {result.get('reason')}"
     return str(result.get("reason") or "Pengiriman ditolak.")
