@@ -174,6 +174,10 @@ def test_cli_tanda_format_sends_without_writing_and_plans_step_6(tmp_path: Path,
     assert out["plan"]["kendali"]["sheet"] == spec.SHEET_KENDALI
     assert cells["G9"]["value"] == "Dikirim ke kepala.badiklat@example.go.id"
     assert "date" in cells["F9"] and out["message_id"] in cells["H9"]["value"]
+    from sopxl.read.state import decode_grid
+
+    state = decode_grid(out["plan"]["state"]["rows"])
+    assert state["kiriman"][-1]["message_id"] == out["message_id"]
     draft = CliRunner().invoke(cli, ["kirim", str(path), "--draf", str(tmp_path / "d.eml"), "--format", "tanda"])
     assert draft.exit_code == 0, draft.output
     assert json.loads(draft.stdout.splitlines()[0])["plan"] is None
@@ -190,6 +194,11 @@ out["status"] = kendali.getCellRangeByName("G9").getString()
 out["tanggal"] = kendali.getCellRangeByName("F9").getValue()
 out["modified"] = doc.isModified()
 out["summary"] = sopxl_lo.kirim_summary(out["result"])
+state = doc.getSheets().getByName("sopxl_state")
+out["state_visible"] = state.IsVisible
+out["state"] = [list(row) for row in state.getCellRangeByName("A1:B200").getDataArray()]
+# what the user's Ctrl+S would write, into a copy (the test checks the original is untouched)
+doc.storeToURL(uno.systemPathToFileUrl(args["saved"]), (prop("FilterName", "Calc MS Excel 2007 XML"),))
 doc.close(True)
 print(json.dumps(out))''')
 
@@ -210,8 +219,9 @@ def test_lo_macro_headless_sends_and_writes_step_6_into_the_open_document(
         original = path.read_bytes()
         script = tmp_path / "driver.py"
         script.write_text(LO_SEND_DRIVER, encoding="utf-8")
+        saved = tmp_path / "disimpan.xlsx"
         args = {"soffice": soffice, "workbook": str(path), "macro_dir": str(MACRO_DIR), "sopxl_root": str(ROOT),
-                "command": _sopxl_command()}
+                "command": _sopxl_command(), "saved": str(saved)}
         proc = subprocess.run(
             [SYSTEM_PYTHON, str(script), json.dumps(args)], capture_output=True, text=True, timeout=240,
             env={k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")},
@@ -224,3 +234,16 @@ def test_lo_macro_headless_sends_and_writes_step_6_into_the_open_document(
     assert out["tanggal"] > 40000  # a date serial
     assert out["modified"] is True and "simpan (Ctrl+S)" in out["summary"]
     assert path.read_bytes() == original  # LibreOffice's file: the user saves it
+    from sopxl.read.state import decode_grid
+
+    state = decode_grid([row for row in out["state"] if row[0]])
+    assert state["kiriman"][-1]["message_id"] == out["result"]["message_id"]
+    assert out["state_visible"] is False
+    # saved by LibreOffice, the send is in the file's state and Kendali SOP for the next command
+    from sopxl.ooxml import WorkbookPackage
+    from sopxl.read.state import read_state
+
+    assert read_state(WorkbookPackage.open(saved))["kiriman"][-1]["message_id"] == out["result"]["message_id"]
+    res = CliRunner().invoke(cli, ["validate", str(saved), "--no-write", "--format", "json"])
+    assert res.exit_code in (0, 1), res.output
+    assert not [f for f in json.loads(res.stdout)["findings"] if f["rule"].startswith("STR-")]

@@ -370,23 +370,34 @@ def record_send(path: Path, record: arsip.Record) -> str | None:
     return None
 
 
-def step6_plan(path: Path | str, record: arsip.Record) -> dict[str, Any] | None:
+def step6_plan(path: Path | str, record: arsip.Record) -> dict[str, Any]:
     """SOP step 6 of a send as a plan for a program that holds the workbook open (the
     LibreOffice macro applies it to the open document, as it applies validation's marks):
     `{"kendali": ...}` in the shape of `sopxl.writeback.plan.kendali_json`, read from the saved
-    file's Kendali SOP; None when it has no such sheet or the row already holds the values."""
+    file's Kendali SOP (None when it has no such sheet or the row already holds the values),
+    and `{"state": {"sheet", "rows"}}`: sopxl's state sheet with the send recorded, whole."""
     from sopxl.ooxml import WorkbookPackage
     from sopxl.ooxml.editor import structure_errors
+    from sopxl.read.state import encode_rows, read_state
     from sopxl.writeback.catatan import grid, kendali_updates
     from sopxl.writeback.plan import kendali_json
 
     with structure_errors(f"Langkah 6 Kendali SOP untuk '{Path(path).name}' tidak dapat disusun"):
         pkg = WorkbookPackage.open(Path(path))
         sheet = pkg.find_sheet(spec.SHEET_KENDALI)
-        if sheet is None:
-            return None
-        updates = kendali_updates(grid(pkg.read_values(sheet.name)), kendali_step6(record), step_number=6)
-    return {"kendali": kendali_json(sheet.name, updates)} if updates else None
+        updates = (
+            kendali_updates(grid(pkg.read_values(sheet.name)), kendali_step6(record), step_number=6)
+            if sheet is not None
+            else {}
+        )
+        # sopxl's state with the send added, whole: the open document is the saved file (the
+        # macro refuses to send unsaved edits), so its state sheet is replaced by these rows
+        state = read_state(pkg)
+        record_send_state(state, record)
+    return {
+        "kendali": kendali_json(sheet.name, updates) if sheet is not None and updates else None,
+        "state": {"sheet": spec.SHEET_STATE, "rows": [list(row) for row in encode_rows(state)]},
+    }
 
 
 def kendali_step6(record: arsip.Record) -> dict[str, Any]:

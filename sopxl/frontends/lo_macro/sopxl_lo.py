@@ -449,7 +449,29 @@ def kirim_document(doc: Any, command: list[str] | None = None, open_mail: bool =
         open_in_mail_program(result["eml"])
     if result.get("status") == "terkirim" and result.get("plan"):
         result["langkah6"] = update_kendali(doc, result["plan"])
+        update_state(doc, result["plan"])
     return result
+
+
+def update_state(doc: Any, plan: dict[str, Any]) -> bool:
+    """Replace sopxl's state sheet with the plan's rows (made hidden when it has to be made)."""
+    state = plan.get("state")
+    if not state or not state.get("rows"):
+        return False
+    sheets = doc.getSheets()
+    name = state["sheet"]
+    if not sheets.hasByName(name):
+        sheets.insertNewByName(name, sheets.getCount())
+    sheet = sheets.getByName(name)
+    sheet.IsVisible = False
+    cursor = sheet.createCursor()
+    cursor.gotoEndOfUsedArea(False)
+    used = max(cursor.getRangeAddress().EndRow + 1, 1)
+    sheet.getCellRangeByPosition(0, 0, 1, used - 1).clearContents(1 | 2 | 4 | 16)  # VALUE STRING DATETIME FORMULA
+    rows = state["rows"]
+    target = sheet.getCellRangeByPosition(0, 0, 1, len(rows) - 1)
+    target.setDataArray(tuple((str(k), v if isinstance(v, (int, float)) else str(v)) for k, v in rows))
+    return True
 
 
 def kirim_summary(result: dict[str, Any]) -> str:
