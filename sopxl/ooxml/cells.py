@@ -113,6 +113,13 @@ def excel_serial(value: dt.date | dt.datetime) -> float:
     return delta.days + delta.seconds / 86400
 
 
+def number_text(value: float) -> str:
+    """A number as a cell's `<v>` holds it: whole numbers without ".0" (as Excel writes them),
+    others in full precision."""
+    v = float(value)
+    return repr(int(v)) if v.is_integer() and abs(v) < 2**53 else repr(v)
+
+
 def value_cell(ref: str, value: object, s: int | None, prefix: bytes = b"") -> bytes:
     """A `<c>` element holding `value` (str, bool, number, date) with style `s`."""
     p = prefix
@@ -125,8 +132,7 @@ def value_cell(ref: str, value: object, s: int | None, prefix: bytes = b"") -> b
     if isinstance(value, dt.date | dt.datetime):
         value = excel_serial(value)
     if isinstance(value, int | float):
-        text = repr(int(value)) if float(value).is_integer() and abs(value) < 2**53 else repr(float(value))
-        return b'<%sc r="%s"%s><%sv>%s</%sv></%sc>' % (p, r, sattr, p, text.encode(), p, p)
+        return b'<%sc r="%s"%s><%sv>%s</%sv></%sc>' % (p, r, sattr, p, number_text(value).encode(), p, p)
     body = xml_text(clip_text(str(value))).encode("utf-8")
     return (
         b'<%sc r="%s"%s t="inlineStr"><%sis><%st xml:space="preserve">%s</%st></%sis></%sc>'

@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sopxl.ooxml.cells import clip_text
+from sopxl.ooxml.cells import clip_text, number_text
 from sopxl.ooxml.xmltext import xml_text
 
 # Tokens in the row templates: control characters xml_text drops from every value, so no
@@ -57,12 +57,6 @@ def text_cell(letter: str, value: str, style: str = "", row: int | None = None) 
     return f'<c r="{letter}{at}"{s} t="inlineStr"><is><t xml:space="preserve">{xml_text(clip_text(value))}</t></is></c>'
 
 
-def number_text(v: float) -> str:
-    return repr(int(v)) if v.is_integer() and abs(v) < 2**53 else repr(v)
-
-
-
-
 def fill_ro_rows(template: str, first_row: int, nama: str | None) -> tuple[list[str], int]:
     """The rows of one satker's template numbered from `first_row` (style tokens left in),
     and the row after them."""
@@ -83,4 +77,4 @@ def row_count(template: str) -> int:
     return template.count(_NEXT) + 1 if template else 0
 
 
-__all__ = ["RO_NUMBERS", "fill_ro_rows", "fill_styles", "number_text", "ro_rows_template", "row_count", "text_cell"]
+__all__ = ["RO_NUMBERS", "fill_ro_rows", "fill_styles", "ro_rows_template", "row_count", "text_cell"]

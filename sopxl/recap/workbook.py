@@ -15,6 +15,7 @@ from sopxl.core import spec
 from sopxl.core.config import Settings
 from sopxl.core.errors import InvalidInput
 from sopxl.ooxml.atomic import atomic_write, check_writable
+from sopxl.ooxml.cells import number_text
 from sopxl.ooxml.deflate import BIG_LEVEL
 from sopxl.ooxml.zipio import RawMember, members_of, write_members
 from sopxl.recap.rekap import (
@@ -26,7 +27,7 @@ from sopxl.recap.rekap import (
     RekapResult,
     SatkerRow,
 )
-from sopxl.recap.rows import fill_ro_rows, fill_styles, number_text, text_cell
+from sopxl.recap.rows import fill_ro_rows, fill_styles, text_cell
 
 SHEET_SATKER = "Rekap Satker"
 SHEET_RO = "Rekap RO"
