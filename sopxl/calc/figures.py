@@ -271,9 +271,7 @@ def compute_figures(
             table = data.months.get(month) if 1 <= month <= end else None
             if table is not None:
                 values = table.column(column)
-                for code, value in zip(table.codes, map(as_number, values) if number else values, strict=True):
-                    if code is not None and code not in found:
-                        found[code] = value
+                found.update((code, as_number(values[i]) if number else values[i]) for code, i in table.first_of_code.items())
         return found
 
     def value_at(code: str, month: int, column: str) -> float | None:

@@ -115,6 +115,20 @@ class Table:
         return [kode_of(v) for v in raws]
 
     @cached_property
+    def first_of_code(self) -> dict[str, int]:
+        """Kode RO -> index of its first row (rules and figures key ROs this way; later rows of
+        the same code are CAP-DUPLIKAT's)."""
+        codes = self.codes
+        last = dict(zip(codes, range(len(codes)), strict=True))
+        if len(last) == len(codes) and None not in last:
+            return cast(dict[str, int], last)  # no blank, no repeated code
+        result: dict[str, int] = {}
+        for i, code in enumerate(codes):
+            if code is not None and code not in result:
+                result[code] = i
+        return result
+
+    @cached_property
     def rows(self) -> list[Row]:
         """The rows as Row objects (built once, on first use)."""
         names = list(self.data)

@@ -602,14 +602,10 @@ def _identity_items(table: Table) -> dict[str, IdentityItem]:
 
 def first_rows_by_code(table: Table | None) -> dict[str, Row]:
     """The first row of each Kode RO in a table (rules and figures key ROs this way)."""
-    result: dict[str, Row] = {}
     if table is None:
-        return result
-    for row in table.rows:
-        code = row.kode
-        if code is not None and code not in result:
-            result[code] = row
-    return result
+        return {}
+    rows = table.rows
+    return {code: rows[i] for code, i in table.first_of_code.items()}
 
 
 __all__ = [

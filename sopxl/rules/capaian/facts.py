@@ -198,18 +198,10 @@ class Month:
     def codes(self) -> list[str | None]:
         return self.table.codes
 
-    @cached_property
+    @property
     def first(self) -> dict[str, int]:
         """Kode RO -> index of its first row."""
-        codes = self.codes
-        last = dict(zip(codes, range(len(codes)), strict=True))
-        if len(last) == len(codes) and None not in last:
-            return cast(dict[str, int], last)  # no blank, no repeated code
-        result: dict[str, int] = {}
-        for i, code in enumerate(codes):
-            if code is not None and code not in result:
-                result[code] = i
-        return result
+        return self.table.first_of_code
 
     @cached_property
     def aligned(self) -> bool:
