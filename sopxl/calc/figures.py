@@ -67,6 +67,18 @@ class NkaFigures:
     efisiensi: float
     nilai_efisiensi: float
 
+    @classmethod
+    def of(cls, p: float, k: float, cro: float, e: float, ne: float, settings: Settings) -> NkaFigures:
+        """The NKA of its four components (the year-based one and the plan-based one alike)."""
+        return cls(
+            nilai=scores.nka(p, k, cro, ne, settings),
+            penyerapan=p,
+            konsistensi=k,
+            capaian_ro=cro,
+            efisiensi=e,
+            nilai_efisiensi=ne,
+        )
+
     def to_json_dict(self) -> dict[str, float | int]:
         return {
             "nilai": _num(self.nilai),
@@ -404,14 +416,7 @@ def compute_figures(
         settings.nka_efficiency_clamp,
     )
     k, _dev = scores.consistency([(mf.realisasi_kumulatif, mf.rpd_kumulatif) for mf in monthly])
-    nka = NkaFigures(
-        nilai=scores.nka(p, k, cro_nka, ne, settings),
-        penyerapan=p,
-        konsistensi=k,
-        capaian_ro=cro_nka,
-        efisiensi=e,
-        nilai_efisiensi=ne,
-    )
+    nka = NkaFigures.of(p, k, cro_nka, e, ne, settings)
 
     # NKA against the plan up to the period's end: P_r, CRO_r and E_r measure against RPD and
     # Target Progres Januari..end; K already measures against the plan.
@@ -425,14 +430,7 @@ def compute_figures(
         [(rpd_ro[r.kode], fractions[r.kode], r.realisasi_anggaran) for r in ro_list],
         settings.nka_efficiency_clamp,
     )
-    nka_rencana = NkaFigures(
-        nilai=scores.nka(p_r, k, cro_r, ne_r, settings),
-        penyerapan=p_r,
-        konsistensi=k,
-        capaian_ro=cro_r,
-        efisiensi=e_r,
-        nilai_efisiensi=ne_r,
-    )
+    nka_rencana = NkaFigures.of(p_r, k, cro_r, e_r, ne_r, settings)
 
     parts = data_hashes(data, periode) if hashes else {}
     return PeriodFigures(

@@ -403,17 +403,23 @@ def _calc_document(macro: str) -> Any:
     return None
 
 
-def validasi(*_args: Any) -> None:
-    """Tools > Macros > Run: validate the open Calc document and mark it."""
-    doc = _calc_document("validasi")
+def _run_macro(macro: str, work: Any, summarize: Any, failed: Any) -> None:
+    """A macro's frame: find the Calc document, run `work(doc)`, show `summarize(result)` (as
+    an error when `failed(result)`), or the sentence of a refusal."""
+    doc = _calc_document(macro)
     if doc is None:
         return
     try:
-        result = validate_document(doc)
+        result = work(doc)
     except MacroMessage as exc:
         _message(doc, str(exc), error=True)
         return
-    _message(doc, summary(result), error=bool(result.get("errors")))
+    _message(doc, summarize(result), error=failed(result))
+
+
+def validasi(*_args: Any) -> None:
+    """Tools > Macros > Run: validate the open Calc document and mark it."""
+    _run_macro("validasi", validate_document, summary, lambda result: bool(result.get("errors")))
 
 
 # --- Kirim (SOP step 6) ---------------------------------------------------------------------
@@ -490,15 +496,7 @@ def kirim_summary(result: dict[str, Any]) -> str:
 
 def kirim(*_args: Any) -> None:
     """Tools > Macros > Run: send the saved workbook upward, or draft the message."""
-    doc = _calc_document("kirim")
-    if doc is None:
-        return
-    try:
-        result = kirim_document(doc)
-    except MacroMessage as exc:
-        _message(doc, str(exc), error=True)
-        return
-    _message(doc, kirim_summary(result), error=result.get("status") in ("ditolak", "gagal"))
+    _run_macro("kirim", kirim_document, kirim_summary, lambda result: result.get("status") in ("ditolak", "gagal"))
 
 
 # --- Status (where the workbook stands in the SOP) -------------------------------------------
