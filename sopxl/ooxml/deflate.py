@@ -9,6 +9,7 @@ the choice never shows in a workbook; zlib stays the fallback where isal has no 
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -55,11 +56,28 @@ def inflate(raw: bytes) -> bytes:
 BIG_LEVEL = 3
 
 
+def _compressor(level: int) -> Any:
+    if level <= BIG_LEVEL and _fast is not None:
+        return _fast.compressobj(min(level, 2), _fast.DEFLATED, -15)
+    return zlib.compressobj(level, zlib.DEFLATED, -15)
+
+
 def deflate(data: bytes, level: int = 6) -> bytes:
     """A raw DEFLATE stream of `data`: zlib at `level` (as Excel compresses), except BIG_LEVEL
     and below, which ISA-L does where it is installed."""
-    if level <= BIG_LEVEL and _fast is not None:
-        comp = _fast.compressobj(min(level, 2), _fast.DEFLATED, -15)
-    else:
-        comp = zlib.compressobj(level, zlib.DEFLATED, -15)
+    comp = _compressor(level)
     return bytes(comp.compress(data)) + bytes(comp.flush())
+
+
+def deflate_pieces(pieces: Iterable[bytes], level: int = 6) -> tuple[bytes, int, int]:
+    """`deflate` of the pieces' concatenation, without making it: (stream, CRC-32, size)."""
+    comp = _compressor(level)
+    crc_of = (_fast or zlib).crc32
+    out: list[bytes] = []
+    crc = size = 0
+    for piece in pieces:
+        crc = crc_of(piece, crc)
+        size += len(piece)
+        out.append(bytes(comp.compress(piece)))
+    out.append(bytes(comp.flush()))
+    return b"".join(out), int(crc) & 0xFFFFFFFF, size

@@ -74,18 +74,22 @@ def run_pool(
     func: Callable[..., Result] = examine,
     timeout: float | None = None,
     started: ProcessPoolExecutor | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> dict[str, Result]:
     """`func` (`examine`) on each task's file in a pool of `jobs` processes; results by task key.
 
     `timeout`: when no file finishes for that many seconds, a worker hangs; the workers are
     ended and the unfinished files run again one at a time, each given `timeout` seconds.
     `started`: a pool from `start_pool`, whose workers are already importing (it is shut
-    down here, as a pool made here is).
+    down here, as a pool made here is). `meanwhile()` is called once every task is handed to
+    the workers, before their results are awaited.
     """
     results: dict[str, Result] = {}
     if not tasks:
         if started is not None:
             discard_pool(started)
+        if meanwhile is not None:
+            meanwhile()
         return results
     fo = dict(file_overrides or {})
     ro = dict(run_overrides or {})
@@ -98,6 +102,9 @@ def run_pool(
         futures: dict[Future[Result], Task] = {
             pool.submit(func, path, periode, fo, ro): (key, path) for key, path in tasks
         }
+        if meanwhile is not None:
+            meanwhile()
+            meanwhile = None
         waiting = set(futures)
         while waiting:
             done, waiting = wait(waiting, timeout=timeout, return_when=FIRST_COMPLETED)
@@ -118,6 +125,8 @@ def run_pool(
         pass
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        if meanwhile is not None:  # the pool broke before it was called
+            meanwhile()
     for key, path in tasks:
         if key in results:
             continue
@@ -175,7 +184,8 @@ class Cache:
     every RO of every satker.
     """
 
-    TABLE = "hasil_v2"
+    TABLE = "hasil_v3"
+    OLD_TABLES = ("hasil", "hasil_v2")  # earlier layouts: never read again
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -184,10 +194,11 @@ class Cache:
             return
         try:
             db = sqlite3.connect(path, timeout=10)
-            db.execute("DROP TABLE IF EXISTS hasil")  # the first layout's rows: never read again
+            for old in self.OLD_TABLES:
+                db.execute(f"DROP TABLE IF EXISTS {old}")
             db.execute(
                 f"CREATE TABLE IF NOT EXISTS {self.TABLE} (sha256 TEXT NOT NULL, konteks TEXT NOT NULL, "
-                "data TEXT NOT NULL, ro TEXT, ro_xml TEXT, PRIMARY KEY (sha256, konteks))"
+                "data TEXT NOT NULL, ro TEXT, ro_xml BLOB, PRIMARY KEY (sha256, konteks))"
             )
             db.execute(
                 "CREATE TABLE IF NOT EXISTS berkas (path TEXT PRIMARY KEY, tanda TEXT NOT NULL, sha256 TEXT NOT NULL)"
@@ -218,6 +229,26 @@ class Cache:
         except sqlite3.Error:
             pass
 
+    def cached(self, shas: list[str], context: str) -> set[str]:
+        """Which of `shas` have a result for `context` (without reading the results)."""
+        found: set[str] = set()
+        if self._db is None or not shas:
+            return found
+        try:
+            unique = list(dict.fromkeys(shas))
+            for i in range(0, len(unique), 500):
+                chunk = unique[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(
+                    sha for (sha,) in self._db.execute(
+                        f"SELECT sha256 FROM {self.TABLE} WHERE konteks = ? AND sha256 IN ({marks})",
+                        [context, *chunk],
+                    )
+                )
+        except sqlite3.Error:
+            return set()
+        return found
+
     def get_many(self, shas: list[str], context: str) -> dict[str, Result]:
         """Cached results by SHA-256; a result's RO figures come as JSON text under
         "ro_json" (not decoded), its rows under "ro_xml"."""
@@ -247,7 +278,7 @@ class Cache:
         if self._db is None or not rows:
             return
 
-        def row(sha: str, result: Result) -> tuple[str, str, str, str | None, str | None]:
+        def row(sha: str, result: Result) -> tuple[str, str, str, str | None, bytes | None]:
             rest = {k: v for k, v in result.items() if k not in ("ro", "ro_xml")}
             ro = result.get("ro")
             return (

@@ -72,7 +72,7 @@ class SatkerRow:
     # the RO figures as the cache holds them (JSON text), decoded on first use of `ro`
     ro_json: str | None = field(default=None, repr=False)
     # the Rekap RO rows of `ro` as made by the worker (sopxl.recap.rows); None: made on demand
-    ro_xml: str | None = field(default=None, repr=False)
+    ro_xml: bytes | None = field(default=None, repr=False)
 
     @property
     def ro(self) -> list[dict[str, Any]]:
@@ -82,7 +82,7 @@ class SatkerRow:
             self.ro_list = decoded if isinstance(decoded, list) else []
         return self.ro_list
 
-    def ro_template(self) -> str:
+    def ro_template(self) -> bytes:
         """This satker's Rekap RO rows as a template (sopxl.recap.rows.ro_rows_template)."""
         if self.ro_xml is None:
             from sopxl.recap.rows import ro_rows_template
@@ -304,27 +304,23 @@ def _rekap(
 
         context = _context(periode, fo, ro)
         try:
-            known = store.get_many([sha for _, _, sha in readable], context)
-            todo = [(i, item, sha) for i, item, sha in readable if sha not in known]
+            cached = store.cached([sha for _, _, sha in readable], context)
+            todo = [(i, item, sha) for i, item, sha in readable if sha not in cached]
             tick = progress(len(readable), len(readable) - len(todo)) if progress else None
-            fresh: dict[str, dict[str, Any]] = {}
-            tasks: list[tuple[str, str]] = []
-            queued: set[str] = set()
-            for i, item, sha in todo:
-                if sha in queued:
-                    continue  # the same bytes twice are read once
-                queued.add(sha)
-                if item.path is not None:
-                    tasks.append((sha, str(item.path)))
-                else:
-                    # an attachment is read from a private copy under its own name (the
-                    # reasons name the file)
-                    folder = tmp / str(i)
-                    folder.mkdir()
-                    copy = folder / (Path(item.name).name or "lampiran.xlsx")
-                    copy.write_bytes(item.content())
-                    tasks.append((sha, str(copy)))
-            fresh = run_pool(tasks, periode, fo, ro, workers, tick, timeout=settings.rekap_timeout_s, started=started)
+            tasks = _tasks(todo, tmp)
+            known: dict[str, dict[str, Any]] = {}
+
+            def take_cached() -> None:
+                # while the workers read the changed files
+                known.update(store.get_many(list(cached), context))
+
+            fresh = run_pool(
+                tasks, periode, fo, ro, workers, tick, timeout=settings.rekap_timeout_s, started=started,
+                meanwhile=take_cached,
+            )
+            lost = [(i, item, sha) for i, item, sha in readable if sha not in known and sha not in fresh]
+            if lost:  # listed as cached, then not readable from the cache: read them after all
+                fresh.update(run_pool(_tasks(lost, tmp), periode, fo, ro, workers, None, timeout=settings.rekap_timeout_s))
             store.put_many({k: v for k, v in fresh.items() if not v.get("transient")}, context)
         finally:
             store.close()
@@ -336,8 +332,29 @@ def _rekap(
         expected,
         [(item, sha, results[sha]) for _, item, sha in readable],
         problems,
-        from_cache=len(readable) - len(todo),
+        from_cache=sum(1 for _, _, sha in readable if sha in known),
     )
+
+
+def _tasks(todo: Sequence[tuple[int, Received, str]], tmp: Path) -> list[tuple[str, str]]:
+    """(SHA-256, path to read) of each workbook to read, the same bytes once."""
+    tasks: list[tuple[str, str]] = []
+    queued: set[str] = set()
+    for i, item, sha in todo:
+        if sha in queued:
+            continue  # the same bytes twice are read once
+        queued.add(sha)
+        if item.path is not None:
+            tasks.append((sha, str(item.path)))
+        else:
+            # an attachment is read from a private copy under its own name (the reasons
+            # name the file)
+            folder = tmp / str(i)
+            folder.mkdir(exist_ok=True)
+            copy = folder / (Path(item.name).name or "lampiran.xlsx")
+            copy.write_bytes(item.content())
+            tasks.append((sha, str(copy)))
+    return tasks
 
 
 def _hashes(items: Sequence[Received], store: Cache) -> list[str | OSError]:

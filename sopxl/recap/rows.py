@@ -1,22 +1,38 @@
 """The rows of the recap's two big sheets as XML, made without XlsxWriter's per-cell cost.
 
 A satker's Rekap RO rows are made where its workbook is read (a pool worker) as a template
-and cached with its result: a re-run of the recap fills in the row numbers, the satker's name
-and the style indices instead of formatting every cell again.
+and cached with its result. The template is UTF-8 bytes in which every row number is a `%d`
+(a literal `%` is doubled) and the satker's name cell a token: a re-run of the recap numbers
+all the rows of a satker with one C-level `bytes % tuple` instead of formatting every cell
+again, or even touching each row from Python.
+
+A template travels as one blob (`RoRows`): the number of rows, a byte per row with the count
+of `%d` in it (without the name cell), then the XML.
 """
 
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Mapping, Sequence
+from itertools import chain, repeat
 from typing import Any
 
 from sopxl.ooxml.cells import clip_text, number_text
 from sopxl.ooxml.xmltext import xml_text
 
-# Tokens in the row templates: control characters xml_text drops from every value, so no
-# text can hold them.
-_NUM2, _RUPIAH, _NEXT, _NAMA, _ROW = "\x01", "\x02", "\x03", "\x04", "\x05"
+# The style indices the recap workbook gives its two number formats: `recap.workbook._build`
+# registers them first, so XlsxWriter numbers them 1 and 2 (index 0 is the default format),
+# and checks it does.
+NUM2_XF = 1
+RUPIAH_XF = 2
+
+# Tokens: control characters xml_text drops from every value, so no text can hold them.
+_NAMA, _ROW = "\x04", "\x05"
+_NAMA_B = _NAMA.encode()
+_HEAD = struct.Struct("<I")
+# a row's count of `%d` plus the name cell's one
+_PLUS_ONE = bytes(min(i + 1, 255) for i in range(256))
 
 RO_NUMBERS = (
     "target_volume", "realisasi_volume_kumulatif", "progres_capaian", "target_progres",
@@ -24,15 +40,16 @@ RO_NUMBERS = (
 )
 # Rekap RO's number columns (after the five text columns A-E) and their formats: none, then
 # two decimals, then whole rupiah, as in RO_HEADERS.
-_RO_FORMATS = ("", "", _NUM2, _NUM2, _NUM2, _RUPIAH, _RUPIAH, _NUM2)
+_RO_FORMATS = (None, None, NUM2_XF, NUM2_XF, NUM2_XF, RUPIAH_XF, RUPIAH_XF, NUM2_XF)
 
 
-def ro_rows_template(kode: str, ros: Sequence[Mapping[str, Any]]) -> str:
-    """A satker's Rekap RO rows as XML with tokens for what only the recap knows: the row
-    number, the satker's name cell (the recap may take it from `--daftar`) and the number
-    formats' style indices. Made where the satker's workbook is read (a pool worker) and
-    cached with its result, so a re-run fills in tokens instead of formatting every cell."""
+def ro_rows_template(kode: str, ros: Sequence[Mapping[str, Any]]) -> bytes:
+    """A satker's Rekap RO rows as a template blob (see the module's docstring): what only
+    the recap knows (the row numbers, the satker's name cell, which the recap may take from
+    `--daftar`) is left open. Made where the satker's workbook is read and cached with its
+    result."""
     rows: list[str] = []
+    counts = bytearray()
     head = text_cell("A", kode) if kode else ""
     for ro in ros:
         cells = [f'<row r="{_ROW}">', head, _NAMA]
@@ -43,11 +60,19 @@ def ro_rows_template(kode: str, ros: Sequence[Mapping[str, Any]]) -> str:
         for letter, key, style in zip("FGHIJKLM", RO_NUMBERS, _RO_FORMATS, strict=True):
             value = ro.get(key)
             if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-                s = f' s="{style}"' if style else ""
+                s = f' s="{style}"' if style is not None else ""
                 cells.append(f'<c r="{letter}{_ROW}"{s}><v>{number_text(float(value))}</v></c>')
         cells.append("</row>")
-        rows.append("".join(cells))
-    return _NEXT.join(rows)
+        row = "".join(cells)
+        counts.append(row.count(_ROW))
+        rows.append(row)
+    xml = _to_format("".join(rows))
+    return _HEAD.pack(len(counts)) + bytes(counts) + xml
+
+
+def _to_format(xml: str) -> bytes:
+    """XML with row tokens as UTF-8 for `bytes % tuple`: `%` doubled, row tokens `%d`."""
+    return xml.replace("%", "%%").replace(_ROW, "%d").encode("utf-8")
 
 
 def text_cell(letter: str, value: str, style: str = "", row: int | None = None) -> str:
@@ -57,24 +82,25 @@ def text_cell(letter: str, value: str, style: str = "", row: int | None = None) 
     return f'<c r="{letter}{at}"{s} t="inlineStr"><is><t xml:space="preserve">{xml_text(clip_text(value))}</t></is></c>'
 
 
-def fill_ro_rows(template: str, first_row: int, nama: str | None) -> tuple[list[str], int]:
-    """The rows of one satker's template numbered from `first_row` (style tokens left in),
-    and the row after them."""
-    name = text_cell("B", nama) if nama else ""
-    out: list[str] = []
-    r = first_row
-    for row in template.replace(_NAMA, name).split(_NEXT):
-        out.append(row.replace(_ROW, str(r)))
-        r += 1
-    return out, r
+def row_count(blob: bytes) -> int:
+    return int(_HEAD.unpack_from(blob)[0]) if blob else 0
 
 
-def fill_styles(xml: str, num2: int, rupiah: int) -> str:
-    return xml.replace(_NUM2, str(num2)).replace(_RUPIAH, str(rupiah))
+def fill_ro_rows(blob: bytes, first_row: int, nama: str | None) -> tuple[bytes, int]:
+    """The rows of one satker's template numbered from `first_row`, with its name cell, and
+    the row after them."""
+    if not blob:
+        return b"", first_row
+    n = row_count(blob)
+    counts = blob[_HEAD.size : _HEAD.size + n]
+    xml = blob[_HEAD.size + n :]
+    if nama:
+        xml = xml.replace(_NAMA_B, _to_format(text_cell("B", nama)))
+        counts = counts.translate(_PLUS_ONE)
+    else:
+        xml = xml.replace(_NAMA_B, b"")
+    numbers = tuple(chain.from_iterable(map(repeat, range(first_row, first_row + n), counts)))
+    return xml % numbers, first_row + n
 
 
-def row_count(template: str) -> int:
-    return template.count(_NEXT) + 1 if template else 0
-
-
-__all__ = ["RO_NUMBERS", "fill_ro_rows", "fill_styles", "ro_rows_template", "row_count", "text_cell"]
+__all__ = ["NUM2_XF", "RO_NUMBERS", "RUPIAH_XF", "fill_ro_rows", "ro_rows_template", "row_count", "text_cell"]

@@ -27,7 +27,7 @@ from sopxl.recap.rekap import (
     RekapResult,
     SatkerRow,
 )
-from sopxl.recap.rows import fill_ro_rows, fill_styles, text_cell
+from sopxl.recap.rows import NUM2_XF, RUPIAH_XF, fill_ro_rows, text_cell
 
 SHEET_SATKER = "Rekap Satker"
 SHEET_RO = "Rekap RO"
@@ -102,12 +102,16 @@ def _build(result: RekapResult, target: BinaryIO, settings: Settings) -> None:
     import xlsxwriter
 
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"nan_inf_to_errors": True, "constant_memory": True})
+    wb = xlsxwriter.Workbook(buffer, {"nan_inf_to_errors": True, "in_memory": True})
+    num2 = wb.add_format({"num_format": "0.00"})
+    rupiah = wb.add_format({"num_format": "#,##0"})
+    xf = _XfIndex()
+    # first, so they get the indices the cached Rekap RO rows were made with
+    if (xf(num2), xf(rupiah)) != (NUM2_XF, RUPIAH_XF):
+        raise RuntimeError("XlsxWriter numbered the recap's number formats differently")
     head = wb.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "text_wrap": True,
                           "valign": "top", "border": 1})
     title = wb.add_format({"bold": True, "font_size": 13})
-    num2 = wb.add_format({"num_format": "0.00"})
-    rupiah = wb.add_format({"num_format": "#,##0"})
     status_fmt = {k: wb.add_format({"bg_color": v}) for k, v in STATUS_FILL.items()}
     band_fmt = {k: wb.add_format({"bg_color": v, "num_format": "0.00"}) for k, v in BAND_FILL.items()}
     band_text = {k: wb.add_format({"bg_color": v}) for k, v in BAND_FILL.items()}
@@ -124,7 +128,6 @@ def _build(result: RekapResult, target: BinaryIO, settings: Settings) -> None:
     ws.autofilter(0, 0, max(len(result.satker), 1), len(SATKER_HEADERS) - 1)
     for col, width in enumerate((12, 36, 40, 9, 15, 10, 10, 12, 22, 11, 12, 9, 13, 12, 12, 40, 20)):
         ws.set_column(col, col, width)
-    xf = _XfIndex()
     satker_rows = _satker_rows(
         result, settings, xf(num2), {k: xf(f) for k, f in status_fmt.items()},
         {k: xf(f) for k, f in band_fmt.items()}, {k: xf(f) for k, f in band_text.items()},
@@ -139,7 +142,7 @@ def _build(result: RekapResult, target: BinaryIO, settings: Settings) -> None:
     wr.autofilter(0, 0, max(ro_count, 1), len(RO_HEADERS) - 1)
     for col, width in enumerate((12, 30, 26, 40, 10, 10, 12, 11, 11, 11, 16, 16, 11)):
         wr.set_column(col, col, width)
-    ro_rows = _ro_sheet_rows(result, xf(num2), xf(rupiah))
+    ro_rows = _ro_sheet_rows(result)
 
     # --- Belum Mengirim ----------------------------------------------------------------------
     wbm = wb.add_worksheet(SHEET_BELUM)
@@ -219,16 +222,16 @@ class _XfIndex:
         return int(fmt._get_xf_index())
 
 
-def _ro_sheet_rows(result: RekapResult, num2: int, rupiah: int) -> str:
-    """Rekap RO from row 2 on: each satker's template with its tokens filled in."""
-    parts: list[str] = []
+def _ro_sheet_rows(result: RekapResult) -> list[bytes]:
+    """Rekap RO from row 2 on: each satker's template numbered, a piece per satker."""
+    parts: list[bytes] = []
     r = 2
     for s in result.satker:
         template = s.ro_template()
         if template:
             rows, r = fill_ro_rows(template, r, s.nama)
-            parts.extend(rows)
-    return fill_styles("".join(parts), num2, rupiah)
+            parts.append(rows)
+    return parts
 
 
 def _satker_rows(
@@ -238,7 +241,7 @@ def _satker_rows(
     status_xf: Mapping[str, int],
     band_xf: Mapping[str, int],
     band_text_xf: Mapping[str, int],
-) -> str:
+) -> list[bytes]:
     """Rekap Satker from row 2 on, a row per satker (status and score bands in colour)."""
     parts: list[str] = []
     for r, s in enumerate(result.satker, start=2):
@@ -276,10 +279,10 @@ def _satker_rows(
                 out.append(f'<c r="{letter}{r}"{st}><v>{number_text(float(value))}</v></c>')
         out.append("</row>")
         parts.append("".join(out))
-    return "".join(parts)
+    return ["".join(parts).encode("utf-8")]
 
 
-def _chart_rows(scored: list[SatkerRow], num2: int) -> str:
+def _chart_rows(scored: list[SatkerRow], num2: int) -> list[bytes]:
     """The charts' table on Grafik from row 4 on: satker, IKPA, penyerapan, capaian."""
     parts: list[str] = []
     for r, s in enumerate(scored, start=4):
@@ -289,21 +292,21 @@ def _chart_rows(scored: list[SatkerRow], num2: int) -> str:
         )
         label = f"{s.kode} {s.nama or ''}".strip()
         parts.append(f'<row r="{r}">{text_cell("A", label, row=r) if label else ""}{numbers}</row>')
-    return "".join(parts)
+    return ["".join(parts).encode("utf-8")]
 
 
-def _with_rows(members: list[RawMember], rows_of: Mapping[int, str]) -> list[RawMember]:
-    """The package's members with `rows_of[n]` (XML rows) appended to worksheet n's
+def _with_rows(members: list[RawMember], rows_of: Mapping[int, list[bytes]]) -> list[RawMember]:
+    """The package's members with `rows_of[n]` (pieces of XML rows) appended to worksheet n's
     sheetData and its dimension widened to them."""
     out: list[RawMember] = []
     for m in members:
         match = _SHEET_PART.fullmatch(m.name)
-        rows = rows_of.get(int(match.group(1))) if match else None
-        if not rows:
+        pieces = [p for p in rows_of.get(int(match.group(1)), ()) if p] if match else []
+        if not pieces:
             out.append(m)
             continue
         xml = m.data()
-        body = rows.encode("utf-8")
+        body = pieces[-1]
         at = body.rfind(b'<row r="') + len(b'<row r="')
         last = body[at : body.index(b'"', at)]  # the number of the last row
         end = xml.index(b"</sheetData>")
@@ -312,9 +315,7 @@ def _with_rows(members: list[RawMember], rows_of: Mapping[int, str]) -> list[Raw
         if dim is not None and last:
             width = dim.group(1) or b"A"
             head = head[: dim.start()] + b'<dimension ref="A1:%s%s"/>' % (width, last) + head[dim.end() :]
-        xml = b"".join((head, body, tail))
-        del body
-        out.append(RawMember.from_data(m.name, xml, m.date_time, BIG_LEVEL))
+        out.append(RawMember.from_pieces(m.name, [head, *pieces, tail], m.date_time, BIG_LEVEL))
     return out
 
 
