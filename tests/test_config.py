@@ -57,3 +57,45 @@ def test_set_options_and_settings_files(tmp_path: Path) -> None:
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(InvalidInput, match="tidak sah"):
         load_settings_file(bad)
+
+
+def test_every_default_passes_the_validation_user_values_get() -> None:
+    """The defaults are never validated at run time: they must be what pydantic accepts
+    unchanged, each of them."""
+    from sopxl.core.config import _validated, field_names
+
+    defaults = Settings()
+    given = {name: getattr(defaults, name) for name in field_names()}
+    assert _validated(given) == given
+
+
+def test_a_value_equal_to_the_current_one_is_taken_without_pydantic() -> None:
+    """A run whose settings are the defaults (or a regulation row equal to them, as TOML
+    lists) does not import pydantic; a value that differs is validated."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from sopxl.core.config import Settings\n"
+        "from sopxl.core import regulasi\n"
+        "s = Settings().with_overrides({'deadline_day': 5, 'ikpa_bands': [[95.0, 'Sangat Baik'], [89.0, 'Baik'], "
+        "[70.0, 'Cukup'], [0.0, 'Kurang']], **regulasi.newest().pengaturan})\n"
+        "assert s == Settings(), s\n"
+        "print('pydantic' in sys.modules)\n"
+        "s.with_overrides({'deadline_day': '6'})\n"
+        "print('pydantic' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True"]
+
+
+def test_settings_cannot_change_once_made() -> None:
+    import dataclasses
+
+    s = Settings()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.deadline_day = 40  # type: ignore[misc]
+    assert s.derive(regulasi_catatan="x").regulasi_catatan == "x"
+    assert s.with_overrides({"rpd_deviation_pct": 7}).rpd_deviation_pct == 7.0

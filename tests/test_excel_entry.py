@@ -258,7 +258,7 @@ def test_validasi_marks_the_open_book_like_the_cli(tmp_path: Path) -> None:
     result = excel.validasi(book)
 
     assert result is not None
-    assert [f.model_dump() for f in result.findings] == [f.model_dump() for f in expected.findings]
+    assert [f.to_json_dict() for f in result.findings] == [f.to_json_dict() for f in expected.findings]
     assert _digest(path) == digest  # nothing written on disk
 
     worst: dict[tuple[str, str], str] = {}
@@ -593,7 +593,7 @@ def test_validasi_and_the_cli_write_the_same_kendali_step_3(tmp_path: Path) -> N
         result = excel.validasi(book)
         assert result is not None
         cli_result, data, settings = validate_path(cli_copy)
-        assert [f.model_dump() for f in cli_result.findings] == [f.model_dump() for f in result.findings]
+        assert [f.to_json_dict() for f in cli_result.findings] == [f.to_json_dict() for f in result.findings]
         data.release_tables()
         apply_marks(cli_copy, cli_result, settings)
         from_button = _step3(book.sheets[spec.SHEET_KENDALI].used_range.value)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from typing import Any, Literal
-
-from pydantic import BaseModel, Field, field_validator
 
 Severity = Literal["error", "warning"]
 SEVERITY_LABEL: dict[str, str] = {"error": "Kesalahan", "warning": "Peringatan"}
 
 
-class Finding(BaseModel):
-    """One thing the Kasi's check found, at one cell."""
+@dataclasses.dataclass(kw_only=True)
+class Finding:
+    """One thing the Kasi's check found, at one cell.
+
+    Made by sopxl's own rules, never from a user's input: a plain dataclass, which every
+    validation run creates by the hundred without a model library's cost."""
 
     rule: str
     severity: Severity
@@ -24,17 +27,23 @@ class Finding(BaseModel):
     message: str
     suggestion: str | None = None
 
-    @field_validator("value", mode="before")
-    @classmethod
-    def _json_safe(cls, value: Any) -> Any:
-        return json_safe(value)
+    def __post_init__(self) -> None:
+        self.value = json_safe(self.value)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """One item of `findings` in `sopxl validate --format json` (keys in this order)."""
+        return {
+            "rule": self.rule, "severity": self.severity, "sheet": self.sheet, "cell": self.cell,
+            "ro": self.ro, "value": self.value, "message": self.message, "suggestion": self.suggestion,
+        }
 
 
-class ValidationResult(BaseModel):
+@dataclasses.dataclass
+class ValidationResult:
     """Everything one validation run found in one file."""
 
     file: str
-    findings: list[Finding] = Field(default_factory=list)
+    findings: list[Finding] = dataclasses.field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -50,7 +59,7 @@ class ValidationResult(BaseModel):
             "file": self.file,
             "errors": self.errors,
             "warnings": self.warnings,
-            "findings": [f.model_dump() for f in self.findings],
+            "findings": [f.to_json_dict() for f in self.findings],
         }
 
 

@@ -301,9 +301,9 @@ def _release(held: WriterLock) -> None:
 
 
 def _default_wait_s() -> float:
-    from sopxl.core.config import Settings
+    from sopxl.core.config import default_of
 
-    return float(Settings.model_fields["lock_wait_s"].default)
+    return float(default_of("lock_wait_s"))
 
 
 def _say(message: str) -> None:

@@ -63,9 +63,7 @@ def resolve_settings(
             f"Diubah lewat pengaturan dari nilai tabel regulasi Tahun Anggaran {row.dari}: "
             + ", ".join(changed) + "."
         )
-    return settings.model_copy(
-        update={"regulasi_tahun": row.dari, "regulasi_catatan": " ".join(notes) or None}
-    )
+    return settings.derive(regulasi_tahun=row.dari, regulasi_catatan=" ".join(notes) or None)
 
 
 def _asked_regulation_year(layers: list[Mapping[str, Any]]) -> int | None:

@@ -165,12 +165,21 @@ def discard_pool(pool: ProcessPoolExecutor) -> None:
 
 
 def _preload() -> None:
-    """Import what `examine` needs before the workers start: forked workers inherit it
-    instead of each importing the rule catalogue and the reader again."""
+    """Import (and load the data of) what `examine` needs before a worker gets its first file:
+    a worker's first file would otherwise pay for them, and forked workers of a pool made
+    after this call in the parent inherit them instead of each importing them again."""
+    import python_calamine  # noqa: F401  (the reader imports it on its first workbook)
+
     import sopxl.calc.figures
+    import sopxl.calc.report_layout
+    import sopxl.read.state
     import sopxl.read.workbook
     import sopxl.rules
     import sopxl.rules.validate  # noqa: F401
+    from sopxl.core import calendar, regulasi
+
+    calendar.national_holidays(calendar.today(None).year)
+    regulasi.table()
 
 
 class Cache:

@@ -28,7 +28,7 @@ from sopxl import __version__
 from sopxl.core import spec
 from sopxl.core.errors import InvalidInput
 from sopxl.recap.pool import Cache, discard_pool, run_pool, start_pool
-from sopxl.recap.sources import Collected, Problem, Received, collect
+from sopxl.recap.sources import Collected, Problem, Received, collect, stat_signature
 from sopxl.recap.worker import RESULT_VERSION
 
 if TYPE_CHECKING:
@@ -371,9 +371,9 @@ def _hashes(items: Sequence[Received], store: Cache) -> list[str | OSError]:
     for i, item in enumerate(items):
         sha: str | OSError | None = None
         if item.path is not None and item.data is None:
-            # taken before the file is read: a file written while it is hashed gets another
-            # signature next time, so its hash is not trusted then
-            signatures[i] = file_signature(item.path)
+            # taken before the file is read (when it was listed, or now): a file written
+            # while it is hashed gets another signature next time, so its hash is not trusted then
+            signatures[i] = item.signature or file_signature(item.path)
             seen = known.get(str(item.path))
             if seen is not None and seen[0] == signatures[i]:
                 sha = seen[1]
@@ -403,12 +403,12 @@ def _hashes(items: Sequence[Received], store: Cache) -> list[str | OSError]:
 
 
 def file_signature(path: Path) -> str:
-    """What changes whenever a file is written: size, modification and change time, inode."""
+    """`stat_signature` of the file at `path` ("" when it cannot be read)."""
     try:
         st = path.stat()
     except OSError:
         return ""
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+    return stat_signature(st)
 
 
 def _decide(

@@ -242,43 +242,43 @@ def _satker_rows(
     band_xf: Mapping[str, int],
     band_text_xf: Mapping[str, int],
 ) -> list[bytes]:
-    """Rekap Satker from row 2 on, a row per satker (status and score bands in colour)."""
+    """Rekap Satker from row 2 on, a row per satker (status and score bands in colour): text
+    as text, numbers as numbers, an empty value as no cell."""
     parts: list[str] = []
+    add = parts.append
+    months = spec.MONTHS
+    ikpa_bands, nka_bands = settings.ikpa_bands, settings.nka_bands
+
+    def text(letter: str, r: int, value: str | None, style: int | None = None) -> None:
+        if value:
+            add(text_cell(letter, value, "" if style is None else str(style), row=r))
+
+    def number(letter: str, r: int, value: float | None, style: int | None = None) -> None:
+        if value is not None and math.isfinite(value):
+            st = "" if style is None else f' s="{style}"'
+            add(f'<c r="{letter}{r}"{st}><v>{number_text(float(value))}</v></c>')
+
     for r, s in enumerate(result.satker, start=2):
-        # (column, value, style index): text is written as text, numbers as numbers
-        cells: list[tuple[str, str | float | None, int | None]] = [
-            ("A", s.kode, None),
-            ("B", s.nama, None),
-            ("C", s.file, None),
-            ("D", s.tahun, None),
-            ("E", STATUS_LABEL.get(s.status, s.status), status_xf.get(s.status)),
-            ("F", s.errors, None),
-            ("G", s.warnings, None),
-            ("H", spec.MONTHS[s.bulan_pelaporan - 1] if s.bulan_pelaporan else None, None),
-            ("I", _months(s.bulan_terlambat), None),
-        ]
-        for letter, label_letter, score, bands in (
-            ("J", "K", s.ikpa, settings.ikpa_bands), ("L", "M", s.nka, settings.nka_bands)
-        ):
+        add(f'<row r="{r}">')
+        text("A", r, s.kode)
+        text("B", r, s.nama)
+        text("C", r, s.file)
+        number("D", r, s.tahun)
+        text("E", r, STATUS_LABEL.get(s.status, s.status), status_xf.get(s.status))
+        number("F", r, s.errors)
+        number("G", r, s.warnings)
+        text("H", r, months[s.bulan_pelaporan - 1] if s.bulan_pelaporan else None)
+        text("I", r, _months(s.bulan_terlambat) if s.bulan_terlambat else None)
+        for letter, label_letter, score, bands in (("J", "K", s.ikpa, ikpa_bands), ("L", "M", s.nka, nka_bands)):
             if score is not None:
                 label = band(score, bands)
-                cells += [(letter, score, band_xf.get(label, num2)), (label_letter, label, band_text_xf.get(label))]
-        cells += [
-            ("N", s.penyerapan_persen, num2),
-            ("O", s.capaian_persen, num2),
-            ("P", s.alasan, None),
-            ("Q", s.sha256, None),
-        ]
-        out = [f'<row r="{r}">']
-        for letter, value, style in cells:
-            if isinstance(value, str):
-                if value:
-                    out.append(text_cell(letter, value, "" if style is None else str(style), row=r))
-            elif value is not None and math.isfinite(value):
-                st = "" if style is None else f' s="{style}"'
-                out.append(f'<c r="{letter}{r}"{st}><v>{number_text(float(value))}</v></c>')
-        out.append("</row>")
-        parts.append("".join(out))
+                number(letter, r, score, band_xf.get(label, num2))
+                text(label_letter, r, label, band_text_xf.get(label))
+        number("N", r, s.penyerapan_persen, num2)
+        number("O", r, s.capaian_persen, num2)
+        text("P", r, s.alasan)
+        text("Q", r, s.sha256)
+        add("</row>")
     return ["".join(parts).encode("utf-8")]
 
 

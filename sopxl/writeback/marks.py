@@ -93,7 +93,7 @@ def apply_marks(
     adding to it.
     """
     source = Path(path)
-    settings = settings or Settings.model_validate({})
+    settings = settings or Settings()
     dest = Path(output) if output else source
     check_writable(dest)
     # The write creates many short-lived objects and none that form cycles: the cyclic
