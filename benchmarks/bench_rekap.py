@@ -9,9 +9,10 @@ distinct Kode Satker) and prints, in one run, whole processes timed by wall cloc
   `pandas.read_excel(f, engine="calamine", sheet_name=None)` of every file in one process;
   target ratio <= 0.5;
 - (b) the second run after 10 files changed against the cold run; target <= 0.05. This
-  machine's speed drifts by tens of percent within a minute, so the second run is made
-  `--warm` times (default 5), each after another 10 files changed, and the median counts;
-  every run is printed;
+  machine's speed drifts by tens of percent within a minute (two cold runs of one script
+  run differed by 12 %), so there are `--rounds` cold runs (default 3), each followed by
+  `--warm` second runs (default 2, each after another 10 files changed); the medians count
+  and every run is printed;
 - (c) the cold run with `--jobs 1` against `--jobs 2`: the pool scales when this is near 2.
 
 Exit code 0 when (a) and (b) meet their targets.
@@ -111,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--folder", type=Path, help="reuse (or create) the generated workbooks here")
-    parser.add_argument("--warm", type=int, default=5, help="second runs, each after 10 more files changed")
+    parser.add_argument("--rounds", type=int, default=3, help="cold runs (each on a new recap and cache)")
+    parser.add_argument("--warm", type=int, default=2, help="second runs after each cold run, each after 10 more files changed")
     args = parser.parse_args(argv)
     ensure_bytecode()
     sys.path.insert(0, str(ROOT))
@@ -128,20 +130,27 @@ def main(argv: list[str] | None = None) -> int:
     outdir.mkdir()
 
     base = pandas_baseline(files)
-    out = fresh_output(outdir, "rekap.xlsx")
-    cold = run_rekap(folder, out, args.jobs)
+    # Cold and second runs interleaved: `--rounds` cold runs, each followed by `--warm` second
+    # runs (each after another 10 files changed) on its cache; medians of each kind count.
+    colds: list[float] = []
     warm_runs: list[float] = []
-    for round_ in range(max(1, args.warm)):
-        change_ten(files[(10 * round_) % len(files) :][:10], f"r{round_}-{time.time_ns()}")
-        warm_runs.append(run_rekap(folder, out, args.jobs))
+    changed = 0
+    for round_ in range(max(1, args.rounds)):
+        out = fresh_output(outdir, f"rekap-{round_}.xlsx")
+        colds.append(run_rekap(folder, out, args.jobs))
+        for _ in range(max(1, args.warm)):
+            change_ten(files[changed % len(files) :][:10], f"r{changed}-{time.time_ns()}")
+            changed += 10
+            warm_runs.append(run_rekap(folder, out, args.jobs))
+    cold = statistics.median(colds)
     warm = statistics.median(warm_runs)
-    cold1 = run_rekap(folder, fresh_output(outdir, "rekap-j1.xlsx"), 1)
-    cold2 = run_rekap(folder, fresh_output(outdir, "rekap-j2.xlsx"), 2)
+    cold_other = run_rekap(folder, fresh_output(outdir, "rekap-j1.xlsx"), 1 if args.jobs != 1 else 2)
+    cold1, cold2 = (cold_other, cold) if args.jobs != 1 else (cold, cold_other)
 
     ratio_a = cold / base
     ratio_b = warm / cold
-    print(f"(a) rekap dingin --jobs {args.jobs}: {cold:.2f} s; pandas.read_excel(calamine): {base:.2f} s; "
-          f"rasio {ratio_a:.3f} (target <= 0.5)")
+    print(f"(a) rekap dingin --jobs {args.jobs}, median {cold:.2f} s dari {', '.join(f'{c:.2f}' for c in colds)}; "
+          f"pandas.read_excel(calamine): {base:.2f} s; rasio {ratio_a:.3f} (target <= 0.5)")
     print(f"(b) rekap kedua (10 berubah), median {warm:.3f} s dari {', '.join(f'{w:.3f}' for w in warm_runs)}; "
           f"rasio terhadap dingin {ratio_b:.4f} (target <= 0.05)")
     print(f"(c) dingin --jobs 1: {cold1:.2f} s; --jobs 2: {cold2:.2f} s; percepatan {cold1 / cold2:.2f}x")

@@ -24,7 +24,7 @@ from wbfactory import standard_book
 
 from sopxl.core import spec
 from sopxl.frontends.cli import cli
-from sopxl.recap import rekap, write_recap
+from sopxl.recap import RekapResult, cache_path, rekap, write_recap
 from sopxl.recap.pool import run_pool
 from sopxl.recap.worker import examine
 
@@ -535,3 +535,37 @@ def test_file_signature_changes_on_a_same_size_rewrite_with_the_old_time(tmp_pat
     assert f.stat().st_size == st.st_size and f.stat().st_mtime_ns == st.st_mtime_ns
     assert file_signature(f) != before  # the change time gives the rewrite away
     assert file_signature(tmp_path / "gone.xlsx") == ""
+
+
+def test_kept_frame_gives_the_workbook_xlsxwriter_would(inbox: Path, tmp_path: Path) -> None:
+    """A re-run whose counts and small sheets are the same takes XlsxWriter's frame from the
+    cache: every part is the one a fresh frame gives, but for the document's times; a
+    recap with another count (here, fewer satker) gets a frame of its own."""
+    from sopxl.recap.pool import Cache
+
+    result = rekap([inbox / "berkas"], periode="semester1", jobs=1)
+    fresh = write_recap(result, tmp_path / "baru" / "rekap.xlsx", cache=False)
+    out = tmp_path / "rekap.xlsx"
+    write_recap(result, out)  # makes the frame and keeps it
+    store = Cache(cache_path(out))
+    kept_rows = store._db.execute("SELECT count(*) FROM kerangka").fetchone()[0] if store._db else 0
+    store.close()
+    assert kept_rows == 1
+    write_recap(result, out)  # takes it
+    with zipfile.ZipFile(fresh) as a, zipfile.ZipFile(out) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            if name != "docProps/core.xml":
+                assert a.read(name) == b.read(name), name
+        core = b.read("docProps/core.xml").decode()
+        assert dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT") in core
+
+    fewer = RekapResult(
+        periode=result.periode, tahun=result.tahun, satker=result.satker[:2], belum_mengirim=[],
+        masalah=[], duplikat=[], read=2,
+    )
+    write_recap(fewer, out)
+    with zipfile.ZipFile(out) as b:
+        sheet = b.read("xl/worksheets/sheet1.xml").decode()
+    assert '<autoFilter ref="A1:Q3"/>' in sheet
+    assert sheet.count("<row ") == 3

@@ -76,10 +76,16 @@ def _to_format(xml: str) -> bytes:
 
 
 def text_cell(letter: str, value: str, style: str = "", row: int | None = None) -> str:
-    """An inline-text cell in column `letter` of row `row` (the row token when None)."""
+    """An inline-text cell in column `letter` of row `row` (the row token when None).
+
+    `xml:space="preserve"` only where whitespace would otherwise be lost (at either end, or
+    a tab or newline), as Excel writes it: the recap's rows are mostly such cells, and the
+    attribute on every one made a fifth of the Rekap RO sheet."""
     s = f' s="{style}"' if style else ""
     at = _ROW if row is None else str(row)
-    return f'<c r="{letter}{at}"{s} t="inlineStr"><is><t xml:space="preserve">{xml_text(clip_text(value))}</t></is></c>'
+    text = xml_text(clip_text(value))
+    keep = ' xml:space="preserve"' if text != text.strip() or "\n" in text or "\t" in text else ""
+    return f'<c r="{letter}{at}"{s} t="inlineStr"><is><t{keep}>{text}</t></is></c>'
 
 
 def row_count(blob: bytes) -> int:

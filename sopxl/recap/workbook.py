@@ -3,7 +3,11 @@ Masalah and Grafik (Indonesian throughout)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import hashlib
 import io
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -18,6 +22,7 @@ from sopxl.ooxml.atomic import atomic_write, check_writable
 from sopxl.ooxml.cells import number_text
 from sopxl.ooxml.deflate import BIG_LEVEL
 from sopxl.ooxml.zipio import RawMember, members_of, write_members
+from sopxl.recap.pool import Cache
 from sopxl.recap.rekap import (
     ADA_KESALAHAN,
     BELUM_MENGIRIM,
@@ -26,6 +31,7 @@ from sopxl.recap.rekap import (
     TIDAK_TERBACA,
     RekapResult,
     SatkerRow,
+    cache_path,
 )
 from sopxl.recap.rows import NUM2_XF, RUPIAH_XF, fill_ro_rows, text_cell
 
@@ -77,12 +83,22 @@ def _months(numbers: list[int]) -> str:
     return ", ".join(spec.MONTHS[n - 1] for n in numbers if 1 <= n <= 12)
 
 
-def write_recap(result: RekapResult, output: Path | str, settings: Settings | None = None) -> Path:
-    """Write the recap workbook to `output` (a new .xlsx, replaced whole, atomically)."""
+def write_recap(
+    result: RekapResult, output: Path | str, settings: Settings | None = None, *, cache: bool = True
+) -> Path:
+    """Write the recap workbook to `output` (a new .xlsx, replaced whole, atomically).
+
+    With `cache`, XlsxWriter's frame of the workbook (below) is kept in the recap's cache
+    (`cache_path`) and taken from there while what it depends on is the same."""
     out = check_output(output)
     out.parent.mkdir(parents=True, exist_ok=True)
     check_writable(out)  # not while it is open in Excel
-    atomic_write(out, lambda fh: _build(result, fh, settings or Settings()), backup=False)
+    frames = Cache(cache_path(out)) if cache else None
+    try:
+        atomic_write(out, lambda fh: _build(result, fh, settings or Settings(), frames), backup=False)
+    finally:
+        if frames is not None:
+            frames.close()
     return out
 
 
@@ -98,7 +114,71 @@ def check_output(output: Path | str) -> Path:
     return out
 
 
-def _build(result: RekapResult, target: BinaryIO, settings: Settings) -> None:
+def _build(result: RekapResult, target: BinaryIO, settings: Settings, frames: Cache | None = None) -> None:
+    """The workbook: XlsxWriter's frame (each sheet's header, widths, panes, filter and print
+    setup, the styles, the small sheets, the charts), with the rows of the three big sheets
+    put in as XML made here (XlsxWriter's per-cell cost would dominate a recap of thousands of
+    satker). The frame depends on a few counts and the two small lists only: a re-run whose
+    are the same takes it from the cache and does without XlsxWriter."""
+    scored = [s for s in result.satker if s.ikpa is not None]
+    ro_count = sum(s.ro_count() for s in result.satker)
+    key = _frame_key(result, ro_count, len(scored))
+    kept = frames.frame(key) if frames is not None else None
+    if kept is not None:
+        package, styles = kept
+        members = _dated_now(members_of(package))
+    else:
+        package, styles = _frame(result, ro_count, len(scored))
+        if frames is not None:
+            frames.keep_frame(key, package, styles)
+        members = members_of(package)
+    num2 = styles["num2"]
+    rows_of = {
+        SHEETS.index(SHEET_SATKER) + 1: _satker_rows(
+            result, settings, num2, styles["status"], styles["band"], styles["band_text"]
+        ),
+        SHEETS.index(SHEET_RO) + 1: _ro_sheet_rows(result),
+        SHEETS.index(SHEET_GRAFIK) + 1: _chart_rows(scored, num2),
+    }
+    write_members(target, _with_rows(members, rows_of))
+
+
+def _frame_key(result: RekapResult, ro_count: int, scored: int) -> str:
+    """Everything the frame depends on: this module's code, the counts that size the
+    filters and charts, the title and the two small sheets' rows."""
+    return json.dumps(
+        [_code_mark(), result.periode, result.tahun, len(result.satker), ro_count, scored,
+         result.belum_mengirim, result.masalah],
+        ensure_ascii=False, sort_keys=True,
+    )
+
+
+@functools.cache
+def _code_mark() -> str:
+    """This module's version: a changed frame is never taken from an older cache."""
+    from sopxl import __version__
+
+    return f"{__version__}:{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]}"
+
+
+def _dated_now(members: list[RawMember]) -> list[RawMember]:
+    """A kept frame's members with the document's creation and modification times of now."""
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = []
+    for m in members:
+        if m.name == "docProps/core.xml":
+            xml = _CORE_TIMES.sub(lambda g: g.group(1) + now + g.group(2), m.data())
+            m = RawMember.from_data(m.name, xml, m.date_time)
+        out.append(m)
+    return out
+
+
+_CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)")
+
+
+def _frame(result: RekapResult, ro_count: int, scored: int) -> tuple[bytes, dict[str, Any]]:
+    """XlsxWriter's package of the recap without the big sheets' rows, and the style indices
+    those rows use."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -118,9 +198,6 @@ def _build(result: RekapResult, target: BinaryIO, settings: Settings) -> None:
     periode_name = spec.PERIODS[result.periode][0]
 
     # --- Rekap Satker ------------------------------------------------------------------------
-    # XlsxWriter writes each sheet's frame (header, widths, panes, filter, print setup) and
-    # the styles; the rows of the two big sheets are XML made here and put into its package
-    # (XlsxWriter's per-cell cost would dominate a recap of thousands of satker).
     ws = wb.add_worksheet(SHEET_SATKER)
     ws.write_row(0, 0, SATKER_HEADERS, head)
     ws.set_row(0, 30)
@@ -128,22 +205,21 @@ def _build(result: RekapResult, target: BinaryIO, settings: Settings) -> None:
     ws.autofilter(0, 0, max(len(result.satker), 1), len(SATKER_HEADERS) - 1)
     for col, width in enumerate((12, 36, 40, 9, 15, 10, 10, 12, 22, 11, 12, 9, 13, 12, 12, 40, 20)):
         ws.set_column(col, col, width)
-    satker_rows = _satker_rows(
-        result, settings, xf(num2), {k: xf(f) for k, f in status_fmt.items()},
-        {k: xf(f) for k, f in band_fmt.items()}, {k: xf(f) for k, f in band_text.items()},
-    )
+    styles: dict[str, Any] = {
+        "num2": xf(num2),
+        "status": {k: xf(f) for k, f in status_fmt.items()},
+        "band": {k: xf(f) for k, f in band_fmt.items()},
+        "band_text": {k: xf(f) for k, f in band_text.items()},
+    }
 
     # --- Rekap RO ----------------------------------------------------------------------------
     wr = wb.add_worksheet(SHEET_RO)
     wr.write_row(0, 0, RO_HEADERS, head)
     wr.set_row(0, 30)
-    ro_count = sum(s.ro_count() for s in result.satker)
     wr.freeze_panes(1, 3)
     wr.autofilter(0, 0, max(ro_count, 1), len(RO_HEADERS) - 1)
     for col, width in enumerate((12, 30, 26, 40, 10, 10, 12, 11, 11, 11, 16, 16, 11)):
         wr.set_column(col, col, width)
-    ro_rows = _ro_sheet_rows(result)
-
     # --- Belum Mengirim ----------------------------------------------------------------------
     wbm = wb.add_worksheet(SHEET_BELUM)
     wbm.write_row(0, 0, ("Kode Satker", "Nama Satker"), head)
@@ -168,14 +244,12 @@ def _build(result: RekapResult, target: BinaryIO, settings: Settings) -> None:
     # --- Grafik ------------------------------------------------------------------------------
     wg = wb.add_worksheet(SHEET_GRAFIK)
     wg.write_string(0, 0, f"Grafik Rekap {periode_name} {result.tahun or ''}".strip(), title)
-    scored = [s for s in result.satker if s.ikpa is not None]
     # the charts read a small table of their own on this sheet (label, IKPA, serapan, capaian)
     wg.write_row(2, 0, ("Satker", "IKPA", "Penyerapan (%)", "Capaian Output (%)"), head)
-    chart_rows = _chart_rows(scored, xf(num2))
-    first, last = 3, 3 + max(len(scored), 1) - 1
+    first, last = 3, 3 + max(scored, 1) - 1
     wg.set_column(0, 0, 40)
     wg.set_column(1, 3, 14)
-    height = max(320, 22 * len(scored) + 120)
+    height = max(320, 22 * scored + 120)
     ikpa = wb.add_chart({"type": "bar"})
     ikpa.add_series({
         "name": "IKPA Capaian Output",
@@ -206,12 +280,7 @@ def _build(result: RekapResult, target: BinaryIO, settings: Settings) -> None:
     wg.set_landscape()
     wg.fit_to_pages(1, 0)
     wb.close()
-    rows_of = {
-        SHEETS.index(SHEET_SATKER) + 1: satker_rows,
-        SHEETS.index(SHEET_RO) + 1: ro_rows,
-        SHEETS.index(SHEET_GRAFIK) + 1: chart_rows,
-    }
-    write_members(target, _with_rows(members_of(buffer.getvalue()), rows_of))
+    return buffer.getvalue(), styles
 
 
 class _XfIndex:

@@ -15,7 +15,7 @@ from sopxl.core import spec
 from sopxl.core.errors import SopxlError
 
 # Bump when the shape or meaning of `examine`'s result changes: old cache rows are then ignored.
-RESULT_VERSION = 3
+RESULT_VERSION = 4
 
 LATE_RULE = "CAP-TERLAMBAT"
 
