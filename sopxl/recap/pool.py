@@ -9,7 +9,6 @@ single-worker pool, so the one that kills its worker is the only one listed as f
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
 from collections.abc import Callable, Mapping
@@ -18,6 +17,8 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+from sopxl.core import procpool
+from sopxl.core.procpool import discard_pool, kill
 from sopxl.recap.worker import examine
 
 # A result with "transient": True (a worker that died or hung, a pool failure) is not cached:
@@ -56,14 +57,6 @@ def _failed(path: str, exc: Exception) -> Result:
     }
 
 
-def _kill(pool: ProcessPoolExecutor) -> None:
-    """End the pool's worker processes: the executor has no public way to stop a running task."""
-    processes = getattr(pool, "_processes", None) or {}
-    for proc in list(processes.values()):
-        with contextlib.suppress(Exception):
-            proc.kill()
-
-
 def run_pool(
     tasks: list[Task],
     periode: str,
@@ -94,7 +87,7 @@ def run_pool(
     fo = dict(file_overrides or {})
     ro = dict(run_overrides or {})
     if started is None:
-        _preload()
+        preload()
         pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))))
     else:
         pool = started
@@ -109,7 +102,7 @@ def run_pool(
         while waiting:
             done, waiting = wait(waiting, timeout=timeout, return_when=FIRST_COMPLETED)
             if not done:
-                _kill(pool)  # the unfinished files are retried alone below
+                kill(pool)  # the unfinished files are retried alone below
                 break
             for future in done:
                 key, path = futures[future]
@@ -135,7 +128,7 @@ def run_pool(
         try:
             results[key] = single.submit(func, path, periode, fo, ro).result(timeout=timeout)
         except TimeoutError:
-            _kill(single)
+            kill(single)
             results[key] = _too_slow(Path(path).name, timeout or 0)
         except BrokenProcessPool:
             results[key] = _crashed(Path(path).name)
@@ -152,19 +145,10 @@ def start_pool(jobs: int) -> ProcessPoolExecutor:
     """A pool whose `jobs` workers start importing the reader and the rule catalogue now, while
     the caller lists, hashes and looks up the files (a re-run that finds only a few changed
     files then waits for none of those imports). Forked before the caller starts threads."""
-    pool = ProcessPoolExecutor(max_workers=max(1, jobs))
-    for _ in range(max(1, jobs)):
-        pool.submit(_preload)
-    return pool
+    return procpool.start_pool(jobs, preload)
 
 
-def discard_pool(pool: ProcessPoolExecutor) -> None:
-    """End a pool from `start_pool` that got no work (its workers may still be importing)."""
-    _kill(pool)
-    pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _preload() -> None:
+def preload() -> None:
     """Import (and load the data of) what `examine` needs before a worker gets its first file:
     a worker's first file would otherwise pay for them, and forked workers of a pool made
     after this call in the parent inherit them instead of each importing them again."""
@@ -344,4 +328,4 @@ class Cache:
             self._db = None
 
 
-__all__ = ["Cache", "discard_pool", "run_pool", "start_pool"]
+__all__ = ["Cache", "discard_pool", "preload", "run_pool", "start_pool"]

@@ -230,12 +230,15 @@ def rekap(
     cache: bool = True,
     received: Collected | Iterable[Received] = (),
     progress: Callable[[int, int], Callable[[int], None] | None] | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> RekapResult:
     """Recap the workbooks in `sources` (and `received`, e.g. from IMAP) for `periode`.
 
     `output` only places the cache (`cache_path`); writing the recap workbook is
     :func:`sopxl.recap.workbook.write_recap`. `progress(total, cached)` may return a callback
-    called with the number of files done.
+    called with the number of files done. `pool`: one a caller started earlier with
+    `sopxl.recap.pool.start_pool(jobs)` (or `sopxl.core.procpool.start_pool` with
+    `sopxl.recap.pool.preload`), so its workers were ready sooner; it is shut down here.
     """
     spec.check_periode(periode)
     fo = dict(file_overrides or {})
@@ -247,7 +250,7 @@ def rekap(
     out_path = Path(output) if output is not None else None
     workers = jobs or os.cpu_count() or 1
     # the workers import while the files are listed, hashed and looked up in the cache
-    started = start_pool(workers)
+    started = pool if pool is not None else start_pool(workers)
     try:
         return _rekap(
             sources, periode, expected, out_path, workers, fo, ro, settings, cache, received, progress, started

@@ -69,56 +69,74 @@ def rekap(
       sopxl rekap masuk/ --output rekap-2026.xlsx --daftar satker.csv
       sopxl rekap kotak-masuk.mbox --periode semester1 --output rekap-s1.xlsx --format json
     """
-    import json
-    import tempfile
-    from pathlib import Path
+    import os
 
-    from sopxl.frontends.cli.common import SopxlClickError
-    from sopxl.recap.sources import Collected
+    from sopxl.core.procpool import discard_pool, start_pool
 
-    with user_errors():
-        from sopxl.core.config import Settings
-        from sopxl.recap import rekap as run
-        from sopxl.recap import write_recap
-        from sopxl.recap.workbook import check_output
+    # Forked before the recap's modules are imported: the workers load the reader meanwhile
+    # and are ready sooner for the files that changed (sopxl/core/procpool.py).
+    pool = start_pool(jobs or os.cpu_count() or 1, _preload)
+    try:
+        import json
+        import tempfile
+        from pathlib import Path
 
-        check_output(output)
-        file_overrides, run_overrides = collect_overrides(set_options, config_file)
-        settings = Settings().with_overrides({**file_overrides, **run_overrides})
-        if not sources and not imap_url:
-            raise SopxlClickError("Beri sedikitnya satu SUMBER (berkas, folder, pesan, mbox, Maildir) atau --imap.")
-        quiet = fmt == "json" or not sys.stderr.isatty()
-        with tempfile.TemporaryDirectory(prefix="sopxl-imap-") as spool:
-            received = Collected()
-            if imap_url:
-                from sopxl.recap.imap import fetch_received
+        from sopxl.frontends.cli.common import SopxlClickError
+        from sopxl.recap.sources import Collected
 
-                received = fetch_received(imap_url, settings, spool=Path(spool))
-            with _Progress(quiet) as bar:
-                result = run(
-                    sources,
-                    periode=periode,
-                    daftar=daftar,
-                    output=output,
-                    jobs=jobs,
-                    file_overrides=file_overrides,
-                    run_overrides=run_overrides,
-                    received=received,
-                    progress=bar.start,
+        with user_errors():
+            from sopxl.core.config import Settings
+            from sopxl.recap import rekap as run
+            from sopxl.recap import write_recap
+            from sopxl.recap.workbook import check_output
+
+            check_output(output)
+            file_overrides, run_overrides = collect_overrides(set_options, config_file)
+            settings = Settings().with_overrides({**file_overrides, **run_overrides})
+            if not sources and not imap_url:
+                raise SopxlClickError("Beri sedikitnya satu SUMBER (berkas, folder, pesan, mbox, Maildir) atau --imap.")
+            quiet = fmt == "json" or not sys.stderr.isatty()
+            with tempfile.TemporaryDirectory(prefix="sopxl-imap-") as spool:
+                received = Collected()
+                if imap_url:
+                    from sopxl.recap.imap import fetch_received
+
+                    received = fetch_received(imap_url, settings, spool=Path(spool))
+                with _Progress(quiet) as bar:
+                    result = run(
+                        sources,
+                        periode=periode,
+                        daftar=daftar,
+                        output=output,
+                        jobs=jobs,
+                        file_overrides=file_overrides,
+                        run_overrides=run_overrides,
+                        received=received,
+                        progress=bar.start,
+                        pool=pool,
+                    )
+            if result.read == 0 and not result.satker:
+                click.echo(
+                    "Galat: tidak ada buku kerja yang dapat dibaca dari sumber yang diberikan.", err=True
                 )
-        if result.read == 0 and not result.satker:
-            click.echo(
-                "Galat: tidak ada buku kerja yang dapat dibaca dari sumber yang diberikan.", err=True
-            )
-            if fmt == "json":
-                click.echo(json.dumps(result.to_json_dict(), ensure_ascii=False))
-            raise SystemExit(2)
-        write_recap(result, output, settings)
-    if fmt == "json":
-        click.echo(json.dumps(result.to_json_dict(), ensure_ascii=False))
-    else:
-        click.echo(render(result, output))
-    raise SystemExit(result.exit_code)
+                if fmt == "json":
+                    click.echo(json.dumps(result.to_json_dict(), ensure_ascii=False))
+                raise SystemExit(2)
+            write_recap(result, output, settings)
+        if fmt == "json":
+            click.echo(json.dumps(result.to_json_dict(), ensure_ascii=False))
+        else:
+            click.echo(render(result, output))
+        raise SystemExit(result.exit_code)
+    finally:
+        discard_pool(pool)
+
+
+def _preload() -> None:
+    """What each recap worker runs as it starts (`sopxl.recap.pool.preload`)."""
+    from sopxl.recap.pool import preload
+
+    preload()
 
 
 class _Progress:
