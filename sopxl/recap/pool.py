@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -229,25 +229,26 @@ class Cache:
         except sqlite3.Error:
             pass
 
+    def _rows(self, columns: str, shas: list[str], context: str) -> Iterator[tuple[Any, ...]]:
+        """`columns` of the results for `context` among `shas` (each once), in chunks of 500
+        (SQLite's limit of parameters per statement)."""
+        assert self._db is not None
+        unique = list(dict.fromkeys(shas))
+        for i in range(0, len(unique), 500):
+            chunk = unique[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            yield from self._db.execute(
+                f"SELECT {columns} FROM {self.TABLE} WHERE konteks = ? AND sha256 IN ({marks})", [context, *chunk]
+            )
+
     def cached(self, shas: list[str], context: str) -> set[str]:
         """Which of `shas` have a result for `context` (without reading the results)."""
-        found: set[str] = set()
         if self._db is None or not shas:
-            return found
+            return set()
         try:
-            unique = list(dict.fromkeys(shas))
-            for i in range(0, len(unique), 500):
-                chunk = unique[i : i + 500]
-                marks = ",".join("?" * len(chunk))
-                found.update(
-                    sha for (sha,) in self._db.execute(
-                        f"SELECT sha256 FROM {self.TABLE} WHERE konteks = ? AND sha256 IN ({marks})",
-                        [context, *chunk],
-                    )
-                )
+            return {sha for (sha,) in self._rows("sha256", shas, context)}
         except sqlite3.Error:
             return set()
-        return found
 
     def get_many(self, shas: list[str], context: str) -> dict[str, Result]:
         """Cached results by SHA-256; a result's RO figures come as JSON text under
@@ -256,20 +257,13 @@ class Cache:
         if self._db is None or not shas:
             return found
         try:
-            unique = list(dict.fromkeys(shas))
-            for i in range(0, len(unique), 500):
-                chunk = unique[i : i + 500]
-                marks = ",".join("?" * len(chunk))
-                for sha, data, ro, ro_xml in self._db.execute(
-                    f"SELECT sha256, data, ro, ro_xml FROM {self.TABLE} WHERE konteks = ? AND sha256 IN ({marks})",
-                    [context, *chunk],
-                ):
-                    result = json.loads(data)
-                    if not isinstance(result, dict):
-                        continue
-                    result["ro_json"] = ro
-                    result["ro_xml"] = ro_xml
-                    found[sha] = result
+            for sha, data, ro, ro_xml in self._rows("sha256, data, ro, ro_xml", shas, context):
+                result = json.loads(data)
+                if not isinstance(result, dict):
+                    continue
+                result["ro_json"] = ro
+                result["ro_xml"] = ro_xml
+                found[sha] = result
         except (sqlite3.Error, ValueError):
             return {}
         return found
