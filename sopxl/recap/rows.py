@@ -60,8 +60,7 @@ def ro_rows_template(kode: str, ros: Sequence[Mapping[str, Any]]) -> bytes:
         for letter, key, style in zip("FGHIJKLM", RO_NUMBERS, _RO_FORMATS, strict=True):
             value = ro.get(key)
             if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-                s = f' s="{style}"' if style is not None else ""
-                cells.append(f'<c r="{letter}{_ROW}"{s}><v>{number_text(float(value))}</v></c>')
+                cells.append(number_cell(letter, value, style))
         cells.append("</row>")
         row = "".join(cells)
         counts.append(row.count(_ROW))
@@ -88,6 +87,13 @@ def text_cell(letter: str, value: str, style: str = "", row: int | None = None) 
     return f'<c r="{letter}{at}"{s} t="inlineStr"><is><t{keep}>{text}</t></is></c>'
 
 
+def number_cell(letter: str, value: float, style: int | None = None, row: int | None = None) -> str:
+    """A number cell in column `letter` of row `row` (the row token when None)."""
+    s = f' s="{style}"' if style is not None else ""
+    at = _ROW if row is None else str(row)
+    return f'<c r="{letter}{at}"{s}><v>{number_text(float(value))}</v></c>'
+
+
 def row_count(blob: bytes) -> int:
     return int(_HEAD.unpack_from(blob)[0]) if blob else 0
 
@@ -109,4 +115,6 @@ def fill_ro_rows(blob: bytes, first_row: int, nama: str | None) -> tuple[bytes, 
     return xml % numbers, first_row + n
 
 
-__all__ = ["NUM2_XF", "RO_NUMBERS", "RUPIAH_XF", "fill_ro_rows", "ro_rows_template", "row_count", "text_cell"]
+__all__ = [
+    "NUM2_XF", "RO_NUMBERS", "RUPIAH_XF", "fill_ro_rows", "number_cell", "ro_rows_template", "row_count", "text_cell",
+]

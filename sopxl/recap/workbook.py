@@ -19,7 +19,6 @@ from sopxl.core import spec
 from sopxl.core.config import Settings
 from sopxl.core.errors import InvalidInput
 from sopxl.ooxml.atomic import atomic_write, check_writable
-from sopxl.ooxml.cells import number_text
 from sopxl.ooxml.deflate import BIG_LEVEL
 from sopxl.ooxml.zipio import RawMember, members_of, write_members
 from sopxl.recap.pool import Cache
@@ -33,7 +32,7 @@ from sopxl.recap.rekap import (
     SatkerRow,
     cache_path,
 )
-from sopxl.recap.rows import NUM2_XF, RUPIAH_XF, fill_ro_rows, text_cell
+from sopxl.recap.rows import NUM2_XF, RUPIAH_XF, fill_ro_rows, number_cell, text_cell
 
 SHEET_SATKER = "Rekap Satker"
 SHEET_RO = "Rekap RO"
@@ -324,8 +323,7 @@ def _satker_rows(
 
     def number(letter: str, r: int, value: float | None, style: int | None = None) -> None:
         if value is not None and math.isfinite(value):
-            st = "" if style is None else f' s="{style}"'
-            add(f'<c r="{letter}{r}"{st}><v>{number_text(float(value))}</v></c>')
+            add(number_cell(letter, value, style, row=r))
 
     for r, s in enumerate(result.satker, start=2):
         add(f'<row r="{r}">')
@@ -356,7 +354,7 @@ def _chart_rows(scored: list[SatkerRow], num2: int) -> list[bytes]:
     parts: list[str] = []
     for r, s in enumerate(scored, start=4):
         numbers = "".join(
-            f'<c r="{letter}{r}" s="{num2}"><v>{number_text(float(value or 0.0))}</v></c>'
+            number_cell(letter, value or 0.0, num2, row=r)
             for letter, value in (("B", s.ikpa), ("C", s.penyerapan_persen), ("D", s.capaian_persen))
         )
         label = f"{s.kode} {s.nama or ''}".strip()
