@@ -497,7 +497,7 @@ def test_changed_file_is_hashed_again_even_with_its_old_time(inbox: Path, tmp_pa
     import os
 
     from sopxl.recap.pool import Cache
-    from sopxl.recap.rekap import cache_path
+    from sopxl.recap.run import cache_path
 
     folder = tmp_path / "masuk"
     folder.mkdir()
@@ -523,7 +523,7 @@ def test_file_signature_changes_on_a_same_size_rewrite_with_the_old_time(tmp_pat
     import os
     import time
 
-    from sopxl.recap.rekap import file_signature
+    from sopxl.recap.run import file_signature
 
     f = tmp_path / "a.xlsx"
     f.write_bytes(b"A" * 100)
@@ -569,3 +569,99 @@ def test_kept_frame_gives_the_workbook_xlsxwriter_would(inbox: Path, tmp_path: P
         sheet = b.read("xl/worksheets/sheet1.xml").decode()
     assert '<autoFilter ref="A1:Q3"/>' in sheet
     assert sheet.count("<row ") == 3
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist() if n != "docProps/core.xml"}
+
+
+def _first_rows(result: RekapResult) -> dict[str, int]:
+    """Where each satker's Rekap RO rows start."""
+    first, r = {}, 2
+    for s in result.satker:
+        if s.ro_count():
+            first[s.kode], r = r, r + s.ro_count()
+    return first
+
+
+def test_second_recap_makes_only_the_rows_that_changed(
+    inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rekap RO's rows are kept compressed per satker in the cache: a re-run numbers and
+    compresses again only the satker whose result, first row or name changed, and writes the
+    workbook a recap without cache writes."""
+    from wbfactory import DEFAULT_REFERENSI
+
+    import sopxl.recap.workbook as recap_workbook
+
+    folder = tmp_path / "masuk"
+    shutil.copytree(inbox / "berkas", folder)
+    out = tmp_path / "rekap.xlsx"
+    write_recap(rekap([folder], output=out, jobs=1), out)
+    made: list[str] = []
+    fill = recap_workbook.fill_ro_rows
+
+    def counted(blob: bytes, first: int, nama: str | None) -> tuple[bytes, int]:
+        made.append(str(nama))
+        return fill(blob, first, nama)
+
+    monkeypatch.setattr(recap_workbook, "fill_ro_rows", counted)
+
+    def recap_again() -> RekapResult:
+        made.clear()
+        result = rekap([folder], output=out, jobs=1)
+        write_recap(result, out)
+        kept = list(made)
+        fresh = write_recap(result, tmp_path / "tanpa-cache" / "rekap.xlsx", cache=False)
+        assert _parts(out) == _parts(fresh)
+        made[:] = kept
+        return result
+
+    first = recap_again()
+    assert made == []  # nothing changed: every satker's rows as kept
+    with_ro = [s for s in first.satker if s.ro_count()]
+    assert len(with_ro) >= 3
+
+    # the last satker's workbook changed: its rows only
+    last = with_ro[-1]
+    changed = next(p for p in folder.rglob("*.xlsx") if last.file and Path(last.file) == p)
+    book = satker_book(last.kode, "Balai Berubah", months=5)
+    book.write(changed)
+    second = recap_again()
+    assert made == ["Balai Berubah"]
+    assert _first_rows(second) == _first_rows(first)
+
+    # the first satker now has one RO fewer: every satker's rows after it move up one row
+    head = with_ro[0]
+    book = standard_book(months=6, referensi=[dict(DEFAULT_REFERENSI[0])])
+    book.identitas[spec.ID_KODE_SATKER] = head.kode
+    book.identitas[spec.ID_NAMA_SATKER] = head.nama
+    book.write(next(p for p in folder.rglob("*.xlsx") if head.file and Path(head.file) == p))
+    third = recap_again()
+    assert sorted(made) == sorted(str(s.nama) for s in third.satker if s.ro_count())
+    moved = _first_rows(third)
+    assert [moved[k] for k in list(moved)[1:]] == [_first_rows(second)[k] - 1 for k in list(moved)[1:]]
+
+
+def test_cached_results_give_their_ro_on_demand(inbox: Path, tmp_path: Path) -> None:
+    """A re-run leaves the satker's RO figures in the cache until something asks for them:
+    `to_pandas` reads them all at once and they equal the first run's; without the cache
+    they are refused in Indonesian, never given as empty."""
+    pytest.importorskip("pandas")
+    from sopxl.core.errors import InvalidInput
+
+    out = tmp_path / "rekap.xlsx"
+    first = rekap([inbox / "berkas"], periode="semester1", output=out, jobs=1)
+    second = rekap([inbox / "berkas"], periode="semester1", output=out, jobs=1)
+    assert first.from_cache == 0 and second.from_cache > 0
+    assert all(s.ro_list is None for s in second.satker if s.sha256 and s.status != "tidak-terbaca")
+    _, ro_first = first.to_pandas()
+    _, ro_second = second.to_pandas()
+    assert len(ro_second) > 0
+    assert ro_second.to_dict("records") == ro_first.to_dict("records")
+
+    third = rekap([inbox / "berkas"], periode="semester1", output=out, jobs=1)
+    cache_path(out).unlink()
+    with pytest.raises(InvalidInput, match="Jalankan rekap sekali lagi"):
+        third.to_pandas()

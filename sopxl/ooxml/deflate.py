@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -81,3 +82,48 @@ def deflate_pieces(pieces: Iterable[bytes], level: int = 6) -> tuple[bytes, int,
         out.append(bytes(comp.compress(piece)))
     out.append(bytes(comp.flush()))
     return b"".join(out), int(crc) & 0xFFFFFFFF, size
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a DEFLATE stream compressed on its own: it refers to nothing before it and
+    ends on a byte boundary without a final block (a sync flush), so segments put one after
+    the other are one valid stream once `join_segments` ends it. A part made of many pieces
+    that seldom change (a recap's rows per satker) keeps each piece compressed and
+    recompresses only those that changed, as pigz compresses blocks apart."""
+
+    raw: bytes
+    crc: int  # CRC-32 of the uncompressed piece
+    size: int  # its uncompressed length
+
+
+def deflate_segment(data: bytes, level: int = 6) -> Segment:
+    """`data` as a `Segment` (ISA-L at BIG_LEVEL and below, as `deflate`)."""
+    comp = _compressor(level)
+    raw = bytes(comp.compress(data)) + bytes(comp.flush(zlib.Z_SYNC_FLUSH))
+    return Segment(raw, crc32(data), len(data))
+
+
+def crc32_combine(crc1: int, crc2: int, size2: int) -> int:
+    """The CRC-32 of A + B from A's, B's and B's length (B itself no longer at hand)."""
+    if _fast is not None and hasattr(_fast, "crc32_combine"):
+        return int(_fast.crc32_combine(crc1, crc2, size2)) & 0xFFFFFFFF
+    # CRC-32 is affine over GF(2): crc(A + B) = crc(B) ^ crc(zeros, crc(A)) ^ crc(zeros),
+    # zeros being size2 zero bytes
+    zeros = bytes(size2)
+    return (zlib.crc32(zeros, crc1) ^ zlib.crc32(zeros) ^ crc2) & 0xFFFFFFFF
+
+
+def join_segments(segments: Iterable[Segment], last: bytes = b"", level: int = 6) -> tuple[bytes, int, int]:
+    """One raw DEFLATE stream of the segments' contents in order followed by `last`
+    (compressed here, with the final block): (stream, CRC-32, size), as `deflate_pieces`."""
+    out: list[bytes] = []
+    crc = size = 0
+    for seg in segments:
+        out.append(seg.raw)
+        crc = crc32_combine(crc, seg.crc, seg.size)
+        size += seg.size
+    comp = _compressor(level)
+    out.append(bytes(comp.compress(last)) + bytes(comp.flush()))
+    crc = crc32_combine(crc, crc32(last), len(last))
+    return b"".join(out), crc, size + len(last)

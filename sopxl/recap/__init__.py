@@ -4,9 +4,39 @@
     result = rekap(["masuk/"], periode="semester1", daftar="satker.csv", output="rekap.xlsx")
     write_recap(result, "rekap.xlsx")
     satker, ro = result.to_pandas()   # needs pandas
+
+The names below are imported on first use: a recap's pool workers import
+`sopxl.recap.worker` only, and with it this package, but need none of the recap's own
+modules (about 40 ms of every worker's start, which a re-run of a few files waits for).
 """
 
-from sopxl.recap.rekap import STATUSES, RekapResult, SatkerRow, cache_path, read_daftar, rekap
-from sopxl.recap.workbook import write_recap
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sopxl.recap.run import STATUSES, RekapResult, SatkerRow, cache_path, read_daftar, rekap
+    from sopxl.recap.workbook import write_recap
+
+_HOME = {
+    "STATUSES": "sopxl.recap.run",
+    "RekapResult": "sopxl.recap.run",
+    "SatkerRow": "sopxl.recap.run",
+    "cache_path": "sopxl.recap.run",
+    "read_daftar": "sopxl.recap.run",
+    "rekap": "sopxl.recap.run",
+    "write_recap": "sopxl.recap.workbook",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'sopxl.recap' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = ["STATUSES", "RekapResult", "SatkerRow", "cache_path", "read_daftar", "rekap", "write_recap"]

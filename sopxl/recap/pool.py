@@ -19,7 +19,8 @@ from typing import Any
 
 from sopxl.core import procpool
 from sopxl.core.procpool import discard_pool, kill
-from sopxl.recap.worker import examine
+from sopxl.ooxml.deflate import Segment
+from sopxl.recap.worker import examine, preload
 
 # A result with "transient": True (a worker that died or hung, a pool failure) is not cached:
 # the next run tries that file again.
@@ -148,22 +149,7 @@ def start_pool(jobs: int) -> ProcessPoolExecutor:
     return procpool.start_pool(jobs, preload)
 
 
-def preload() -> None:
-    """Import (and load the data of) what `examine` needs before a worker gets its first file:
-    a worker's first file would otherwise pay for them, and forked workers of a pool made
-    after this call in the parent inherit them instead of each importing them again."""
-    import python_calamine  # noqa: F401  (the reader imports it on its first workbook)
-
-    import sopxl.calc.figures
-    import sopxl.calc.report_layout
-    import sopxl.read.state
-    import sopxl.read.workbook
-    import sopxl.rules
-    import sopxl.rules.validate  # noqa: F401
-    from sopxl.core import calendar, regulasi
-
-    calendar.national_holidays(calendar.today(None).year)
-    regulasi.table()
+TABLE = "hasil_v3"
 
 
 class Cache:
@@ -172,12 +158,14 @@ class Cache:
     The context holds everything else a result depends on (period, settings, the day: date
     rules compare with today, the result format). A cache that cannot be opened or written
     is simply not used: the recap is the same, only slower. A result's RO figures and Rekap RO
-    rows are kept in columns of their own: a re-run takes the rows as they are and leaves the
-    figures as JSON text until something asks for them (`SatkerRow.ro`), instead of decoding
-    every RO of every satker.
+    rows are kept in columns of their own, read only when something asks for them
+    (`SatkerRow.ro`, a satker whose rows must be made again): a re-run reads neither for
+    the satker that did not change. Beside the results: each file's hash by its stat
+    signature (`berkas`), the Rekap RO rows last written per file, compressed (`segmen_ro`),
+    and the recap workbook's frame (`kerangka`), both from sopxl.recap.workbook.
     """
 
-    TABLE = "hasil_v3"
+    TABLE = TABLE
     OLD_TABLES = ("hasil", "hasil_v2")  # earlier layouts: never read again
 
     def __init__(self, path: Path | None) -> None:
@@ -201,12 +189,22 @@ class Cache:
                 "CREATE TABLE IF NOT EXISTS berkas (path TEXT PRIMARY KEY, tanda TEXT NOT NULL, sha256 TEXT NOT NULL)"
             )
             db.execute(
+                "CREATE TABLE IF NOT EXISTS segmen_ro (sha256 TEXT PRIMARY KEY, konteks TEXT NOT NULL, "
+                "versi TEXT NOT NULL, baris INTEGER NOT NULL, nama TEXT NOT NULL, data BLOB NOT NULL, "
+                "crc INTEGER NOT NULL, ukuran INTEGER NOT NULL)"
+            )
+            db.execute(
                 "CREATE TABLE IF NOT EXISTS kerangka (kunci TEXT PRIMARY KEY, paket BLOB NOT NULL, gaya TEXT NOT NULL)"
             )
             db.commit()
             self._db = db
         except sqlite3.Error:
             self._db = None
+
+    @property
+    def usable(self) -> bool:
+        """Whether the cache file could be opened (else nothing is kept or found)."""
+        return self._db is not None
 
     def known_hashes(self) -> dict[str, tuple[str, str]]:
         """path -> (stat signature, SHA-256) of the files hashed before (see `file_signature`)."""
@@ -229,17 +227,19 @@ class Cache:
         except sqlite3.Error:
             pass
 
-    def _rows(self, columns: str, shas: list[str], context: str) -> Iterator[tuple[Any, ...]]:
-        """`columns` of the results for `context` among `shas` (each once), in chunks of 500
-        (SQLite's limit of parameters per statement)."""
+    def _rows(
+        self, columns: str, shas: list[str], context: str | None, table: str = TABLE
+    ) -> Iterator[tuple[Any, ...]]:
+        """`columns` of `table`'s rows for `context` (any context when None) among `shas`
+        (each once), in chunks of 500 (SQLite's limit of parameters per statement)."""
         assert self._db is not None
         unique = list(dict.fromkeys(shas))
+        where = "konteks = ? AND " if context is not None else ""
         for i in range(0, len(unique), 500):
             chunk = unique[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            yield from self._db.execute(
-                f"SELECT {columns} FROM {self.TABLE} WHERE konteks = ? AND sha256 IN ({marks})", [context, *chunk]
-            )
+            params = [context, *chunk] if context is not None else chunk
+            yield from self._db.execute(f"SELECT {columns} FROM {table} WHERE {where}sha256 IN ({marks})", params)
 
     def cached(self, shas: list[str], context: str) -> set[str]:
         """Which of `shas` have a result for `context` (without reading the results)."""
@@ -251,22 +251,58 @@ class Cache:
             return set()
 
     def get_many(self, shas: list[str], context: str) -> dict[str, Result]:
-        """Cached results by SHA-256; a result's RO figures come as JSON text under
-        "ro_json" (not decoded), its rows under "ro_xml"."""
+        """Cached results by SHA-256, without their RO figures and Rekap RO rows (read on
+        first use, `ro_parts`: a re-run needs neither for the satker that did not change)."""
         found: dict[str, Result] = {}
         if self._db is None or not shas:
             return found
         try:
-            for sha, data, ro, ro_xml in self._rows("sha256, data, ro, ro_xml", shas, context):
+            for sha, data in self._rows("sha256, data", shas, context):
                 result = json.loads(data)
-                if not isinstance(result, dict):
-                    continue
-                result["ro_json"] = ro
-                result["ro_xml"] = ro_xml
-                found[sha] = result
+                if isinstance(result, dict):
+                    found[sha] = result
         except (sqlite3.Error, ValueError):
             return {}
         return found
+
+    def ro_parts(self, shas: list[str], context: str) -> dict[str, tuple[str | None, bytes | None]]:
+        """The RO figures (JSON text) and Rekap RO rows (sopxl.recap.rows) of cached results."""
+        if self._db is None or not shas:
+            return {}
+        try:
+            return {sha: (ro, ro_xml) for sha, ro, ro_xml in self._rows("sha256, ro, ro_xml", shas, context)}
+        except sqlite3.Error:
+            return {}
+
+    def segments(self, shas: list[str]) -> dict[str, tuple[str, str, int, str, Segment]]:
+        """The Rekap RO rows last written for each of `shas`, compressed
+        (sopxl.recap.workbook): sha -> (context, version, first row, satker name, segment)."""
+        if self._db is None or not shas:
+            return {}
+        try:
+            return {
+                sha: (konteks, versi, baris, nama, Segment(bytes(data), crc, ukuran))
+                for sha, konteks, versi, baris, nama, data, crc, ukuran in self._rows(
+                    "sha256, konteks, versi, baris, nama, data, crc, ukuran", shas, None, "segmen_ro"
+                )
+            }
+        except sqlite3.Error:
+            return {}
+
+    def keep_segments(self, rows: list[tuple[str, str, str, int, str, Segment]]) -> None:
+        """Keep each (sha, context, version, first row, satker name, segment): one per file,
+        the newest (a file's rows move only when the satker before it change)."""
+        if self._db is None or not rows:
+            return
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO segmen_ro (sha256, konteks, versi, baris, nama, data, crc, ukuran) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(sha, k, v, b, n, seg.raw, seg.crc, seg.size) for sha, k, v, b, n, seg in rows],
+                )
+        except sqlite3.Error:
+            pass
 
     def put_many(self, rows: Mapping[str, Result], context: str) -> None:
         if self._db is None or not rows:

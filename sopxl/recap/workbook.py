@@ -19,10 +19,11 @@ from sopxl.core import spec
 from sopxl.core.config import Settings
 from sopxl.core.errors import InvalidInput
 from sopxl.ooxml.atomic import atomic_write, check_writable
-from sopxl.ooxml.deflate import BIG_LEVEL
+from sopxl.ooxml.deflate import BIG_LEVEL, Segment, deflate_segment
 from sopxl.ooxml.zipio import RawMember, members_of, write_members
 from sopxl.recap.pool import Cache
-from sopxl.recap.rekap import (
+from sopxl.recap.rows import NUM2_XF, RUPIAH_XF, fill_ro_rows, number_cell, text_cell
+from sopxl.recap.run import (
     ADA_KESALAHAN,
     BELUM_MENGIRIM,
     SESUAI,
@@ -30,9 +31,9 @@ from sopxl.recap.rekap import (
     TIDAK_TERBACA,
     RekapResult,
     SatkerRow,
+    StoredResults,
     cache_path,
 )
-from sopxl.recap.rows import NUM2_XF, RUPIAH_XF, fill_ro_rows, number_cell, text_cell
 
 SHEET_SATKER = "Rekap Satker"
 SHEET_RO = "Rekap RO"
@@ -132,12 +133,12 @@ def _build(result: RekapResult, target: BinaryIO, settings: Settings, frames: Ca
             frames.keep_frame(key, package, styles)
         members = members_of(package)
     num2 = styles["num2"]
+    satker_xml = _satker_rows(result, settings, num2, styles["status"], styles["band"], styles["band_text"])
+    chart_xml = _chart_rows(scored, num2)
     rows_of = {
-        SHEETS.index(SHEET_SATKER) + 1: _satker_rows(
-            result, settings, num2, styles["status"], styles["band"], styles["band_text"]
-        ),
-        SHEETS.index(SHEET_RO) + 1: _ro_sheet_rows(result),
-        SHEETS.index(SHEET_GRAFIK) + 1: _chart_rows(scored, num2),
+        SHEETS.index(SHEET_SATKER) + 1: ([deflate_segment(satker_xml, BIG_LEVEL)], 1 + len(result.satker)),
+        SHEETS.index(SHEET_RO) + 1: _ro_segments(result, frames),
+        SHEETS.index(SHEET_GRAFIK) + 1: ([deflate_segment(chart_xml, BIG_LEVEL)], 3 + len(scored)),
     }
     write_members(target, _with_rows(members, rows_of))
 
@@ -154,10 +155,14 @@ def _frame_key(result: RekapResult, ro_count: int, scored: int) -> str:
 
 @functools.cache
 def _code_mark() -> str:
-    """This module's version: a changed frame is never taken from an older cache."""
+    """The version of this module and of the rows it writes: a changed frame or row is never
+    taken from an older cache."""
     from sopxl import __version__
+    from sopxl.recap import rows
 
-    return f"{__version__}:{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]}"
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(Path(rows.__file__).read_bytes())
+    return f"{__version__}:{digest.hexdigest()[:16]}:{SEGMENT_LEVEL}"
 
 
 def _dated_now(members: list[RawMember]) -> list[RawMember]:
@@ -290,16 +295,56 @@ class _XfIndex:
         return int(fmt._get_xf_index())
 
 
-def _ro_sheet_rows(result: RekapResult) -> list[bytes]:
-    """Rekap RO from row 2 on: each satker's template numbered, a piece per satker."""
-    parts: list[bytes] = []
+# Rekap RO's rows are kept compressed per satker, so zlib's level of an ordinary part costs
+# only the first recap (about 0.1 s per 1,000 satker) and the sheet is no bigger than one
+# stream compressed fast would be (benchmarks/README.md).
+SEGMENT_LEVEL = 6
+
+
+def _ro_segments(result: RekapResult, frames: Cache | None) -> tuple[list[Segment], int]:
+    """Rekap RO from row 2 on as compressed segments, one per satker, and the last row's number.
+
+    A satker's rows depend on its result, its first row and its name only: rows written
+    before at the same place under the same name are taken from the cache (`frames`) as they
+    were compressed, so a re-run after a few files changed numbers and compresses only those
+    (and any satker whose rows moved)."""
+    placed: list[tuple[SatkerRow, int]] = []
     r = 2
     for s in result.satker:
-        template = s.ro_template()
-        if template:
-            rows, r = fill_ro_rows(template, r, s.nama)
-            parts.append(rows)
-    return parts
+        n = s.ro_count()
+        if n:
+            placed.append((s, r))
+            r += n
+    mark = _code_mark()
+    kept = frames.segments([s.sha256 for s, _ in placed if s.sha256 and s.stored]) if frames is not None else {}
+    segments: list[Segment | None] = []
+    todo: list[tuple[int, SatkerRow, int]] = []
+    for s, first in placed:
+        hit = kept.get(s.sha256) if s.sha256 and s.stored is not None else None
+        if hit is not None and s.stored is not None and hit[:4] == (s.stored.konteks, mark, first, s.nama or ""):
+            segments.append(hit[4])
+        else:
+            todo.append((len(segments), s, first))
+            segments.append(None)
+    # the templates of the others, read from the cache in one go
+    by_store: dict[StoredResults, list[SatkerRow]] = {}
+    for _, s, _ in todo:
+        if s.stored is not None and s.ro_xml is None and s.ro_list is None:
+            by_store.setdefault(s.stored, []).append(s)
+    for stored, rows in by_store.items():
+        stored.load(rows)
+    level = SEGMENT_LEVEL if frames is not None else BIG_LEVEL
+    new: list[tuple[str, str, str, int, str, Segment]] = []
+    for at, s, first in todo:
+        xml, after = fill_ro_rows(s.ro_template(), first, s.nama)
+        if after != first + s.ro_count():
+            raise RuntimeError(f"Rekap RO rows of satker {s.kode} do not match its count of ROs")
+        segments[at] = seg = deflate_segment(xml, level)
+        if s.sha256 and s.stored is not None:
+            new.append((s.sha256, s.stored.konteks, mark, first, s.nama or "", seg))
+    if frames is not None:
+        frames.keep_segments(new)
+    return [seg for seg in segments if seg is not None], r - 1
 
 
 def _satker_rows(
@@ -309,7 +354,7 @@ def _satker_rows(
     status_xf: Mapping[str, int],
     band_xf: Mapping[str, int],
     band_text_xf: Mapping[str, int],
-) -> list[bytes]:
+) -> bytes:
     """Rekap Satker from row 2 on, a row per satker (status and score bands in colour): text
     as text, numbers as numbers, an empty value as no cell."""
     parts: list[str] = []
@@ -346,10 +391,10 @@ def _satker_rows(
         text("P", r, s.alasan)
         text("Q", r, s.sha256)
         add("</row>")
-    return ["".join(parts).encode("utf-8")]
+    return "".join(parts).encode("utf-8")
 
 
-def _chart_rows(scored: list[SatkerRow], num2: int) -> list[bytes]:
+def _chart_rows(scored: list[SatkerRow], num2: int) -> bytes:
     """The charts' table on Grafik from row 4 on: satker, IKPA, penyerapan, capaian."""
     parts: list[str] = []
     for r, s in enumerate(scored, start=4):
@@ -359,30 +404,31 @@ def _chart_rows(scored: list[SatkerRow], num2: int) -> list[bytes]:
         )
         label = f"{s.kode} {s.nama or ''}".strip()
         parts.append(f'<row r="{r}">{text_cell("A", label, row=r) if label else ""}{numbers}</row>')
-    return ["".join(parts).encode("utf-8")]
+    return "".join(parts).encode("utf-8")
 
 
-def _with_rows(members: list[RawMember], rows_of: Mapping[int, list[bytes]]) -> list[RawMember]:
-    """The package's members with `rows_of[n]` (pieces of XML rows) appended to worksheet n's
-    sheetData and its dimension widened to them."""
+def _with_rows(members: list[RawMember], rows_of: Mapping[int, tuple[list[Segment], int]]) -> list[RawMember]:
+    """The package's members with worksheet n's rows `rows_of[n]` (compressed segments of XML
+    rows, and the last row's number) put at the end of its sheetData, its dimension widened to
+    them."""
     out: list[RawMember] = []
     for m in members:
         match = _SHEET_PART.fullmatch(m.name)
-        pieces = [p for p in rows_of.get(int(match.group(1)), ()) if p] if match else []
-        if not pieces:
+        segments, last = rows_of.get(int(match.group(1)), ([], 0)) if match else ([], 0)
+        segments = [seg for seg in segments if seg.size]
+        if not segments:
             out.append(m)
             continue
         xml = m.data()
-        body = pieces[-1]
-        at = body.rfind(b'<row r="') + len(b'<row r="')
-        last = body[at : body.index(b'"', at)]  # the number of the last row
         end = xml.index(b"</sheetData>")
         head, tail = xml[:end], xml[end:]
         dim = re.search(rb'<dimension ref="[A-Z]+\d+(?::([A-Z]+)\d+)?"/>', head)
         if dim is not None and last:
             width = dim.group(1) or b"A"
-            head = head[: dim.start()] + b'<dimension ref="A1:%s%s"/>' % (width, last) + head[dim.end() :]
-        out.append(RawMember.from_pieces(m.name, [head, *pieces, tail], m.date_time, BIG_LEVEL))
+            head = head[: dim.start()] + b'<dimension ref="A1:%s%d"/>' % (width, last) + head[dim.end() :]
+        out.append(
+            RawMember.from_segments(m.name, [deflate_segment(head), *segments], tail, m.date_time)
+        )
     return out
 
 

@@ -15,7 +15,7 @@ from sopxl.core import spec
 from sopxl.core.errors import SopxlError
 
 # Bump when the shape or meaning of `examine`'s result changes: old cache rows are then ignored.
-RESULT_VERSION = 4
+RESULT_VERSION = 5
 
 LATE_RULE = "CAP-TERLAMBAT"
 
@@ -85,6 +85,7 @@ def _examine(
         "penyerapan_persen": None,
         "capaian_persen": None,
         "ro": [],
+        "jumlah_ro": 0,  # len(ro): the recap numbers its rows without reading them (run.SatkerRow)
     }
     # consolidate's own preconditions: data in the period and ROs to report
     _, start, _end = spec.PERIODS[periode]
@@ -110,6 +111,7 @@ def _examine(
         }
         for r in ros
     ]
+    out["jumlah_ro"] = len(out["ro"])
     from sopxl.recap.rows import ro_rows_template
 
     # the Rekap RO rows, made here in the pool rather than in the parent for every satker
@@ -117,4 +119,22 @@ def _examine(
     return out
 
 
-__all__ = ["RESULT_VERSION", "examine"]
+def preload() -> None:
+    """Import (and load the data of) what `examine` needs before a worker gets its first file:
+    a worker's first file would otherwise pay for them, and forked workers of a pool made
+    after this call in the parent inherit them instead of each importing them again."""
+    import python_calamine  # noqa: F401  (the reader imports it on its first workbook)
+
+    import sopxl.calc.figures
+    import sopxl.calc.report_layout
+    import sopxl.read.state
+    import sopxl.read.workbook
+    import sopxl.rules
+    import sopxl.rules.validate  # noqa: F401
+    from sopxl.core import calendar, regulasi
+
+    calendar.national_holidays(calendar.today(None).year)
+    regulasi.table()
+
+
+__all__ = ["RESULT_VERSION", "examine", "preload"]

@@ -133,8 +133,8 @@ def rekap(
 
 
 def _preload() -> None:
-    """What each recap worker runs as it starts (`sopxl.recap.pool.preload`)."""
-    from sopxl.recap.pool import preload
+    """What each recap worker runs as it starts (`sopxl.recap.worker.preload`)."""
+    from sopxl.recap.worker import preload
 
     preload()
 

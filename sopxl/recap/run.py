@@ -51,6 +51,40 @@ SATKER_KEYS = (
 )
 
 
+@dataclass(frozen=True)
+class StoredResults:
+    """Where a recap's results are cached (the cache file and the context of this run): the
+    satker's RO figures and Rekap RO rows stay there until something asks for them."""
+
+    path: Path
+    konteks: str
+
+    def load(self, rows: Sequence[SatkerRow]) -> None:
+        """Give each of `rows` its RO figures and Rekap RO rows from the cache, in one read."""
+        wanted = [r.sha256 for r in rows if r.sha256 is not None and r.ro_list is None and r.ro_json is None]
+        if not wanted:
+            return
+        store = Cache(self.path)
+        try:
+            parts = store.ro_parts(wanted, self.konteks)
+        finally:
+            store.close()
+        for r in rows:
+            if r.sha256 in parts and r.ro_list is None and r.ro_json is None:
+                ro_json, xml = parts[r.sha256]
+                r.ro_json = ro_json or "[]"
+                if r.ro_xml is None:
+                    r.ro_xml = xml
+        missing = [r.kode for r in rows if r.sha256 is not None and r.ro_list is None and r.ro_json is None]
+        if missing:
+            # the cache was removed or changed since the recap was made: the ROs are not
+            # known any more and an empty list would be wrong
+            raise InvalidInput(
+                f"Cache rekap '{self.path.name}' berubah atau terhapus sejak rekap dibuat; RO satker "
+                f"{', '.join(missing[:5])} tidak dapat dibaca. Jalankan rekap sekali lagi."
+            )
+
+
 @dataclass
 class SatkerRow:
     kode: str
@@ -73,17 +107,25 @@ class SatkerRow:
     ro_json: str | None = field(default=None, repr=False)
     # the Rekap RO rows of `ro` as made by the worker (sopxl.recap.rows); None: made on demand
     ro_xml: bytes | None = field(default=None, repr=False)
+    # how many ROs (the worker's count): known without reading them
+    jumlah_ro: int | None = field(default=None, repr=False)
+    # where this satker's result is cached: its ROs and rows are read from there on first use
+    stored: StoredResults | None = field(default=None, repr=False, compare=False)
 
     @property
     def ro(self) -> list[dict[str, Any]]:
         """The satker's ROs with their period figures (`consolidate --format json`'s "ro")."""
         if self.ro_list is None:
+            if self.ro_json is None:
+                self._load()
             decoded = json.loads(self.ro_json) if self.ro_json else []
             self.ro_list = decoded if isinstance(decoded, list) else []
         return self.ro_list
 
     def ro_template(self) -> bytes:
         """This satker's Rekap RO rows as a template (sopxl.recap.rows.ro_rows_template)."""
+        if self.ro_xml is None and self.ro_list is None:
+            self._load()
         if self.ro_xml is None:
             from sopxl.recap.rows import ro_rows_template
 
@@ -91,11 +133,19 @@ class SatkerRow:
         return self.ro_xml
 
     def ro_count(self) -> int:
-        if self.ro_list is None and self.ro_xml is not None:
+        if self.ro_list is not None:
+            return len(self.ro_list)
+        if self.jumlah_ro is not None:
+            return self.jumlah_ro
+        if self.ro_xml is not None:
             from sopxl.recap.rows import row_count
 
             return row_count(self.ro_xml)
         return len(self.ro)
+
+    def _load(self) -> None:
+        if self.stored is not None and self.sha256 is not None:
+            self.stored.load([self])
 
     def to_json_dict(self) -> dict[str, Any]:
         return {key: getattr(self, key) for key in SATKER_KEYS}
@@ -137,6 +187,12 @@ class RekapResult:
         """(satker, RO) DataFrames for analysts; needs pandas (`pip install sopxl[analisis]`)."""
         import pandas as pd
 
+        by_store: dict[StoredResults, list[SatkerRow]] = {}
+        for s in self.satker:
+            if s.stored is not None:
+                by_store.setdefault(s.stored, []).append(s)
+        for stored, rows in by_store.items():
+            stored.load(rows)  # one read for all, not one per satker
         satker = pd.DataFrame(
             [
                 {**s.to_json_dict(), "tahun": s.tahun, "bulan_terlambat": len(s.bulan_terlambat)}
@@ -238,7 +294,7 @@ def rekap(
     :func:`sopxl.recap.workbook.write_recap`. `progress(total, cached)` may return a callback
     called with the number of files done. `pool`: one a caller started earlier with
     `sopxl.recap.pool.start_pool(jobs)` (or `sopxl.core.procpool.start_pool` with
-    `sopxl.recap.pool.preload`), so its workers were ready sooner; it is shut down here.
+    `sopxl.recap.worker.preload`), so its workers were ready sooner; it is shut down here.
     """
     spec.check_periode(periode)
     fo = dict(file_overrides or {})
@@ -306,6 +362,7 @@ def _rekap(
             readable.append((i, item, sha))
 
         context = _context(periode, fo, ro)
+        stored: StoredResults | None = None
         try:
             cached = store.cached([sha for _, _, sha in readable], context)
             todo = [(i, item, sha) for i, item, sha in readable if sha not in cached]
@@ -325,6 +382,7 @@ def _rekap(
             if lost:  # listed as cached, then not readable from the cache: read them after all
                 fresh.update(run_pool(_tasks(lost, tmp), periode, fo, ro, workers, None, timeout=settings.rekap_timeout_s))
             store.put_many({k: v for k, v in fresh.items() if not v.get("transient")}, context)
+            stored = StoredResults(store.path, context) if store.path is not None and store.usable else None
         finally:
             store.close()
         results = {**known, **fresh}
@@ -336,6 +394,7 @@ def _rekap(
         [(item, sha, results[sha]) for _, item, sha in readable],
         problems,
         from_cache=sum(1 for _, _, sha in readable if sha in known),
+        stored=stored,
     )
 
 
@@ -422,6 +481,7 @@ def _decide(
     problems: list[Problem],
     *,
     from_cache: int,
+    stored: StoredResults | None = None,
 ) -> RekapResult:
     masalah = [{"file": p.file, "alasan": p.alasan} for p in problems]
     duplikat: list[dict[str, str]] = []
@@ -489,8 +549,9 @@ def _decide(
             bulan_terlambat=list(res.get("bulan_terlambat") or []),
             alasan=alasan,
             ro_list=list(res["ro"]) if isinstance(res.get("ro"), list) else None,
-            ro_json=res.get("ro_json"),
             ro_xml=res.get("ro_xml"),
+            jumlah_ro=res.get("jumlah_ro"),
+            stored=stored,
         )
 
     names = dict(expected)
@@ -498,12 +559,12 @@ def _decide(
         if kode not in rows:
             rows[kode] = SatkerRow(
                 kode=kode, nama=names.get(kode) or None, file=item.label, status=TIDAK_TERBACA,
-                sha256=sha or None, alasan=alasan,
+                sha256=sha or None, alasan=alasan, ro_list=[],
             )
     belum: list[dict[str, str]] = []
     for kode, nama in expected:
         if kode not in rows:
-            rows[kode] = SatkerRow(kode=kode, nama=nama or None, file=None, status=BELUM_MENGIRIM)
+            rows[kode] = SatkerRow(kode=kode, nama=nama or None, file=None, status=BELUM_MENGIRIM, ro_list=[])
             belum.append({"kode": kode, "nama": nama})
         elif not rows[kode].nama and nama:
             rows[kode].nama = nama
@@ -524,5 +585,5 @@ def _decide(
 
 __all__ = [
     "ADA_KESALAHAN", "BELUM_MENGIRIM", "SESUAI", "STATUSES", "TAHUN_BERBEDA", "TIDAK_TERBACA",
-    "RekapResult", "SatkerRow", "cache_path", "read_daftar", "rekap",
+    "RekapResult", "SatkerRow", "StoredResults", "cache_path", "read_daftar", "rekap",
 ]
