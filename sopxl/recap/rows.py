@@ -13,6 +13,7 @@ of `%d` in it (without the name cell), then the XML.
 from __future__ import annotations
 
 import math
+import re
 import struct
 from collections.abc import Mapping, Sequence
 from itertools import chain, repeat
@@ -82,9 +83,18 @@ def text_cell(letter: str, value: str, style: str = "", row: int | None = None) 
     attribute on every one made a fifth of the Rekap RO sheet."""
     s = f' s="{style}"' if style else ""
     at = _ROW if row is None else str(row)
+    if len(value) <= _PLAIN_LIMIT and _PLAIN(value):
+        # most values: nothing to escape, drop, clip or keep (a recap writes thousands)
+        return f'<c r="{letter}{at}"{s} t="inlineStr"><is><t>{value}</t></is></c>'
     text = xml_text(clip_text(value))
     keep = ' xml:space="preserve"' if text != text.strip() or "\n" in text or "\t" in text else ""
     return f'<c r="{letter}{at}"{s} t="inlineStr"><is><t{keep}>{text}</t></is></c>'
+
+
+# A text that goes into a cell as it is: no character to escape or that XML forbids, no
+# whitespace at either end, no tab or newline, and far below the length a cell may hold.
+_PLAIN = re.compile(r"(?![\s])[^&<>\x00-\x1f\ufffe\uffff]*(?<![\s])").fullmatch
+_PLAIN_LIMIT = 4096
 
 
 def number_cell(letter: str, value: float, style: int | None = None, row: int | None = None) -> str:

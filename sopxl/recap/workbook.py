@@ -361,35 +361,40 @@ def _satker_rows(
     add = parts.append
     months = spec.MONTHS
     ikpa_bands, nka_bands = settings.ikpa_bands, settings.nka_bands
-
-    def text(letter: str, r: int, value: str | None, style: int | None = None) -> None:
-        if value:
-            add(text_cell(letter, value, "" if style is None else str(style), row=r))
-
-    def number(letter: str, r: int, value: float | None, style: int | None = None) -> None:
-        if value is not None and math.isfinite(value):
-            add(number_cell(letter, value, style, row=r))
+    status_style = {k: str(v) for k, v in status_xf.items()}
+    band_text_style = {k: str(v) for k, v in band_text_xf.items()}
+    isfinite = math.isfinite
 
     for r, s in enumerate(result.satker, start=2):
         add(f'<row r="{r}">')
-        text("A", r, s.kode)
-        text("B", r, s.nama)
-        text("C", r, s.file)
-        number("D", r, s.tahun)
-        text("E", r, STATUS_LABEL.get(s.status, s.status), status_xf.get(s.status))
-        number("F", r, s.errors)
-        number("G", r, s.warnings)
-        text("H", r, months[s.bulan_pelaporan - 1] if s.bulan_pelaporan else None)
-        text("I", r, _months(s.bulan_terlambat) if s.bulan_terlambat else None)
+        if s.kode:
+            add(text_cell("A", s.kode, row=r))
+        if s.nama:
+            add(text_cell("B", s.nama, row=r))
+        if s.file:
+            add(text_cell("C", s.file, row=r))
+        if s.tahun is not None:
+            add(number_cell("D", s.tahun, row=r))
+        add(text_cell("E", STATUS_LABEL.get(s.status, s.status), status_style.get(s.status, ""), row=r))
+        add(number_cell("F", s.errors, row=r))
+        add(number_cell("G", s.warnings, row=r))
+        if s.bulan_pelaporan:
+            add(text_cell("H", months[s.bulan_pelaporan - 1], row=r))
+        if s.bulan_terlambat:
+            add(text_cell("I", _months(s.bulan_terlambat), row=r))
         for letter, label_letter, score, bands in (("J", "K", s.ikpa, ikpa_bands), ("L", "M", s.nka, nka_bands)):
             if score is not None:
                 label = band(score, bands)
-                number(letter, r, score, band_xf.get(label, num2))
-                text(label_letter, r, label, band_text_xf.get(label))
-        number("N", r, s.penyerapan_persen, num2)
-        number("O", r, s.capaian_persen, num2)
-        text("P", r, s.alasan)
-        text("Q", r, s.sha256)
+                if isfinite(score):
+                    add(number_cell(letter, score, band_xf.get(label, num2), row=r))
+                add(text_cell(label_letter, label, band_text_style.get(label, ""), row=r))
+        for letter, value in (("N", s.penyerapan_persen), ("O", s.capaian_persen)):
+            if value is not None and isfinite(value):
+                add(number_cell(letter, value, num2, row=r))
+        if s.alasan:
+            add(text_cell("P", s.alasan, row=r))
+        if s.sha256:
+            add(text_cell("Q", s.sha256, row=r))
         add("</row>")
     return "".join(parts).encode("utf-8")
 
@@ -398,12 +403,13 @@ def _chart_rows(scored: list[SatkerRow], num2: int) -> bytes:
     """The charts' table on Grafik from row 4 on: satker, IKPA, penyerapan, capaian."""
     parts: list[str] = []
     for r, s in enumerate(scored, start=4):
-        numbers = "".join(
-            number_cell(letter, value or 0.0, num2, row=r)
-            for letter, value in (("B", s.ikpa), ("C", s.penyerapan_persen), ("D", s.capaian_persen))
-        )
         label = f"{s.kode} {s.nama or ''}".strip()
-        parts.append(f'<row r="{r}">{text_cell("A", label, row=r) if label else ""}{numbers}</row>')
+        parts.append(
+            f'<row r="{r}">{text_cell("A", label, row=r) if label else ""}'
+            f'{number_cell("B", s.ikpa or 0.0, num2, row=r)}'
+            f'{number_cell("C", s.penyerapan_persen or 0.0, num2, row=r)}'
+            f'{number_cell("D", s.capaian_persen or 0.0, num2, row=r)}</row>'
+        )
     return "".join(parts).encode("utf-8")
 
 

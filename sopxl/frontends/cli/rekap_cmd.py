@@ -69,32 +69,34 @@ def rekap(
       sopxl rekap masuk/ --output rekap-2026.xlsx --daftar satker.csv
       sopxl rekap kotak-masuk.mbox --periode semester1 --output rekap-s1.xlsx --format json
     """
+    import json
     import os
+    import tempfile
+    from pathlib import Path
 
     from sopxl.core.procpool import discard_pool, start_pool
+    from sopxl.frontends.cli.common import SopxlClickError
+    from sopxl.recap.sources import Collected
 
-    # Forked before the recap's modules are imported: the workers load the reader meanwhile
-    # and are ready sooner for the files that changed (sopxl/core/procpool.py).
+    with user_errors():
+        from sopxl.core.config import Settings
+        from sopxl.recap import rekap as run
+        from sopxl.recap import write_recap
+        from sopxl.recap.workbook import check_output
+
+        check_output(output)
+        file_overrides, run_overrides = collect_overrides(set_options, config_file)
+        settings = Settings().with_overrides({**file_overrides, **run_overrides})
+        if not sources and not imap_url:
+            raise SopxlClickError("Beri sedikitnya satu SUMBER (berkas, folder, pesan, mbox, Maildir) atau --imap.")
+
+    # Forked once the arguments are checked and the recap's own modules imported (with the
+    # settings' regulation table): the workers need many of them too and share them instead
+    # of each importing them again; then they load the reader while the files are listed
+    # (sopxl/core/procpool.py).
     pool = start_pool(jobs or os.cpu_count() or 1, _preload)
     try:
-        import json
-        import tempfile
-        from pathlib import Path
-
-        from sopxl.frontends.cli.common import SopxlClickError
-        from sopxl.recap.sources import Collected
-
         with user_errors():
-            from sopxl.core.config import Settings
-            from sopxl.recap import rekap as run
-            from sopxl.recap import write_recap
-            from sopxl.recap.workbook import check_output
-
-            check_output(output)
-            file_overrides, run_overrides = collect_overrides(set_options, config_file)
-            settings = Settings().with_overrides({**file_overrides, **run_overrides})
-            if not sources and not imap_url:
-                raise SopxlClickError("Beri sedikitnya satu SUMBER (berkas, folder, pesan, mbox, Maildir) atau --imap.")
             quiet = fmt == "json" or not sys.stderr.isatty()
             with tempfile.TemporaryDirectory(prefix="sopxl-imap-") as spool:
                 received = Collected()
