@@ -665,3 +665,52 @@ def test_cached_results_give_their_ro_on_demand(inbox: Path, tmp_path: Path) -> 
     cache_path(out).unlink()
     with pytest.raises(InvalidInput, match="Jalankan rekap sekali lagi"):
         third.to_pandas()
+
+
+def test_interrupted_recap_keeps_what_it_read(inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Results are kept in the cache as they come (in batches), not only at the end: a recap
+    stopped after two workbooks (Ctrl-C) leaves those two for the next run."""
+    import sopxl.recap.run as recap_run
+
+    monkeypatch.setattr(recap_run, "SAVE_BATCH", 1)
+    out = tmp_path / "rekap.xlsx"
+    seen: list[int] = []
+
+    def progress(total: int, cached: int) -> Callable[[int], None]:
+        def tick(n: int) -> None:
+            seen.append(n)
+            if len(seen) == 2:
+                raise KeyboardInterrupt
+
+        return tick
+
+    with pytest.raises(KeyboardInterrupt):
+        rekap([inbox / "berkas"], output=out, jobs=1, progress=progress)
+    again = rekap([inbox / "berkas"], output=out, jobs=1)
+    assert again.from_cache == 2
+
+
+def _mark_done(path: str, *args: Any) -> dict[str, Any]:
+    Path(path).with_suffix(".selesai").touch()
+    return {"ok": False, "alasan": "uji"}
+
+
+def test_pool_reads_tasks_as_they_come(tmp_path: Path) -> None:
+    """A generator of tasks is handed to the workers as it yields (a first recap reads its
+    first files while the rest are still hashed): the second task is asked for only once
+    the first was read, which would never happen if the pool took them all first."""
+    import time
+
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+
+    def tasks() -> Any:
+        yield ("a", str(first))
+        deadline = time.monotonic() + 60
+        while not first.with_suffix(".selesai").exists():
+            assert time.monotonic() < deadline, "the first task was not read before the second was asked for"
+            time.sleep(0.01)
+        yield ("b", str(second))
+
+    results = run_pool(tasks(), "tahunan", None, None, 1, func=_mark_done)
+    assert set(results) == {"a", "b"}
+    assert second.with_suffix(".selesai").exists()

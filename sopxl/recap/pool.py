@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -59,7 +59,7 @@ def _failed(path: str, exc: Exception) -> Result:
 
 
 def run_pool(
-    tasks: list[Task],
+    tasks: Iterable[Task],
     periode: str,
     file_overrides: Mapping[str, Any] | None,
     run_overrides: Mapping[str, Any] | None,
@@ -69,17 +69,20 @@ def run_pool(
     timeout: float | None = None,
     started: ProcessPoolExecutor | None = None,
     meanwhile: Callable[[], None] | None = None,
+    on_result: Callable[[str, Result], None] | None = None,
 ) -> dict[str, Result]:
     """`func` (`examine`) on each task's file in a pool of `jobs` processes; results by task key.
 
-    `timeout`: when no file finishes for that many seconds, a worker hangs; the workers are
-    ended and the unfinished files run again one at a time, each given `timeout` seconds.
-    `started`: a pool from `start_pool`, whose workers are already importing (it is shut
-    down here, as a pool made here is). `meanwhile()` is called once every task is handed to
-    the workers, before their results are awaited.
+    `tasks` may be a generator: each task goes to the workers as it comes (the recap hashes
+    files while the first ones are read). `timeout`: when no file finishes for that many
+    seconds, a worker hangs; the workers are ended and the unfinished files run again one at a
+    time, each given `timeout` seconds. `started`: a pool from `start_pool`, whose workers are
+    already importing (it is shut down here, as a pool made here is). `meanwhile()` is called
+    once every task is handed to the workers, before their results are awaited;
+    `on_result(key, result)` as each result comes.
     """
     results: dict[str, Result] = {}
-    if not tasks:
+    if isinstance(tasks, Sized) and not tasks:
         if started is not None:
             discard_pool(started)
         if meanwhile is not None:
@@ -89,13 +92,19 @@ def run_pool(
     ro = dict(run_overrides or {})
     if started is None:
         preload()
-        pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))))
+        pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks)) if isinstance(tasks, Sized) else jobs))
     else:
         pool = started
+    source = iter(tasks)
+    submitted: list[Task] = []
     try:
-        futures: dict[Future[Result], Task] = {
-            pool.submit(func, path, periode, fo, ro): (key, path) for key, path in tasks
-        }
+        futures: dict[Future[Result], Task] = {}
+        try:
+            for key, path in source:
+                submitted.append((key, path))
+                futures[pool.submit(func, path, periode, fo, ro)] = (key, path)
+        except BrokenProcessPool:
+            submitted.extend(source)  # a worker died meanwhile: the rest are retried alone below
         if meanwhile is not None:
             meanwhile()
             meanwhile = None
@@ -113,15 +122,20 @@ def run_pool(
                     continue  # retried alone below
                 except Exception as exc:  # pickling and other pool-level failures of one task
                     results[key] = _failed(path, exc)
+                if on_result is not None:
+                    on_result(key, results[key])
                 if progress is not None:
                     progress(1)
     except BrokenProcessPool:
         pass
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if submitted:
+            pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            discard_pool(pool)  # no work came: its workers may still be preloading
         if meanwhile is not None:  # the pool broke before it was called
             meanwhile()
-    for key, path in tasks:
+    for key, path in submitted:
         if key in results:
             continue
         # alone, so a worker that dies or hangs again takes only this file with it
@@ -137,6 +151,8 @@ def run_pool(
             results[key] = _failed(path, exc)
         finally:
             single.shutdown(wait=True, cancel_futures=True)
+        if on_result is not None:
+            on_result(key, results[key])
         if progress is not None:
             progress(1)
     return results

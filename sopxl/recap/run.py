@@ -19,7 +19,7 @@ import json
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -341,47 +341,68 @@ def _rekap(
         items = [*collected.received, *received]
 
         store = Cache(cache_path(out_path) if cache and out_path is not None else None)
-        # hash everything first: the cache and the transit check both need it
-        readable: list[tuple[int, Received, str]] = []
-        for i, (item, sha) in enumerate(zip(items, _hashes(items, store), strict=True)):
-            if isinstance(sha, OSError):
-                from sopxl.read.safety import os_reason
-
-                problems.append(Problem(item.label, f"Berkas '{item.name}' tidak dapat dibaca: {os_reason(sha)}.", item.satker))
-                continue
-            if item.declared_sha256 is not None and item.declared_sha256 != sha:
-                problems.append(
-                    Problem(
-                        item.label,
-                        f"Lampiran '{item.name}' rusak dalam pengiriman: SHA-256 tidak sama dengan "
-                        "X-Sopxl-Sha256 pada pesan. Minta satker mengirim ulang.",
-                        item.satker,
-                    )
-                )
-                continue
-            readable.append((i, item, sha))
-
         context = _context(periode, fo, ro)
+        readable: list[tuple[int, Received, str]] = []
+        known: dict[str, dict[str, Any]] = {}
+        fresh: dict[str, dict[str, Any]] = {}
         stored: StoredResults | None = None
         try:
-            cached = store.cached([sha for _, _, sha in readable], context)
-            todo = [(i, item, sha) for i, item, sha in readable if sha not in cached]
-            tick = progress(len(readable), len(readable) - len(todo)) if progress else None
-            tasks = _tasks(todo, tmp)
-            known: dict[str, dict[str, Any]] = {}
+            hashes = _Hashes(items, store)
+            # what the cache says before any file is read: files not written since they were
+            # hashed keep their hash (a re-run finds nearly all here, and its bar counts the rest)
+            cached = store.cached(list(hashes.quick.values()), context)
+            # counted before any file is read: a re-run's bar counts only the rest
+            upfront = {i for i, sha in hashes.quick.items() if sha in cached}
+            tick = progress(len(items), len(upfront)) if progress else None
+            queued: set[str] = set()
+
+            def tasks() -> Iterator[tuple[str, str]]:
+                # the files to read, handed to the workers while the rest are still hashed
+                # (a first recap reads from the first file on, not after hashing them all)
+                for chunk in _chunks(hashes, HASH_CHUNK):
+                    ok: list[tuple[int, Received, str]] = []
+                    for i, sha in chunk:
+                        problem = _hash_problem(items[i], sha)
+                        if problem is not None:
+                            problems.append(problem)
+                        elif isinstance(sha, str):
+                            ok.append((i, items[i], sha))
+                    readable.extend(ok)
+                    cached.update(store.cached([sha for i, _, sha in ok if i not in hashes.quick], context))
+                    new = _tasks([(i, item, sha) for i, item, sha in ok if sha not in cached], tmp, queued)
+                    # files found in the cache, refused or the same bytes as another are done now
+                    settled = len(chunk) - len(new) - sum(1 for i, _ in chunk if i in upfront)
+                    if tick is not None and settled:
+                        tick(settled)
+                    yield from new
 
             def take_cached() -> None:
                 # while the workers read the changed files
                 known.update(store.get_many(list(cached), context))
 
+            unsaved: dict[str, dict[str, Any]] = {}
+
+            def keep(key: str, result: dict[str, Any]) -> None:
+                # kept as they come, in batches, while the workers read on: a recap that is
+                # interrupted leaves what it read, and the end of a first recap waits for
+                # no big write
+                if not result.get("transient"):
+                    unsaved[key] = result
+                    if len(unsaved) >= SAVE_BATCH:
+                        store.put_many(unsaved, context)
+                        unsaved.clear()
+
             fresh = run_pool(
-                tasks, periode, fo, ro, workers, tick, timeout=settings.rekap_timeout_s, started=started,
-                meanwhile=take_cached,
+                tasks(), periode, fo, ro, workers, tick, timeout=settings.rekap_timeout_s, started=started,
+                meanwhile=take_cached, on_result=keep,
             )
             lost = [(i, item, sha) for i, item, sha in readable if sha not in known and sha not in fresh]
             if lost:  # listed as cached, then not readable from the cache: read them after all
-                fresh.update(run_pool(_tasks(lost, tmp), periode, fo, ro, workers, None, timeout=settings.rekap_timeout_s))
-            store.put_many({k: v for k, v in fresh.items() if not v.get("transient")}, context)
+                fresh.update(run_pool(
+                    _tasks(lost, tmp, set()), periode, fo, ro, workers, None, timeout=settings.rekap_timeout_s,
+                    on_result=keep,
+                ))
+            store.put_many(unsaved, context)
             stored = StoredResults(store.path, context) if store.path is not None and store.usable else None
         finally:
             store.close()
@@ -398,10 +419,47 @@ def _rekap(
     )
 
 
-def _tasks(todo: Sequence[tuple[int, Received, str]], tmp: Path) -> list[tuple[str, str]]:
-    """(SHA-256, path to read) of each workbook to read, the same bytes once."""
+# Results kept in the cache per transaction while the workers read.
+SAVE_BATCH = 64
+
+
+# Files hashed before their results are looked up in the cache and the rest handed to the
+# workers: small enough that the workers start at once, large enough for few cache queries.
+HASH_CHUNK = 32
+
+
+def _chunks(pairs: Iterable[tuple[int, str | OSError]], size: int) -> Iterator[list[tuple[int, str | OSError]]]:
+    chunk: list[tuple[int, str | OSError]] = []
+    for pair in pairs:
+        chunk.append(pair)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _hash_problem(item: Received, sha: str | OSError) -> Problem | None:
+    """Why a received workbook is not read, seen from its hash: it could not be read, or it
+    is not the attachment its message declared."""
+    if isinstance(sha, OSError):
+        from sopxl.read.safety import os_reason
+
+        return Problem(item.label, f"Berkas '{item.name}' tidak dapat dibaca: {os_reason(sha)}.", item.satker)
+    if item.declared_sha256 is not None and item.declared_sha256 != sha:
+        return Problem(
+            item.label,
+            f"Lampiran '{item.name}' rusak dalam pengiriman: SHA-256 tidak sama dengan "
+            "X-Sopxl-Sha256 pada pesan. Minta satker mengirim ulang.",
+            item.satker,
+        )
+    return None
+
+
+def _tasks(todo: Sequence[tuple[int, Received, str]], tmp: Path, queued: set[str]) -> list[tuple[str, str]]:
+    """(SHA-256, path to read) of each workbook to read, the same bytes once (`queued`: the
+    hashes already handed over, updated here)."""
     tasks: list[tuple[str, str]] = []
-    queued: set[str] = set()
     for i, item, sha in todo:
         if sha in queued:
             continue  # the same bytes twice are read once
@@ -419,49 +477,63 @@ def _tasks(todo: Sequence[tuple[int, Received, str]], tmp: Path) -> list[tuple[s
     return tasks
 
 
-def _hashes(items: Sequence[Received], store: Cache) -> list[str | OSError]:
-    """Each item's SHA-256, or the error that kept it from being read.
+class _Hashes:
+    """Each item's SHA-256 (or the error that kept it from being read), in item order.
 
     A file whose stat signature (size, modification and change times, inode) is the one it had
-    when it was hashed before keeps that hash: any write to a file changes its change time,
-    which no program can set back, so only files written since are read again. The rest are
-    hashed in threads (hashlib works outside the GIL).
+    when it was hashed before keeps that hash (`quick`, known at once): any write to a file
+    changes its change time, which no program can set back, so only files written since are
+    read again. The rest are hashed as they are iterated, in threads (hashlib works outside
+    the GIL), and what was learned is kept in the cache when the iteration ends.
     """
-    known = store.known_hashes()
-    result: list[str | OSError | None] = []
-    signatures: dict[int, str] = {}
-    for i, item in enumerate(items):
-        sha: str | OSError | None = None
-        if item.path is not None and item.data is None:
-            # taken before the file is read (when it was listed, or now): a file written
-            # while it is hashed gets another signature next time, so its hash is not trusted then
-            signatures[i] = item.signature or file_signature(item.path)
-            seen = known.get(str(item.path))
-            if seen is not None and seen[0] == signatures[i]:
-                sha = seen[1]
-        result.append(sha)
 
-    def one(item: Received) -> str | OSError:
+    def __init__(self, items: Sequence[Received], store: Cache) -> None:
+        self.items = items
+        self.store = store
+        known = store.known_hashes()
+        self.quick: dict[int, str] = {}
+        self.signatures: dict[int, str] = {}
+        for i, item in enumerate(items):
+            if item.path is not None and item.data is None:
+                # taken before the file is read (when it was listed, or now): a file written
+                # while it is hashed gets another signature next time, so its hash is not
+                # trusted then
+                self.signatures[i] = item.signature or file_signature(item.path)
+                seen = known.get(str(item.path))
+                if seen is not None and seen[0] == self.signatures[i]:
+                    self.quick[i] = seen[1]
+
+    def __iter__(self) -> Iterator[tuple[int, str | OSError]]:
+        missing = [i for i in range(len(self.items)) if i not in self.quick]
+        learned: dict[str, tuple[str, str]] = {}
+        threads = None
+        if len(missing) < 64:
+            hashed: Iterator[str | OSError] = (self._one(self.items[i]) for i in missing)
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            threads = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1))
+            hashed = threads.map(self._one, (self.items[i] for i in missing))
+        try:
+            for i in range(len(self.items)):
+                if i in self.quick:
+                    yield i, self.quick[i]
+                    continue
+                got = next(hashed)
+                if isinstance(got, str) and self.signatures.get(i):
+                    learned[str(self.items[i].path)] = (self.signatures[i], got)
+                yield i, got
+        finally:
+            if threads is not None:
+                threads.shutdown(wait=True, cancel_futures=True)
+            self.store.put_hashes(learned)
+
+    @staticmethod
+    def _one(item: Received) -> str | OSError:
         try:
             return item.sha256()
         except OSError as exc:
             return exc
-
-    missing = [i for i, sha in enumerate(result) if sha is None]
-    if len(missing) < 64:
-        fresh = [one(items[i]) for i in missing]
-    else:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-            fresh = list(pool.map(one, (items[i] for i in missing)))
-    learned: dict[str, tuple[str, str]] = {}
-    for i, got in zip(missing, fresh, strict=True):
-        result[i] = got
-        if isinstance(got, str) and signatures.get(i):
-            learned[str(items[i].path)] = (signatures[i], got)
-    store.put_hashes(learned)
-    return [sha if sha is not None else OSError("tidak terbaca") for sha in result]
 
 
 def file_signature(path: Path) -> str:
