@@ -22,13 +22,18 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from sopxl.core import spec
 from sopxl.core.errors import InvalidInput
 from sopxl.core.findings import Finding
 from sopxl.core.parse import format_value
-from sopxl.read.ekspor import FIELD_COLUMNS, FIGURE_FIELDS, Reconciliation, reconcile, same_value
 from sopxl.rules.base import Context, rule
+
+if TYPE_CHECKING:
+    # sopxl.read.ekspor is imported where an export is given: most runs have none (and a
+    # recap's workers, and the Kasi's button, would import it for nothing)
+    from sopxl.read.ekspor import Reconciliation
 
 _RECONCILED: weakref.WeakKeyDictionary[Context, Reconciliation | None] = weakref.WeakKeyDictionary()
 
@@ -59,6 +64,8 @@ def _reconciliation(ctx: Context) -> Reconciliation | None:
         export = ctx.data.ekspor
         found: Reconciliation | None = None
         if export is not None:
+            from sopxl.read.ekspor import reconcile
+
             try:
                 found = reconcile(export, ctx.data)
             except InvalidInput:
@@ -128,6 +135,8 @@ def rek_nilai(ctx: Context) -> Iterator[Finding]:
     rec = _reconciliation(ctx)
     if rec is None:
         return
+    from sopxl.read.ekspor import FIELD_COLUMNS, FIGURE_FIELDS, same_value
+
     name = spec.MONTHS[rec.month - 1]
     columns = [FIELD_COLUMNS[f] for f in FIGURE_FIELDS]
     for code, figures in rec.figures.items():

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sopxl.core import spec
 from sopxl.core.config import Settings
 from sopxl.core.findings import Finding, ValidationResult
 from sopxl.core.gcpause import paused_gc
-from sopxl.read.ekspor import ExportSource
 from sopxl.read.settings import reading_settings, resolve_settings
 from sopxl.read.workbook import WorkbookData, read_workbook
+
+if TYPE_CHECKING:
+    from sopxl.read.ekspor import ExportSource
 
 
 def check(data: WorkbookData, settings: Settings) -> ValidationResult:
