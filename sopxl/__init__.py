@@ -15,8 +15,9 @@ The names are imported on first use, so `import sopxl` stays as cheap as the CLI
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sopxl.core.lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -40,14 +41,4 @@ _API: dict[str, str] = {
 __all__ = ["Finding", "SopxlError", "ValidationResult", "__version__", "apply_marks", "consolidate", "validate_path"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _API.get(name)
-    if module is None:
-        raise AttributeError(f"module 'sopxl' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_API))
+__getattr__, __dir__ = lazy_exports(__name__, _API)

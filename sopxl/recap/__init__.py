@@ -7,13 +7,14 @@
 
 The names below are imported on first use: a recap's pool workers import
 `sopxl.recap.worker` only, and with it this package, but need none of the recap's own
-modules (about 40 ms of every worker's start, which a re-run of a few files waits for).
+modules (15–20 ms of every worker's start, which a re-run of a few files waits for).
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sopxl.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from sopxl.recap.run import STATUSES, RekapResult, SatkerRow, cache_path, read_daftar, rekap
@@ -30,13 +31,7 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'sopxl.recap' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_exports(__name__, _HOME)
 
 
 __all__ = ["STATUSES", "RekapResult", "SatkerRow", "cache_path", "read_daftar", "rekap", "write_recap"]
