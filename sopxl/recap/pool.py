@@ -100,8 +100,9 @@ def run_pool(
     submitted: list[Task] = []
     # Each future puts itself here when it finishes: one waiter per file, where
     # `concurrent.futures.wait` on the pending set installs and removes a waiter on every
-    # pending future per call, quadratic in the files (2.8 s of the parent's processor in a
-    # recap of 1,000, taken from the workers; hours for the nation's 24,000).
+    # pending future per call, quadratic in the files: the parent's processor time in a first
+    # recap of 1,000 went from 2.8 s to 1.5 s (taken from the workers on two cores), and
+    # 24,000 would have cost some ten minutes more.
     finished: queue.SimpleQueue[Future[Result]] = queue.SimpleQueue()
     try:
         futures: dict[Future[Result], Task] = {}
