@@ -69,6 +69,7 @@ def rekap(
       sopxl rekap masuk/ --output rekap-2026.xlsx --daftar satker.csv
       sopxl rekap kotak-masuk.mbox --periode semester1 --output rekap-s1.xlsx --format json
     """
+    import gc
     import json
     import os
     import tempfile
@@ -94,6 +95,10 @@ def rekap(
     # settings' regulation table): the workers need many of them too and share them instead
     # of each importing them again; then they load the reader while the files are listed
     # (sopxl/core/procpool.py).
+    # Everything alive now is kept for the whole run: out of the collector's way, in the
+    # parent and in the forked workers, whose collections would otherwise walk (and so copy)
+    # every inherited object.
+    gc.freeze()
     pool = start_pool(jobs or os.cpu_count() or 1, _preload)
     try:
         with user_errors():
