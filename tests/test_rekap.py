@@ -714,3 +714,38 @@ def test_pool_reads_tasks_as_they_come(tmp_path: Path) -> None:
     results = run_pool(tasks(), "tahunan", None, None, 1, func=_mark_done)
     assert set(results) == {"a", "b"}
     assert second.with_suffix(".selesai").exists()
+
+
+def test_cache_forgets_the_results_of_earlier_days(inbox: Path, tmp_path: Path) -> None:
+    """A result holds the day it was made for (date rules compare with today): the first
+    recap of a new day reads every workbook again and forgets the earlier days' results and
+    their Rekap RO rows, so a recap run daily keeps one day's worth in its cache."""
+    import sqlite3
+
+    out = tmp_path / "rekap.xlsx"
+
+    def recap_on(day: str) -> RekapResult:
+        result = rekap([inbox / "berkas"], output=out, jobs=1, run_overrides={"today": day})
+        write_recap(result, out)
+        return result
+
+    def kept() -> tuple[list[str], set[str], set[str]]:
+        with sqlite3.connect(cache_path(out)) as db:
+            days = [d for (d,) in db.execute("SELECT hari FROM hasil_v4")]
+            results = {s for (s,) in db.execute("SELECT sha256 FROM hasil_v4")}
+            rows = {s for (s,) in db.execute("SELECT sha256 FROM segmen_ro")}
+        return days, results, rows
+
+    first = recap_on("2026-07-20")
+    days, results, rows = kept()
+    assert set(days) == {"2026-07-20"} and rows and rows <= results
+    again = recap_on("2026-07-20")
+    assert first.from_cache == 0
+    assert again.from_cache == len(list((inbox / "berkas").rglob("*.xlsx")))  # the same day: all kept
+    assert kept()[0] == days
+
+    second = recap_on("2026-07-21")
+    assert second.from_cache == 0  # another day: read again
+    later_days, later_results, later_rows = kept()
+    assert set(later_days) == {"2026-07-21"} and len(later_days) == len(days)
+    assert later_rows and later_rows <= later_results

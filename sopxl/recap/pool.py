@@ -173,7 +173,7 @@ def start_pool(jobs: int) -> ProcessPoolExecutor:
     return procpool.start_pool(jobs, preload)
 
 
-TABLE = "hasil_v3"
+TABLE = "hasil_v4"
 
 
 class Cache:
@@ -186,11 +186,12 @@ class Cache:
     (`SatkerRow.ro`, a satker whose rows must be made again): a re-run reads neither for
     the satker that did not change. Beside the results: each file's hash by its stat
     signature (`berkas`), the Rekap RO rows last written per file, compressed (`segmen_ro`),
-    and the recap workbook's frame (`kerangka`), both from sopxl.recap.workbook.
+    and the recap workbook's frame (`kerangka`), both from sopxl.recap.workbook. Results of
+    earlier days are forgotten by the first recap of a day (`prune`).
     """
 
     TABLE = TABLE
-    OLD_TABLES = ("hasil", "hasil_v2")  # earlier layouts: never read again
+    OLD_TABLES = ("hasil", "hasil_v2", "hasil_v3")  # earlier layouts: never read again
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -207,7 +208,7 @@ class Cache:
                 db.execute(f"DROP TABLE IF EXISTS {old}")
             db.execute(
                 f"CREATE TABLE IF NOT EXISTS {self.TABLE} (sha256 TEXT NOT NULL, konteks TEXT NOT NULL, "
-                "data TEXT NOT NULL, ro TEXT, ro_xml BLOB, PRIMARY KEY (sha256, konteks))"
+                "hari TEXT NOT NULL, data TEXT NOT NULL, ro TEXT, ro_xml BLOB, PRIMARY KEY (sha256, konteks))"
             )
             db.execute(
                 "CREATE TABLE IF NOT EXISTS berkas (path TEXT PRIMARY KEY, tanda TEXT NOT NULL, sha256 TEXT NOT NULL)"
@@ -217,6 +218,7 @@ class Cache:
                 "versi TEXT NOT NULL, baris INTEGER NOT NULL, nama TEXT NOT NULL, data BLOB NOT NULL, "
                 "crc INTEGER NOT NULL, ukuran INTEGER NOT NULL)"
             )
+            db.execute("CREATE TABLE IF NOT EXISTS catatan (kunci TEXT PRIMARY KEY, nilai TEXT NOT NULL)")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS kerangka (kunci TEXT PRIMARY KEY, paket BLOB NOT NULL, gaya TEXT NOT NULL)"
             )
@@ -328,24 +330,44 @@ class Cache:
         except sqlite3.Error:
             pass
 
-    def put_many(self, rows: Mapping[str, Result], context: str) -> None:
+    def put_many(self, rows: Mapping[str, Result], context: str, day: str) -> None:
+        """Keep results for `context`, made on `day` (ISO date: what `prune` goes by)."""
         if self._db is None or not rows:
             return
 
-        def row(sha: str, result: Result) -> tuple[str, str, str, str | None, bytes | None]:
+        def row(sha: str, result: Result) -> tuple[str, str, str, str, str | None, bytes | None]:
             rest = {k: v for k, v in result.items() if k not in ("ro", "ro_xml")}
             ro = result.get("ro")
             return (
-                sha, context, json.dumps(rest, ensure_ascii=False),
+                sha, context, day, json.dumps(rest, ensure_ascii=False),
                 json.dumps(ro, ensure_ascii=False) if ro is not None else None, result.get("ro_xml"),
             )
 
         try:
             with self._db:
                 self._db.executemany(
-                    f"INSERT OR REPLACE INTO {self.TABLE} (sha256, konteks, data, ro, ro_xml) VALUES (?, ?, ?, ?, ?)",
+                    f"INSERT OR REPLACE INTO {self.TABLE} (sha256, konteks, hari, data, ro, ro_xml) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
                     [row(sha, r) for sha, r in rows.items()],
                 )
+        except sqlite3.Error:
+            pass
+
+    def prune(self, day: str) -> None:
+        """Forget the results made before `day` (ISO date), once a day: a result's context
+        holds the day it was made for (date rules compare with today), so none of them is
+        found again, and a recap run daily would otherwise add every workbook's result to the
+        file each day. The Rekap RO rows of the files forgotten go with them."""
+        if self._db is None:
+            return
+        try:
+            done = self._db.execute("SELECT nilai FROM catatan WHERE kunci = 'dipangkas'").fetchone()
+            if done is not None and done[0] >= day:
+                return
+            with self._db:
+                self._db.execute(f"DELETE FROM {self.TABLE} WHERE hari < ?", [day])
+                self._db.execute(f"DELETE FROM segmen_ro WHERE sha256 NOT IN (SELECT sha256 FROM {self.TABLE})")
+                self._db.execute("INSERT OR REPLACE INTO catatan (kunci, nilai) VALUES ('dipangkas', ?)", [day])
         except sqlite3.Error:
             pass
 

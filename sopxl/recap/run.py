@@ -256,22 +256,19 @@ def cache_path(output: Path) -> Path:
     return output.with_name(f".{output.stem}.sopxl-cache.sqlite")
 
 
-def _context(periode: str, file_overrides: Mapping[str, Any], run_overrides: Mapping[str, Any]) -> str:
+def _context(periode: str, file_overrides: Mapping[str, Any], run_overrides: Mapping[str, Any]) -> tuple[str, str]:
+    """What a cached result depends on besides the file, and the day in it (ISO date)."""
     from sopxl.core.calendar import today
     from sopxl.core.config import Settings
 
     settings = Settings().with_overrides({**file_overrides, **run_overrides})
-    return json.dumps(
-        {
-            "v": RESULT_VERSION,
-            "sopxl": __version__,
-            "periode": periode,
-            "set": [file_overrides, run_overrides],
-            "hari": today(settings).isoformat(),
-        },
+    day = today(settings).isoformat()
+    context = json.dumps(
+        {"v": RESULT_VERSION, "sopxl": __version__, "periode": periode, "set": [file_overrides, run_overrides], "hari": day},
         sort_keys=True,
         default=str,
     )
+    return context, day
 
 
 def rekap(
@@ -341,7 +338,7 @@ def _rekap(
         items = [*collected.received, *received]
 
         store = Cache(cache_path(out_path) if cache and out_path is not None else None)
-        context = _context(periode, fo, ro)
+        context, day = _context(periode, fo, ro)
         readable: list[tuple[int, Received, str]] = []
         known: dict[str, dict[str, Any]] = {}
         fresh: dict[str, dict[str, Any]] = {}
@@ -389,7 +386,7 @@ def _rekap(
                 if not result.get("transient"):
                     unsaved[key] = result
                     if len(unsaved) >= SAVE_BATCH:
-                        store.put_many(unsaved, context)
+                        store.put_many(unsaved, context, day)
                         unsaved.clear()
 
             fresh = run_pool(
@@ -402,7 +399,8 @@ def _rekap(
                     _tasks(lost, tmp, set()), periode, fo, ro, workers, None, timeout=settings.rekap_timeout_s,
                     on_result=keep,
                 ))
-            store.put_many(unsaved, context)
+            store.put_many(unsaved, context, day)
+            store.prune(day)
             stored = StoredResults(store.path, context) if store.path is not None and store.usable else None
         finally:
             store.close()
