@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from sopxl.ooxml.xmltext import escape, unescape, xml_attr, xml_text
+from sopxl.ooxml.xmltext import escape, is_plain, unescape, xml_attr, xml_text
 
 TEXTS = ["", "biasa", "a < b & c > d", 'kutip "ganda" dan \'tunggal\'', "baris\nbaru\tdan tab", "Rp 1.500 – 80 %"]
 
@@ -48,3 +48,33 @@ def test_writing_xml_does_not_import_urllib() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+@pytest.mark.parametrize(
+    ("value", "plain"),
+    [
+        ("Balai Diklat Hukum dan HAM", True),
+        ("Pelatihan Teknis – tahap II (é, 漢字)", True),
+        ("", True),
+        (" awal", False),
+        ("akhir ", False),
+        ("a\tb", False),
+        ("a\nb", False),
+        ("a&b", False),
+        ("a<b", False),
+        ("a\x01b", False),
+        ("\u00a0a", False),  # a no-break space at the start: a reader may trim it
+    ],
+)
+def test_is_plain_means_the_text_goes_in_unchanged(value: str, plain: bool) -> None:
+    """`is_plain` holds exactly where `xml_text` would change nothing and no whitespace
+    needs keeping; the recap's cells take the short way only then and are the same XML."""
+    from sopxl.recap.rows import text_cell
+
+    assert is_plain(value) is plain
+    if plain:
+        assert xml_text(value) == value and value == value.strip()
+    # the cell the long way (escaped, space kept where needed) is the same
+    text = xml_text(value)
+    keep = ' xml:space="preserve"' if text != text.strip() or "\n" in text or "\t" in text else ""
+    assert text_cell("C", value, row=7) == f'<c r="C7" t="inlineStr"><is><t{keep}>{text}</t></is></c>'

@@ -2,8 +2,8 @@
 
 A pool started here forks its workers at once and has each run `preload` (imports, data a
 first task needs) while the caller does other work; kept apart from the pools' users so a
-command can start one before it imports them (the recap's workers are forked before the
-recap package is imported: about 40 ms earlier).
+command can start one before it imports them all (`sopxl rekap` forks its workers once its
+arguments are checked and the recap's own modules imported, which the workers then share).
 """
 
 from __future__ import annotations

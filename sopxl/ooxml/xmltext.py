@@ -25,6 +25,17 @@ def xml_text(value: str) -> str:
     return _ILLEGAL.sub("", text) if _ILLEGAL.search(text) else text
 
 
+def is_plain(value: str) -> bool:
+    """Whether `value` goes into element text exactly as it is: nothing to escape or drop, and
+    no whitespace a reader would trim (none at either end, no tab or line break), so it needs
+    no `xml:space="preserve"` either. Most cell texts are; writers of thousands of cells skip
+    `xml_text` for them."""
+    return _PLAIN(value) is not None
+
+
+_PLAIN = re.compile(r"(?!\s)[^&<>\x00-\x1f\ufffe\uffff]*(?<!\s)").fullmatch
+
+
 def xml_attr(value: str) -> str:
     """A value for a double-quoted attribute; newlines and tabs kept as character references
     (an attribute's raw newline would be read back as a space)."""
@@ -49,4 +60,4 @@ def _entity(m: re.Match[str]) -> str:
         return m.group(0)
 
 
-__all__ = ["escape", "unescape", "xml_attr", "xml_text"]
+__all__ = ["escape", "is_plain", "unescape", "xml_attr", "xml_text"]

@@ -98,11 +98,10 @@ def run_pool(
         pool = started
     source = iter(tasks)
     submitted: list[Task] = []
-    # Each future puts itself here when it finishes: one waiter per file, where
-    # `concurrent.futures.wait` on the pending set installs and removes a waiter on every
-    # pending future per call, quadratic in the files: the parent's processor time in a first
-    # recap of 1,000 went from 2.8 s to 1.5 s (taken from the workers on two cores), and
-    # 24,000 would have cost some ten minutes more.
+    # Each future puts itself here when it finishes: one waiter per file. Calling
+    # `concurrent.futures.wait` on the pending set per result installs and removes a waiter on
+    # every pending future each time, quadratic in the files: 1.3 s of the parent's processor,
+    # taken from the workers, in a first recap of 1,000 on two cores; some ten minutes for 24,000.
     finished: queue.SimpleQueue[Future[Result]] = queue.SimpleQueue()
     try:
         futures: dict[Future[Result], Task] = {}

@@ -13,14 +13,13 @@ of `%d` in it (without the name cell), then the XML.
 from __future__ import annotations
 
 import math
-import re
 import struct
 from collections.abc import Mapping, Sequence
 from itertools import chain, repeat
 from typing import Any
 
 from sopxl.ooxml.cells import clip_text, number_text
-from sopxl.ooxml.xmltext import xml_text
+from sopxl.ooxml.xmltext import is_plain, xml_text
 
 # The style indices the recap workbook gives its two number formats: `recap.workbook._build`
 # registers them first, so XlsxWriter numbers them 1 and 2 (index 0 is the default format),
@@ -83,7 +82,7 @@ def text_cell(letter: str, value: str, style: str = "", row: int | None = None) 
     attribute on every one made a fifth of the Rekap RO sheet."""
     s = f' s="{style}"' if style else ""
     at = _ROW if row is None else str(row)
-    if len(value) <= _PLAIN_LIMIT and _PLAIN(value):
+    if len(value) <= _PLAIN_LIMIT and is_plain(value):
         # most values: nothing to escape, drop, clip or keep (a recap writes thousands)
         return f'<c r="{letter}{at}"{s} t="inlineStr"><is><t>{value}</t></is></c>'
     text = xml_text(clip_text(value))
@@ -91,9 +90,7 @@ def text_cell(letter: str, value: str, style: str = "", row: int | None = None) 
     return f'<c r="{letter}{at}"{s} t="inlineStr"><is><t{keep}>{text}</t></is></c>'
 
 
-# A text that goes into a cell as it is: no character to escape or that XML forbids, no
-# whitespace at either end, no tab or newline, and far below the length a cell may hold.
-_PLAIN = re.compile(r"(?![\s])[^&<>\x00-\x1f\ufffe\uffff]*(?<![\s])").fullmatch
+# Far below the length a cell may hold: a plain text this short needs no clipping either.
 _PLAIN_LIMIT = 4096
 
 

@@ -80,7 +80,7 @@ class StoredResults:
             # the cache was removed or changed since the recap was made: the ROs are not
             # known any more and an empty list would be wrong
             raise InvalidInput(
-                f"Cache rekap '{self.path.name}' berubah atau terhapus sejak rekap dibuat; RO satker "
+                f"Tembolok rekap '{self.path.name}' berubah atau terhapus sejak rekap dibuat; RO satker "
                 f"{', '.join(missing[:5])} tidak dapat dibaca. Jalankan rekap sekali lagi."
             )
 
@@ -346,9 +346,8 @@ def _rekap(
         try:
             hashes = _Hashes(items, store)
             # what the cache says before any file is read: files not written since they were
-            # hashed keep their hash (a re-run finds nearly all here, and its bar counts the rest)
+            # hashed keep their hash; a re-run finds nearly all here, and its bar counts the rest
             cached = store.cached(list(hashes.quick.values()), context)
-            # counted before any file is read: a re-run's bar counts only the rest
             upfront = {i for i, sha in hashes.quick.items() if sha in cached}
             tick = progress(len(items), len(upfront)) if progress else None
             queued: set[str] = set()

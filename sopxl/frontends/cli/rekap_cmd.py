@@ -91,13 +91,12 @@ def rekap(
         if not sources and not imap_url:
             raise SopxlClickError("Beri sedikitnya satu SUMBER (berkas, folder, pesan, mbox, Maildir) atau --imap.")
 
-    # Forked once the arguments are checked and the recap's own modules imported (with the
-    # settings' regulation table): the workers need many of them too and share them instead
-    # of each importing them again; then they load the reader while the files are listed
-    # (sopxl/core/procpool.py).
-    # Everything alive now is kept for the whole run: out of the collector's way, in the
-    # parent and in the forked workers, whose collections would otherwise walk (and so copy)
-    # every inherited object.
+    # The workers fork once the arguments are checked and the recap's own modules imported
+    # (with the settings' regulation table): they need many of them too and share them
+    # instead of each importing them again, then load the reader while the files are listed
+    # (sopxl/core/procpool.py). What is alive now lives for the whole run: frozen, it is out
+    # of the collector's way in the parent and in the workers, whose collections would
+    # otherwise walk (and so copy) every object they inherit.
     gc.freeze()
     pool = start_pool(jobs or os.cpu_count() or 1, _preload)
     try:
