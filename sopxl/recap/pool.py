@@ -252,26 +252,26 @@ class Cache:
         except sqlite3.Error:
             pass
 
-    def _rows(
-        self, columns: str, shas: list[str], context: str | None, table: str = TABLE
-    ) -> Iterator[tuple[Any, ...]]:
-        """`columns` of `table`'s rows for `context` (any context when None) among `shas`
-        (each once), in chunks of 500 (SQLite's limit of parameters per statement)."""
+    def _rows(self, columns: str, shas: list[str], table: str = TABLE, **equal: str) -> Iterator[tuple[Any, ...]]:
+        """`columns` of `table`'s rows among `shas` (each once) whose columns named in
+        `equal` hold those values, in chunks of 500 (SQLite's limit of parameters per
+        statement)."""
         assert self._db is not None
         unique = list(dict.fromkeys(shas))
-        where = "konteks = ? AND " if context is not None else ""
+        where = "".join(f"{column} = ? AND " for column in equal)
         for i in range(0, len(unique), 500):
             chunk = unique[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            params = [context, *chunk] if context is not None else chunk
-            yield from self._db.execute(f"SELECT {columns} FROM {table} WHERE {where}sha256 IN ({marks})", params)
+            yield from self._db.execute(
+                f"SELECT {columns} FROM {table} WHERE {where}sha256 IN ({marks})", [*equal.values(), *chunk]
+            )
 
     def cached(self, shas: list[str], context: str) -> set[str]:
         """Which of `shas` have a result for `context` (without reading the results)."""
         if self._db is None or not shas:
             return set()
         try:
-            return {sha for (sha,) in self._rows("sha256", shas, context)}
+            return {sha for (sha,) in self._rows("sha256", shas, konteks=context)}
         except sqlite3.Error:
             return set()
 
@@ -282,7 +282,7 @@ class Cache:
         if self._db is None or not shas:
             return found
         try:
-            for sha, data in self._rows("sha256, data", shas, context):
+            for sha, data in self._rows("sha256, data", shas, konteks=context):
                 result = json.loads(data)
                 if isinstance(result, dict):
                     found[sha] = result
@@ -295,20 +295,21 @@ class Cache:
         if self._db is None or not shas:
             return {}
         try:
-            return {sha: (ro, ro_xml) for sha, ro, ro_xml in self._rows("sha256, ro, ro_xml", shas, context)}
+            return {sha: (ro, ro_xml) for sha, ro, ro_xml in self._rows("sha256, ro, ro_xml", shas, konteks=context)}
         except sqlite3.Error:
             return {}
 
-    def segments(self, shas: list[str]) -> dict[str, tuple[str, str, int, str, Segment]]:
-        """The Rekap RO rows last written for each of `shas`, compressed
-        (sopxl.recap.workbook): sha -> (context, version, first row, satker name, segment)."""
+    def segments(self, shas: list[str], context: str, version: str) -> dict[str, tuple[int, str, Segment]]:
+        """The Rekap RO rows last written for each of `shas` with results of `context` by
+        rows of `version` (sopxl.recap.workbook), compressed: sha -> (first row, satker
+        name, segment)."""
         if self._db is None or not shas:
             return {}
         try:
             return {
-                sha: (konteks, versi, baris, nama, Segment(bytes(data), crc, ukuran))
-                for sha, konteks, versi, baris, nama, data, crc, ukuran in self._rows(
-                    "sha256, konteks, versi, baris, nama, data, crc, ukuran", shas, None, "segmen_ro"
+                sha: (baris, nama, Segment(bytes(data), crc, ukuran))
+                for sha, baris, nama, data, crc, ukuran in self._rows(
+                    "sha256, baris, nama, data, crc, ukuran", shas, "segmen_ro", konteks=context, versi=version
                 )
             }
         except sqlite3.Error:

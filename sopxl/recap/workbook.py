@@ -316,13 +316,21 @@ def _ro_segments(result: RekapResult, frames: Cache | None) -> tuple[list[Segmen
             placed.append((s, r))
             r += n
     mark = _code_mark()
-    kept = frames.segments([s.sha256 for s, _ in placed if s.sha256 and s.stored]) if frames is not None else {}
+    kept: dict[tuple[str, str], tuple[int, str, Segment]] = {}
+    if frames is not None:
+        by_context: dict[str, list[str]] = {}
+        for s, _ in placed:
+            if s.sha256 and s.stored is not None:
+                by_context.setdefault(s.stored.konteks, []).append(s.sha256)
+        for context, shas in by_context.items():  # one context in a recap
+            for sha, found in frames.segments(shas, context, mark).items():
+                kept[(sha, context)] = found
     segments: list[Segment | None] = []
     todo: list[tuple[int, SatkerRow, int]] = []
     for s, first in placed:
-        hit = kept.get(s.sha256) if s.sha256 and s.stored is not None else None
-        if hit is not None and s.stored is not None and hit[:4] == (s.stored.konteks, mark, first, s.nama or ""):
-            segments.append(hit[4])
+        hit = kept.get((s.sha256, s.stored.konteks)) if s.sha256 and s.stored is not None else None
+        if hit is not None and hit[:2] == (first, s.nama or ""):
+            segments.append(hit[2])
         else:
             todo.append((len(segments), s, first))
             segments.append(None)
