@@ -70,20 +70,6 @@ def deflate(data: bytes, level: int = 6) -> bytes:
     return bytes(comp.compress(data)) + bytes(comp.flush())
 
 
-def deflate_pieces(pieces: Iterable[bytes], level: int = 6) -> tuple[bytes, int, int]:
-    """`deflate` of the pieces' concatenation, without making it: (stream, CRC-32, size)."""
-    comp = _compressor(level)
-    crc_of = (_fast or zlib).crc32
-    out: list[bytes] = []
-    crc = size = 0
-    for piece in pieces:
-        crc = crc_of(piece, crc)
-        size += len(piece)
-        out.append(bytes(comp.compress(piece)))
-    out.append(bytes(comp.flush()))
-    return b"".join(out), int(crc) & 0xFFFFFFFF, size
-
-
 @dataclass(frozen=True)
 class Segment:
     """A piece of a DEFLATE stream compressed on its own: it refers to nothing before it and
@@ -116,7 +102,7 @@ def crc32_combine(crc1: int, crc2: int, size2: int) -> int:
 
 def join_segments(segments: Iterable[Segment], last: bytes = b"", level: int = 6) -> tuple[bytes, int, int]:
     """One raw DEFLATE stream of the segments' contents in order followed by `last`
-    (compressed here, with the final block): (stream, CRC-32, size), as `deflate_pieces`."""
+    (compressed here, with the final block): (stream, CRC-32 and size of the whole)."""
     out: list[bytes] = []
     crc = size = 0
     for seg in segments:

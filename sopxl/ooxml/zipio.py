@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sopxl.ooxml.atomic import FileStamp, read_snapshot
-from sopxl.ooxml.deflate import Segment, crc32, deflate, deflate_pieces, inflate, join_segments
+from sopxl.ooxml.deflate import Segment, crc32, deflate, inflate, join_segments
 
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
@@ -54,19 +54,6 @@ class RawMember:
     ) -> RawMember:
         raw = deflate(data, level)
         return cls(name, zipfile.ZIP_DEFLATED, raw, crc32(data), len(data), date_time)
-
-    @classmethod
-    def from_pieces(
-        cls,
-        name: str,
-        pieces: Iterable[bytes],
-        date_time: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0),
-        level: int = 6,
-    ) -> RawMember:
-        """A member whose content is the pieces' concatenation, compressed piece by piece
-        (a big part is never joined in memory)."""
-        raw, crc, size = deflate_pieces(pieces, level)
-        return cls(name, zipfile.ZIP_DEFLATED, raw, crc, size, date_time)
 
     @classmethod
     def from_segments(

@@ -172,9 +172,6 @@ def start_pool(jobs: int) -> ProcessPoolExecutor:
     return procpool.start_pool(jobs, preload)
 
 
-TABLE = "hasil_v4"
-
-
 class Cache:
     """Results of `examine` by (SHA-256 of the file, context): an SQLite file beside the recap.
 
@@ -189,7 +186,7 @@ class Cache:
     earlier days are forgotten by the first recap of a day (`prune`).
     """
 
-    TABLE = TABLE
+    TABLE = "hasil_v4"
     OLD_TABLES = ("hasil", "hasil_v2", "hasil_v3")  # earlier layouts: never read again
 
     def __init__(self, path: Path | None) -> None:
@@ -252,11 +249,14 @@ class Cache:
         except sqlite3.Error:
             pass
 
-    def _rows(self, columns: str, shas: list[str], table: str = TABLE, **equal: str) -> Iterator[tuple[Any, ...]]:
-        """`columns` of `table`'s rows among `shas` (each once) whose columns named in
-        `equal` hold those values, in chunks of 500 (SQLite's limit of parameters per
-        statement)."""
+    def _rows(
+        self, columns: str, shas: list[str], table: str | None = None, **equal: str
+    ) -> Iterator[tuple[Any, ...]]:
+        """`columns` of `table`'s rows (the results' by default) among `shas` (each once)
+        whose columns named in `equal` hold those values, in chunks of 500 (SQLite's limit of
+        parameters per statement)."""
         assert self._db is not None
+        table = table or self.TABLE
         unique = list(dict.fromkeys(shas))
         where = "".join(f"{column} = ? AND " for column in equal)
         for i in range(0, len(unique), 500):

@@ -6,7 +6,7 @@ and cached with its result. The template is UTF-8 bytes in which every row numbe
 all the rows of a satker with one C-level `bytes % tuple` instead of formatting every cell
 again, or even touching each row from Python.
 
-A template travels as one blob (`RoRows`): the number of rows, a byte per row with the count
+A template travels as one blob: the number of rows (`<I`), a byte per row with the count
 of `%d` in it (without the name cell), then the XML.
 """
 

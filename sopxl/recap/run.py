@@ -85,6 +85,17 @@ class StoredResults:
             )
 
 
+def load_stored(rows: Iterable[SatkerRow]) -> None:
+    """Give `rows` their RO figures and Rekap RO rows from where they are cached: one read
+    per cache, not one per satker."""
+    by_store: dict[StoredResults, list[SatkerRow]] = {}
+    for r in rows:
+        if r.stored is not None and r.ro_list is None and r.ro_json is None:
+            by_store.setdefault(r.stored, []).append(r)
+    for stored, group in by_store.items():
+        stored.load(group)
+
+
 @dataclass
 class SatkerRow:
     kode: str
@@ -187,12 +198,7 @@ class RekapResult:
         """(satker, RO) DataFrames for analysts; needs pandas (`pip install sopxl[analisis]`)."""
         import pandas as pd
 
-        by_store: dict[StoredResults, list[SatkerRow]] = {}
-        for s in self.satker:
-            if s.stored is not None:
-                by_store.setdefault(s.stored, []).append(s)
-        for stored, rows in by_store.items():
-            stored.load(rows)  # one read for all, not one per satker
+        load_stored(self.satker)  # one read for all, not one per satker
         satker = pd.DataFrame(
             [
                 {**s.to_json_dict(), "tahun": s.tahun, "bulan_terlambat": len(s.bulan_terlambat)}
@@ -654,5 +660,5 @@ def _decide(
 
 __all__ = [
     "ADA_KESALAHAN", "BELUM_MENGIRIM", "SESUAI", "STATUSES", "TAHUN_BERBEDA", "TIDAK_TERBACA",
-    "RekapResult", "SatkerRow", "StoredResults", "cache_path", "read_daftar", "rekap",
+    "RekapResult", "SatkerRow", "StoredResults", "cache_path", "load_stored", "read_daftar", "rekap",
 ]

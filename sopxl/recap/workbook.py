@@ -31,8 +31,8 @@ from sopxl.recap.run import (
     TIDAK_TERBACA,
     RekapResult,
     SatkerRow,
-    StoredResults,
     cache_path,
+    load_stored,
 )
 
 SHEET_SATKER = "Rekap Satker"
@@ -334,13 +334,7 @@ def _ro_segments(result: RekapResult, frames: Cache | None) -> tuple[list[Segmen
         else:
             todo.append((len(segments), s, first))
             segments.append(None)
-    # the templates of the others, read from the cache in one go
-    by_store: dict[StoredResults, list[SatkerRow]] = {}
-    for _, s, _ in todo:
-        if s.stored is not None and s.ro_xml is None and s.ro_list is None:
-            by_store.setdefault(s.stored, []).append(s)
-    for stored, rows in by_store.items():
-        stored.load(rows)
+    load_stored(s for _, s, _ in todo if s.ro_xml is None)  # the others' templates, in one read
     level = SEGMENT_LEVEL if frames is not None else BIG_LEVEL
     new: list[tuple[str, str, str, int, str, Segment]] = []
     for at, s, first in todo:
